@@ -1,0 +1,171 @@
+import type { LoggerService } from '@nestjs/common';
+import type { ResolvedOptions } from './analytics-options.resolver.js';
+import { RequestContext } from './context/request-context.js';
+import type { AnalyticsEvent } from './events/analytics-event.interface.js';
+import type { EventDraft } from './events/event-draft.interface.js';
+import { eventKindSpec } from './events/event-catalog.js';
+import type { KindEvent } from './events/event-builders.js';
+import { MessageIdGenerator } from './events/message-id.js';
+import { Sanitizer } from './events/sanitize.js';
+import { TABLE_NAME_PATTERN } from './events/table-router.js';
+import { AnalyticsReporter } from './pipeline/analytics-reporter.js';
+import type { AnalyticsStats } from './pipeline/analytics-stats.interface.js';
+import { DeliveryPipeline } from './pipeline/delivery-pipeline.js';
+import { createKeyMatcher } from './privacy/sensitive-keys.js';
+import { scrubString } from './privacy/scrub-string.js';
+import { LIBRARY_VERSION, PACKAGE_NAME } from './transports/jitsu/library-version.js';
+import type { AnalyticsTransport } from './transports/transport.interface.js';
+
+const MAX_EVENT_NAME_LENGTH = 128;
+const LIBRARY = Object.freeze({ name: PACKAGE_NAME, version: LIBRARY_VERSION });
+
+/**
+ * Everything one analytics instance owns: options, request context, reporter and pipeline. The
+ * Nest module and `createAnalytics` both wrap one of these; nothing here is process-global.
+ * `record` is the single door into the pipeline, and it never throws.
+ */
+export class AnalyticsCore {
+  readonly reporter: AnalyticsReporter;
+  readonly requestContext = new RequestContext();
+  private readonly pipeline?: DeliveryPipeline;
+  private readonly ids = new MessageIdGenerator();
+  private readonly sanitizer: Sanitizer;
+
+  constructor(
+    readonly options: ResolvedOptions,
+    transport: AnalyticsTransport | undefined,
+    readonly logger: LoggerService | undefined,
+  ) {
+    this.reporter = new AnalyticsReporter(logger, options.debug);
+    const isSensitiveKey = createKeyMatcher(options.redactKeys);
+    this.sanitizer = new Sanitizer({
+      isSensitiveKey,
+      scrub: scrubString,
+      maxStringLength: options.maxStringLength,
+      maxDepth: 8,
+      maxArrayLength: 1000,
+    });
+    if (options.enabled && transport) this.pipeline = new DeliveryPipeline(transport, options, this.reporter);
+  }
+
+  get enabled(): boolean {
+    return this.pipeline !== undefined;
+  }
+
+  /** Records an event of one of the nine kinds, with its table from the configured names. */
+  recordKind(built: KindEvent, draft?: Partial<EventDraft>): void {
+    if (!this.pipeline) return;
+    for (const warning of built.warnings ?? []) this.reporter.warn('invalid_field', warning);
+    const spec = eventKindSpec(built.kind);
+    this.record({
+      event: spec.event,
+      table: this.options.tables[built.kind],
+      userId: built.userId,
+      ...draft,
+      properties: built.properties,
+    });
+  }
+
+  /** Builds the envelope, serialises once and queues; a bad event is dropped and counted. */
+  record(draft: EventDraft): void {
+    const pipeline = this.pipeline;
+    if (!pipeline) return;
+    const messageId = this.ids.next();
+    try {
+      const problem = invalidDraft(draft);
+      if (problem) return this.reporter.dropped('invalid_event', [messageId], problem);
+      let event: AnalyticsEvent | null | undefined = this.envelope(draft, messageId);
+      if (this.options.beforeSend) {
+        try {
+          event = this.options.beforeSend(event);
+        } catch (error) {
+          return this.reporter.dropped('before_send_failed', [messageId], `beforeSend threw: ${(error as Error)?.message}`);
+        }
+        if (!event) return this.reporter.dropped('filtered', [messageId], 'beforeSend returned no event');
+      }
+      const json = JSON.stringify(event);
+      pipeline.offer({ messageId: event.messageId, table: event.JITSU_TABLE_NAME, json, bytes: Buffer.byteLength(json) });
+    } catch (error) {
+      this.reporter.dropped('invalid_event', [messageId], `could not build the event: ${(error as Error)?.message ?? error}`);
+    }
+  }
+
+  stats(): AnalyticsStats {
+    const s = this.reporter.snapshot();
+    const { truncated, unserialisable } = this.sanitizer.report;
+    const warnings = { ...s.warnings };
+    if (truncated) warnings.truncated = truncated;
+    if (unserialisable) warnings.unserialisable = unserialisable;
+    return {
+      queued: this.pipeline?.queuedEvents ?? 0,
+      queuedBytes: this.pipeline?.queuedBytes ?? 0,
+      inFlight: this.pipeline?.inFlightCount ?? 0,
+      ...s,
+      warnings,
+    };
+  }
+
+  flush(): Promise<void> {
+    return this.pipeline ? this.pipeline.flush() : Promise.resolve();
+  }
+
+  async shutdown(timeoutMs = this.options.shutdownTimeout): Promise<void> {
+    if (!this.pipeline) return;
+    const { undelivered } = await this.pipeline.shutdown(timeoutMs);
+    if (undelivered > 0) {
+      this.logger?.warn(`shut down with ${undelivered} event(s) undelivered after ${timeoutMs} ms`, 'JitsuAnalytics');
+    }
+  }
+
+  private envelope(draft: EventDraft, messageId: string): AnalyticsEvent {
+    const facts = this.requestContext.get();
+    const properties = this.sanitizer.sanitize(draft.properties ?? {}) as Record<string, unknown>;
+    properties.event_category ??= 'backend';
+    if (facts?.requestId !== undefined) properties.request_id ??= facts.requestId;
+    if (this.options.serviceName !== undefined) properties.service_name ??= this.options.serviceName;
+    if (this.options.environment !== undefined) properties.environment ??= this.options.environment;
+    const event: AnalyticsEvent = {
+      type: 'track',
+      event: draft.event,
+      messageId,
+      timestamp: this.timestamp(draft.timestamp),
+      properties,
+      context: { library: LIBRARY, ...draft.context },
+      JITSU_TABLE_NAME: draft.table,
+    };
+    const userId = idOf(draft.userId) ?? facts?.userId;
+    if (userId !== undefined) event.userId = userId;
+    const anonymousId = idOf(draft.anonymousId) ?? facts?.anonymousId;
+    if (anonymousId !== undefined) event.anonymousId = anonymousId;
+    return event;
+  }
+
+  private timestamp(value: unknown): string {
+    if (value === undefined || value === null) return new Date().toISOString();
+    const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined;
+    if (date && !Number.isNaN(date.getTime())) return date.toISOString();
+    this.reporter.warn('invalid_timestamp', `an event's timestamp is not a valid date (${typeof value}); the current time was used`);
+    return new Date().toISOString();
+  }
+}
+
+function invalidDraft(draft: EventDraft): string | undefined {
+  if (typeof draft.event !== 'string' || draft.event.trim() === '') {
+    return `event name must be a non-empty string, got ${typeof draft.event === 'string' ? 'an empty string' : typeof draft.event}`;
+  }
+  if (draft.event.length > MAX_EVENT_NAME_LENGTH) {
+    return `event name is ${draft.event.length} characters; Jitsu accepts at most ${MAX_EVENT_NAME_LENGTH}`;
+  }
+  if (typeof draft.table !== 'string' || !TABLE_NAME_PATTERN.test(draft.table)) {
+    return `table name ${JSON.stringify(String(draft.table)).slice(0, 80)} is not a valid table name (letters, digits and _)`;
+  }
+  return undefined;
+}
+
+/** Ids are scrubbed too: an e-mail address used as a user id keeps only its domain. */
+function idOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value === '' ? undefined : scrubString(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'bigint') return value.toString();
+  return undefined;
+}

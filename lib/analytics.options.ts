@@ -1,0 +1,91 @@
+import type { AnalyticsEvent } from './events/analytics-event.interface.js';
+import type { TableOverrides } from './events/table-router.js';
+import type { AnalyticsTransport } from './transports/transport.interface.js';
+
+export type IpPolicyOption = 'keep' | 'stripLastOctet' | 'remove';
+export type OverflowPolicy = 'dropNewest' | 'dropOldest';
+
+/** Where batches go. Defaults to `'jitsu'` when `jitsuUrl` is set, else `'console'`. */
+export type DestinationOption =
+  | 'jitsu'
+  | 'memory'
+  | 'console'
+  | { type: 'jitsu' }
+  | { type: 'memory' }
+  | { type: 'console' }
+  | { type: 'warehouse'; url: string }
+  | AnalyticsTransport;
+
+export interface RetryOptions {
+  /** Attempts per batch, the first included. Default 10. */
+  maxAttempts?: number | string;
+  /** Backoff base: attempt n waits a random time in [0, min(maxDelayMs, initialDelayMs·2^n)]. Default 500. */
+  initialDelayMs?: number | string;
+  /** Cap of one backoff wait. Default 30 000. */
+  maxDelayMs?: number | string;
+  /** A batch is given up after this long since its first attempt. Default 300 000 (5 min). */
+  maxElapsedMs?: number | string;
+}
+
+export interface RedactOptions {
+  /** Extra property keys (names or patterns) whose values are replaced by "[REDACTED]". */
+  keys?: ReadonlyArray<string | RegExp>;
+  /** Longer strings are cut (and counted in `stats().warnings.truncated`). Default 16 384. */
+  maxStringLength?: number | string;
+}
+
+/** Options of `JitsuAnalyticsModule.forRoot` and `createAnalytics`. Strings are accepted for numbers and booleans, since values often come from `process.env`. */
+export interface JitsuAnalyticsOptions {
+  /** Base URL of the Jitsu server, e.g. `http://localhost:8080`. */
+  jitsuUrl?: string;
+  /** Jitsu server-to-server write key `keyId:secret` (Classic: the server token). Never logged. */
+  writeKey?: string;
+  /** `false` turns every call into a cheap no-op: nothing is queued or sent. Default true. */
+  enabled?: boolean | string;
+  /** A flush starts once this many events are queued. Default 10. */
+  batchSize?: number | string;
+  /** A flush starts this many ms after the first event enters an empty queue. Default 5000. */
+  batchTimeout?: number | string;
+  /** Log each batch and every drop through Nest's Logger. Default false. */
+  debug?: boolean | string;
+  /** Jitsu flavour. Default 'next'. */
+  protocol?: 'next' | 'classic';
+  destination?: DestinationOption;
+  /** Most events held (queued + in flight). Default 10 000. */
+  maxQueueSize?: number | string;
+  /** Most bytes of serialised events held (queued + in flight). Default 16 MiB. */
+  maxQueueBytes?: number | string;
+  /** Which event a full queue drops. Default 'dropNewest'. */
+  overflow?: OverflowPolicy;
+  /** Most serialised bytes in one request. Default 1 MiB. */
+  maxBatchBytes?: number | string;
+  /** Most events in one request. Default 500. */
+  maxBatchEvents?: number | string;
+  /** Batches in flight at once. Default 2. */
+  maxInFlight?: number | string;
+  retry?: RetryOptions;
+  /** Deadline of one delivery request, ms. Default 10 000. */
+  requestTimeout?: number | string;
+  /** How long shutdown may spend delivering what is queued, ms. Default 5000. */
+  shutdownTimeout?: number | string;
+  /** Gzip Jitsu request bodies at or above this many bytes. Default: the transport's measured threshold. */
+  gzipMinBytes?: number | string;
+  /** Table names by event kind (`api`, `database`, ..., `custom`). */
+  tables?: TableOverrides;
+  redact?: RedactOptions;
+  /** What is kept of client IPs. Default 'stripLastOctet'. */
+  ipPolicy?: IpPolicyOption;
+  /** Sent as `service_name` on every event. */
+  serviceName?: string;
+  /** Sent as `environment` on every event. Default `process.env.NODE_ENV` when set. */
+  environment?: string;
+  /** Last look at each event before it is queued: return it (changed or not), or null to drop it (counted as `filtered`). */
+  beforeSend?: (event: AnalyticsEvent) => AnalyticsEvent | null | undefined;
+  /** Options of the HTTP tracking, exception filter, instrumentation and spool features. */
+  api?: Record<string, unknown>;
+  errors?: Record<string, unknown>;
+  system?: Record<string, unknown>;
+  outboundHttp?: Record<string, unknown>;
+  database?: Record<string, unknown>;
+  spool?: Record<string, unknown>;
+}

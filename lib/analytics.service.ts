@@ -1,0 +1,181 @@
+import { Injectable } from '@nestjs/common';
+import type { AnalyticsCore } from './analytics-core.js';
+import type { TrackOptions } from './events/event-draft.interface.js';
+import {
+  authEvent,
+  backendErrorEvent,
+  databaseQueryEvent,
+  emailEvent,
+  externalApiEvent,
+  Extra,
+  fileEvent,
+  KindEvent,
+  paymentEvent,
+} from './events/event-builders.js';
+import { trackApiRequest, type MiddlewareNext } from './http/track-api-request.js';
+import type { AnalyticsEventMap } from './pipeline/analytics-reporter.js';
+import type { AnalyticsStats } from './pipeline/analytics-stats.interface.js';
+
+const queued = Promise.resolve();
+
+/**
+ * The public facade. No method throws into the caller or waits on the network: events are
+ * queued and the returned promises resolve once they are queued (not delivered; `flush()` waits
+ * for delivery). With `enabled: false` every method is a cheap no-op.
+ */
+@Injectable()
+export class AnalyticsService {
+  constructor(readonly core: AnalyticsCore) {}
+
+  /** Queues a custom event; it goes to `options.table`, else `custom_events` (`tables.custom`). */
+  track(event: string, properties?: object | null, options?: TrackOptions): void {
+    if (!this.core.enabled) return;
+    try {
+      this.core.record({
+        event,
+        table: options?.table ?? this.core.options.tables.custom,
+        properties: { event_action: 'custom', ...this.propertiesOf(properties) },
+        userId: options?.userId,
+        anonymousId: options?.anonymousId,
+        timestamp: options?.timestamp,
+      });
+    } catch {
+      // record() never throws; this guards a hostile options object's getters.
+      this.core.reporter.dropped('invalid_event', ['(unassigned)'], 'track() options could not be read');
+    }
+  }
+
+  /** The guide's name for `track`: resolves once the event is queued. */
+  sendEvent(event: string, properties?: object | null): Promise<void> {
+    this.track(event, properties);
+    return queued;
+  }
+
+  trackUserAuth(action: string, userId: string | number | null | undefined, success: boolean, extra?: Extra): Promise<void> {
+    return this.kind(() => authEvent(action, userId, success, extra));
+  }
+
+  trackPayment(action: string, amount: number, currency: string, success: boolean, extra?: Extra): Promise<void> {
+    return this.kind(() => paymentEvent(action, amount, currency, success, extra));
+  }
+
+  /**
+   * Records the SQL as a fingerprint (no literal values), its type and table. A failed query
+   * also records a `Backend Error` (`error_source: 'database'`); pass the driver's error as
+   * `extra.error` to name it.
+   */
+  trackDbQuery(query: string, durationMs: number, success: boolean, extra?: Extra): Promise<void> {
+    if (!this.core.enabled) return queued;
+    const { error, ...rest } = extra ?? {};
+    this.record(() => databaseQueryEvent(query, durationMs, success, rest));
+    if (!success) this.recordError('database', error ?? queryFailure(rest.errorCode));
+    return queued;
+  }
+
+  /** Records the recipient's domain only, never the address. */
+  trackEmailSend(to: string, template: string, success: boolean, extra?: Extra): Promise<void> {
+    return this.kind(() => emailEvent(to, template, success, extra));
+  }
+
+  trackFileOperation(operation: string, fileType: string, fileSize: number, success: boolean, extra?: Extra): Promise<void> {
+    return this.kind(() => fileEvent(operation, fileType, fileSize, success, extra));
+  }
+
+  trackExternalApiCall(service: string, endpoint: string, durationMs: number, success: boolean, extra?: Extra): Promise<void> {
+    return this.kind(() => externalApiEvent(service, endpoint, durationMs, success, extra));
+  }
+
+  /** Records a `Backend Error` with `error_source: 'api'`, with method and route when a request is given. */
+  trackApiError(error: unknown, request?: { method?: string; url?: string; route?: { path?: string } }): Promise<void> {
+    return this.kind(() =>
+      backendErrorEvent({
+        source: 'api',
+        error,
+        statusCode: statusOf(error),
+        method: request?.method,
+        route: request?.route?.path ?? request?.url?.split('?')[0],
+      }),
+    );
+  }
+
+  /** The guide's middleware form, for routes no Nest controller serves. */
+  trackApiRequest(req: unknown, res: unknown, next: MiddlewareNext): void {
+    trackApiRequest(this.core, req, res, next);
+  }
+
+  /** Times a raw driver query and records it like `trackDbQuery`; the result or error passes through untouched. */
+  async timeDbQuery<T>(sql: string, run: () => T | Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      const result = await run();
+      void this.trackDbQuery(sql, performance.now() - started, true);
+      return result;
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      void this.trackDbQuery(sql, performance.now() - started, false, { errorCode: code, error });
+      throw error;
+    }
+  }
+
+  /** Resolves when everything queued before the call is delivered or finally dropped. */
+  flush(): Promise<void> {
+    return this.core.flush();
+  }
+
+  /** Delivers what is queued within `shutdownTimeout`, then stops; later events count as dropped (`closed`). */
+  shutdown(): Promise<void> {
+    return this.core.shutdown();
+  }
+
+  on<K extends keyof AnalyticsEventMap>(event: K, listener: (...args: AnalyticsEventMap[K]) => void): this {
+    this.core.reporter.on(event, listener);
+    return this;
+  }
+
+  off<K extends keyof AnalyticsEventMap>(event: K, listener: (...args: AnalyticsEventMap[K]) => void): this {
+    this.core.reporter.off(event, listener);
+    return this;
+  }
+
+  stats(): AnalyticsStats {
+    return this.core.stats();
+  }
+
+  /** Adds a `Backend Error` for a failed tracked operation. */
+  recordError(source: string, error: unknown, extra?: Extra): void {
+    if (!this.core.enabled) return;
+    this.record(() => backendErrorEvent({ source, error, statusCode: statusOf(error) }, extra));
+  }
+
+  private kind(build: () => KindEvent): Promise<void> {
+    if (!this.core.enabled) return queued;
+    this.record(build);
+    return queued;
+  }
+
+  private record(build: () => KindEvent): void {
+    try {
+      this.core.recordKind(build());
+    } catch (error) {
+      this.core.reporter.dropped('invalid_event', ['(unassigned)'], `could not build the event: ${(error as Error)?.message ?? error}`);
+    }
+  }
+
+  private propertiesOf(properties: unknown): Record<string, unknown> | undefined {
+    if (properties === undefined || properties === null) return undefined;
+    if (typeof properties === 'object' && !Array.isArray(properties)) return properties as Record<string, unknown>;
+    this.core.reporter.warn('invalid_properties', `track() properties should be an object, got ${Array.isArray(properties) ? 'an array' : typeof properties}: kept as { value }`);
+    return { value: properties };
+  }
+}
+
+function queryFailure(code: unknown): { name: string; message: string } {
+  return { name: 'QueryFailed', message: code === undefined ? 'query failed' : `query failed with code ${String(code)}` };
+}
+
+function statusOf(error: unknown): number | undefined {
+  const e = error as { getStatus?: () => unknown; status?: unknown; statusCode?: unknown } | null;
+  if (typeof e !== 'object' || e === null) return undefined;
+  const status = typeof e.getStatus === 'function' ? e.getStatus() : e.status ?? e.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}

@@ -1,0 +1,221 @@
+import { emailDomain } from '../privacy/email.js';
+import { classifySql, fingerprintSql } from '../privacy/sql-fingerprint.js';
+import { stackFingerprint } from '../privacy/stack-fingerprint.js';
+import { eventKindSpec, EventKind } from './event-catalog.js';
+
+/**
+ * Pure builders, one per event kind of DESIGN.md: typed fields in, the flat `properties` of the
+ * event out. Caller extras are merged under the typed fields, so an extra can add a column but
+ * never overwrite the ones the builder owns. Values that cannot be trusted (an amount that is not
+ * a finite number, a negative size) are left out and named in `warnings`.
+ */
+export interface KindEvent {
+  kind: EventKind;
+  properties: Record<string, unknown>;
+  userId?: string;
+  warnings?: string[];
+}
+
+export type Extra = Record<string, unknown> | undefined | null;
+
+export interface ApiCallFields {
+  method: string;
+  path: string;
+  route?: string;
+  statusCode: number;
+  durationMs: number;
+  userAgent?: string;
+  ipAddress?: string;
+  controller?: string;
+  handler?: string;
+}
+
+export interface BackendErrorFields {
+  source: 'api' | 'database' | 'auth' | 'payment' | 'email' | 'file' | 'external_api' | 'custom' | (string & {});
+  error: unknown;
+  statusCode?: number;
+  method?: string;
+  route?: string;
+}
+
+export interface SystemFields {
+  memoryRssBytes: number;
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  cpuPercent: number;
+  eventLoopDelayP50Ms: number;
+  eventLoopDelayP99Ms: number;
+  uptimeS: number;
+}
+
+export function apiCallEvent(f: ApiCallFields, extra?: Extra): KindEvent {
+  return kindEvent('api', extra, {
+    method: f.method,
+    path: stripQuery(f.path),
+    route: f.route,
+    status_code: f.statusCode,
+    duration_ms: roundMs(f.durationMs),
+    user_agent: f.userAgent,
+    ip_address: f.ipAddress,
+    controller: f.controller,
+    handler: f.handler,
+  });
+}
+
+export function authEvent(action: string, userId: unknown, success: boolean, extra?: Extra): KindEvent {
+  const { method, failureReason, ...rest } = extra ?? {};
+  const id = idString(userId);
+  const event = kindEvent('authentication', rest, {
+    auth_action: String(action),
+    user_id: id,
+    auth_success: success === true,
+    auth_method: optionalString(method ?? rest.auth_method),
+    failure_reason: optionalString(failureReason ?? rest.failure_reason),
+  });
+  return id === undefined ? event : { ...event, userId: id };
+}
+
+export function paymentEvent(action: string, amount: unknown, currency: unknown, success: boolean, extra?: Extra): KindEvent {
+  const { provider, durationMs, ...rest } = extra ?? {};
+  const warnings: string[] = [];
+  const validAmount = typeof amount === 'number' && Number.isFinite(amount);
+  if (!validAmount) warnings.push(`payment_amount must be a finite number, got ${typeof amount}: recorded as missing`);
+  return withWarnings(
+    kindEvent('payment', rest, {
+      payment_action: String(action),
+      payment_amount: validAmount ? amount : undefined,
+      payment_currency: typeof currency === 'string' ? currency.toUpperCase() : undefined,
+      payment_success: success === true,
+      payment_provider: optionalString(provider ?? rest.payment_provider),
+      duration_ms: optionalMs(durationMs ?? rest.duration_ms),
+    }),
+    warnings,
+  );
+}
+
+export function emailEvent(to: unknown, template: unknown, success: boolean, extra?: Extra): KindEvent {
+  const { provider, durationMs, ...rest } = extra ?? {};
+  return kindEvent('email', rest, {
+    email_template: optionalString(template),
+    email_success: success === true,
+    recipient_domain: emailDomain(to),
+    email_provider: optionalString(provider ?? rest.email_provider),
+    duration_ms: optionalMs(durationMs ?? rest.duration_ms),
+  });
+}
+
+export function fileEvent(operation: string, fileType: unknown, fileSize: unknown, success: boolean, extra?: Extra): KindEvent {
+  const { durationMs, ...rest } = extra ?? {};
+  const warnings: string[] = [];
+  const validSize = typeof fileSize === 'number' && Number.isFinite(fileSize) && fileSize >= 0;
+  if (fileSize !== undefined && fileSize !== null && !validSize) {
+    warnings.push(`file_size_bytes must be a non-negative number, got ${typeof fileSize}: recorded as missing`);
+  }
+  return withWarnings(
+    kindEvent('file', rest, {
+      file_operation: String(operation),
+      file_type: optionalString(fileType),
+      file_size_bytes: validSize ? Math.round(fileSize) : undefined,
+      file_success: success === true,
+      duration_ms: optionalMs(durationMs ?? rest.duration_ms),
+    }),
+    warnings,
+  );
+}
+
+export function externalApiEvent(service: string, endpoint: string, durationMs: number, success: boolean, extra?: Extra): KindEvent {
+  const { method, statusCode, ...rest } = extra ?? {};
+  return kindEvent('external_api', rest, {
+    service: String(service),
+    endpoint: stripQuery(String(endpoint)),
+    http_method: optionalString(method ?? rest.http_method)?.toUpperCase(),
+    status_code: optionalInt(statusCode ?? rest.status_code),
+    duration_ms: roundMs(durationMs),
+    success: success === true,
+  });
+}
+
+export function databaseQueryEvent(query: unknown, durationMs: number, success: boolean, extra?: Extra): KindEvent {
+  const { errorCode, ...rest } = extra ?? {};
+  const sql = typeof query === 'string' ? query : '';
+  const { queryType, table } = classifySql(sql);
+  return kindEvent('database', rest, {
+    query_type: queryType,
+    query_table: table,
+    query_fingerprint: fingerprintSql(sql),
+    query_duration_ms: roundMs(durationMs),
+    query_success: success === true,
+    error_code: optionalString(errorCode ?? rest.error_code),
+  });
+}
+
+export function systemEvent(f: SystemFields, extra?: Extra): KindEvent {
+  return kindEvent('system', extra, {
+    memory_rss_bytes: f.memoryRssBytes,
+    heap_used_bytes: f.heapUsedBytes,
+    heap_total_bytes: f.heapTotalBytes,
+    cpu_percent: round2(f.cpuPercent),
+    event_loop_delay_p50_ms: round2(f.eventLoopDelayP50Ms),
+    event_loop_delay_p99_ms: round2(f.eventLoopDelayP99Ms),
+    uptime_s: round2(f.uptimeS),
+  });
+}
+
+export function backendErrorEvent(f: BackendErrorFields, extra?: Extra): KindEvent {
+  const err = f.error as { name?: unknown; message?: unknown } | null | undefined;
+  const isObject = typeof err === 'object' && err !== null;
+  return kindEvent('error', extra, {
+    error_source: f.source,
+    error_name: isObject && typeof err.name === 'string' ? err.name : typeof f.error,
+    error_message: isObject ? optionalString(err.message) : optionalString(f.error),
+    status_code: f.statusCode,
+    method: f.method,
+    route: f.route,
+    stack_fingerprint: stackFingerprint(f.error),
+  });
+}
+
+function kindEvent(kind: EventKind, extra: Extra, owned: Record<string, unknown>): KindEvent {
+  const spec = eventKindSpec(kind);
+  const properties: Record<string, unknown> = { ...extra, event_category: 'backend', event_action: spec.action };
+  for (const key in owned) if (owned[key] !== undefined) properties[key] = owned[key];
+  return { kind, properties };
+}
+
+function withWarnings(event: KindEvent, warnings: string[]): KindEvent {
+  return warnings.length > 0 ? { ...event, warnings } : event;
+}
+
+function stripQuery(path: string): string {
+  const q = path.search(/[?#]/);
+  return q === -1 ? path : path.slice(0, q);
+}
+
+function idString(id: unknown): string | undefined {
+  if (typeof id === 'string') return id === '' ? undefined : id;
+  if (typeof id === 'number' || typeof id === 'bigint') return String(id);
+  return undefined;
+}
+
+function optionalString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+function optionalInt(value: unknown): number | undefined {
+  const n = typeof value === 'string' ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) ? n : undefined;
+}
+
+function optionalMs(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? roundMs(value) : undefined;
+}
+
+function roundMs(ms: number): number {
+  return Number.isFinite(ms) ? Math.round(ms * 1000) / 1000 : 0;
+}
+
+function round2(n: number): number {
+  return Number.isFinite(n) ? Math.round(n * 100) / 100 : 0;
+}

@@ -1,0 +1,135 @@
+/**
+ * Turns any caller-supplied value into plain JSON data, once, at enqueue: the caller's object can
+ * change afterwards without changing the event, and nothing the caller passes can make
+ * serialisation throw. What is not JSON is replaced by a documented stand-in rather than lost
+ * silently: BigInt → decimal string, invalid Date → null, Map → object, Set → array,
+ * binary → "[binary N bytes]", Error → {name, message}, a cycle → "[Circular]", nesting beyond
+ * `maxDepth` → "[MaxDepth]", a throwing getter/proxy → "[Unreadable]". Functions, symbols and
+ * `undefined` are omitted from objects (null in arrays), as JSON.stringify does.
+ * Keys the redactor calls sensitive keep their place with the value "[REDACTED]"; strings pass
+ * through `scrub` and are cut at `maxStringLength`.
+ */
+export interface SanitizeOptions {
+  isSensitiveKey(key: string): boolean;
+  scrub(value: string): string;
+  maxStringLength: number;
+  maxDepth: number;
+  maxArrayLength: number;
+}
+
+/** Notable replacements, counted for `stats().warnings`. */
+export interface SanitizeReport {
+  truncated: number;
+  unserialisable: number;
+}
+
+export const REDACTED = '[REDACTED]';
+const OMIT = Symbol('omit');
+
+/** One per pipeline: reused across events (it holds no state between calls but its counters). */
+export class Sanitizer {
+  readonly report: SanitizeReport = { truncated: 0, unserialisable: 0 };
+  private readonly ancestors = new Set<object>();
+
+  constructor(private readonly options: SanitizeOptions) {}
+
+  sanitize(value: unknown): unknown {
+    const out = this.value(value, 0);
+    return out === OMIT ? null : out;
+  }
+
+  private value(v: unknown, depth: number): unknown {
+    switch (typeof v) {
+      case 'string':
+        return this.string(v);
+      case 'number':
+        return Number.isFinite(v) ? v : null;
+      case 'boolean':
+        return v;
+      case 'bigint':
+        return v.toString();
+      case 'undefined':
+      case 'function':
+      case 'symbol':
+        return OMIT;
+      default:
+        return v === null ? null : this.object(v as object, depth);
+    }
+  }
+
+  private string(s: string): string {
+    const { maxStringLength } = this.options;
+    if (s.length > maxStringLength) {
+      this.note('truncated');
+      s = `${s.slice(0, maxStringLength)}…[truncated ${s.length - maxStringLength} chars]`;
+    }
+    return this.options.scrub(s);
+  }
+
+  private object(o: object, depth: number): unknown {
+    if (this.ancestors.has(o)) return this.stand('[Circular]');
+    if (depth >= this.options.maxDepth) return this.stand('[MaxDepth]');
+    try {
+      this.ancestors.add(o);
+      return this.structured(o, depth + 1);
+    } catch {
+      return this.stand('[Unreadable]');
+    } finally {
+      this.ancestors.delete(o);
+    }
+  }
+
+  private structured(o: object, depth: number): unknown {
+    if (Array.isArray(o)) return this.array(o, depth);
+    if (o instanceof Date) return Number.isNaN(o.getTime()) ? this.stand(null) : o.toISOString();
+    if (ArrayBuffer.isView(o) || o instanceof ArrayBuffer) {
+      return this.stand(`[binary ${o.byteLength} bytes]`);
+    }
+    if (o instanceof Map) return this.entries(o.entries(), depth);
+    if (o instanceof Set) return this.array([...o], depth);
+    if (o instanceof Error) {
+      return { name: this.string(o.name), message: this.string(String(o.message)) };
+    }
+    const toJSON = (o as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') return this.value(toJSON.call(o), depth);
+    return this.entries(Object.entries(o), depth);
+  }
+
+  private array(a: readonly unknown[], depth: number): unknown[] {
+    const { maxArrayLength } = this.options;
+    const n = Math.min(a.length, maxArrayLength);
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) {
+      const item = this.value(a[i], depth);
+      out[i] = item === OMIT ? null : item;
+    }
+    if (a.length > n) {
+      this.note('truncated');
+      out.push(`…[${a.length - n} more items]`);
+    }
+    return out;
+  }
+
+  private entries(entries: Iterable<[unknown, unknown]>, depth: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [rawKey, v] of entries) {
+      const key = typeof rawKey === 'string' ? rawKey : String(rawKey);
+      if (this.options.isSensitiveKey(key)) {
+        if (v !== undefined) out[key] = REDACTED;
+        continue;
+      }
+      const item = this.value(v, depth);
+      if (item !== OMIT) out[key] = item;
+    }
+    return out;
+  }
+
+  private stand<T>(replacement: T): T {
+    this.note('unserialisable');
+    return replacement;
+  }
+
+  private note(kind: keyof SanitizeReport): void {
+    this.report[kind]++;
+  }
+}

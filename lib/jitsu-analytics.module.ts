@@ -1,0 +1,47 @@
+import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { AnalyticsCore } from './analytics-core.js';
+import { resolveOptions } from './analytics-options.resolver.js';
+import type { JitsuAnalyticsOptions } from './analytics.options.js';
+import { AnalyticsService } from './analytics.service.js';
+import { ANALYTICS_CORE, LOG_CONTEXT } from './jitsu-analytics.constants.js';
+import { ConfigurableModuleClass, JITSU_ANALYTICS_OPTIONS } from './jitsu-analytics.module-definition.js';
+import { describeDestination, resolveTransport } from './transports/resolve-transport.js';
+
+/**
+ * `JitsuAnalyticsModule.forRoot(options)` / `forRootAsync({ imports, inject, useFactory })`.
+ * Global by default (`isGlobal: false` to opt out). Options are validated when the app boots;
+ * a bad option fails the bootstrap with a message naming it.
+ */
+@Module({
+  providers: [
+    {
+      provide: ANALYTICS_CORE,
+      inject: [JITSU_ANALYTICS_OPTIONS],
+      useFactory: (options: JitsuAnalyticsOptions) => {
+        const resolved = resolveOptions(options);
+        const logger = new Logger(LOG_CONTEXT);
+        return new AnalyticsCore(resolved, resolveTransport(resolved, logger), logger);
+      },
+    },
+    {
+      provide: AnalyticsService,
+      inject: [ANALYTICS_CORE],
+      useFactory: (core: AnalyticsCore) => new AnalyticsService(core),
+    },
+  ],
+  exports: [AnalyticsService, ANALYTICS_CORE],
+})
+export class JitsuAnalyticsModule extends ConfigurableModuleClass implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(ANALYTICS_CORE) private readonly core: AnalyticsCore) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.core.logger?.log(describeDestination(this.core.options), LOG_CONTEXT);
+  }
+
+  /** After the HTTP server has closed, so the last requests' events are part of the final flush. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.core.shutdown();
+  }
+}

@@ -1,0 +1,106 @@
+import { EventEmitter } from 'node:events';
+import type { LoggerService } from '@nestjs/common';
+import type { AnalyticsStats, DropReason, DroppedInfo, SentInfo } from './analytics-stats.interface.js';
+
+export interface AnalyticsEventMap {
+  error: [Error];
+  dropped: [DroppedInfo];
+  sent: [SentInfo];
+}
+
+const LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Counts everything the pipeline does and announces it: on the `error`/`dropped`/`sent`
+ * listeners, and, so that no loss is ever silent, as a rate-limited warning in the log when
+ * nobody listens. A listener that throws is isolated from the pipeline.
+ */
+export class AnalyticsReporter {
+  private readonly emitter = new EventEmitter();
+  private readonly counters: Omit<AnalyticsStats, 'queued' | 'queuedBytes' | 'inFlight'> = {
+    sent: 0,
+    batches: 0,
+    failed: 0,
+    retried: 0,
+    dropped: {},
+    warnings: {},
+  };
+  private readonly lastLogged = new Map<string, number>();
+  private readonly reportedErrors = new Set<string>();
+
+  constructor(
+    private readonly logger: LoggerService | undefined,
+    private readonly debug: boolean,
+  ) {
+    this.emitter.setMaxListeners(0);
+  }
+
+  on<K extends keyof AnalyticsEventMap>(event: K, listener: (...args: AnalyticsEventMap[K]) => void): void {
+    this.emitter.on(event, listener as (...args: unknown[]) => void);
+  }
+
+  off<K extends keyof AnalyticsEventMap>(event: K, listener: (...args: AnalyticsEventMap[K]) => void): void {
+    this.emitter.off(event, listener as (...args: unknown[]) => void);
+  }
+
+  sent(messageIds: readonly string[]): void {
+    this.counters.sent += messageIds.length;
+    this.counters.batches++;
+    this.counters.lastSuccessAt = new Date().toISOString();
+    this.counters.failingSince = undefined;
+    this.reportedErrors.clear();
+    if (this.debug) this.logger?.debug?.(`delivered ${messageIds.length} events`, 'JitsuAnalytics');
+    if (this.emitter.listenerCount('sent') > 0) this.emit('sent', { count: messageIds.length, messageIds });
+  }
+
+  dropped(reason: DropReason, messageIds: readonly string[], detail?: string): void {
+    const count = messageIds.length;
+    if (count === 0) return;
+    this.counters.dropped[reason] = (this.counters.dropped[reason] ?? 0) + count;
+    const info: DroppedInfo = { reason, count, messageIds, detail };
+    if (this.emitter.listenerCount('dropped') > 0) this.emit('dropped', info);
+    else this.logRateLimited(`dropped:${reason}`, () =>
+      `dropped ${count} event(s): ${reason}${detail ? ` (${detail})` : ''}; ${this.counters.dropped[reason]} dropped for this reason so far`);
+  }
+
+  failedAttempt(error: Error, retrying: boolean): void {
+    this.counters.failed++;
+    this.counters.lastError = error.message;
+    this.counters.failingSince ??= new Date().toISOString();
+    if (retrying) this.counters.retried++;
+    if (this.debug) this.logger?.debug?.(`delivery failed${retrying ? ', will retry' : ''}: ${error.message}`, 'JitsuAnalytics');
+  }
+
+  warn(kind: string, message: string): void {
+    this.counters.warnings[kind] = (this.counters.warnings[kind] ?? 0) + 1;
+    this.logRateLimited(`warn:${kind}`, () => message);
+  }
+
+  /** Reports an error once until the next successful delivery, so a 401 storm is one message. */
+  error(error: Error): void {
+    if (this.reportedErrors.has(error.message)) return;
+    this.reportedErrors.add(error.message);
+    if (this.emitter.listenerCount('error') > 0) this.emit('error', error);
+    else this.logger?.error(error.message, undefined, 'JitsuAnalytics');
+  }
+
+  snapshot(): Omit<AnalyticsStats, 'queued' | 'queuedBytes' | 'inFlight'> {
+    return { ...this.counters, dropped: { ...this.counters.dropped }, warnings: { ...this.counters.warnings } };
+  }
+
+  private emit<K extends keyof AnalyticsEventMap>(event: K, ...args: AnalyticsEventMap[K]): void {
+    try {
+      this.emitter.emit(event, ...args);
+    } catch (listenerError) {
+      this.logger?.error(`a '${event}' listener threw: ${(listenerError as Error)?.message ?? listenerError}`, undefined, 'JitsuAnalytics');
+    }
+  }
+
+  private logRateLimited(key: string, message: () => string): void {
+    const now = Date.now();
+    const last = this.lastLogged.get(key);
+    if (last !== undefined && now - last < LOG_INTERVAL_MS) return;
+    this.lastLogged.set(key, now);
+    this.logger?.warn(message(), 'JitsuAnalytics');
+  }
+}

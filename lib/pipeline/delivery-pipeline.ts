@@ -1,0 +1,304 @@
+import type { RetryPolicy } from '../analytics-options.resolver.js';
+import { MAX_EVENT_BYTES } from '../analytics-options.resolver.js';
+import type { OverflowPolicy } from '../analytics.options.js';
+import type { AnalyticsTransport, QueuedEvent } from '../transports/transport.interface.js';
+import type { AnalyticsReporter } from './analytics-reporter.js';
+import { EventQueue, Pending } from './event-queue.js';
+import { asDeliveryError, decideRetry } from './retry-policy.js';
+import { Signal } from './signal.js';
+
+export interface PipelineOptions {
+  batchSize: number;
+  batchTimeout: number;
+  maxQueueSize: number;
+  maxQueueBytes: number;
+  overflow: OverflowPolicy;
+  maxBatchEvents: number;
+  maxBatchBytes: number;
+  maxInFlight: number;
+  retry: RetryPolicy;
+}
+
+export interface ShutdownReport {
+  /** Events that could not be delivered before the deadline (counted as dropped `shutdown`). */
+  undelivered: number;
+}
+
+interface Batch {
+  readonly events: Pending[];
+  readonly minSeq: number;
+}
+
+/**
+ * The bounded queue and its sender. `offer` is synchronous and O(1): it never waits on the
+ * network. Batches leave when `batchSize` events are queued, when `batchTimeout` has passed since
+ * the queue became non-empty, on `flush()` and at shutdown; each takes as many queued events as
+ * fit `maxBatchEvents`/`maxBatchBytes`, so bursts go out in few large requests. Memory is bounded
+ * by counting queued and in-flight events together.
+ */
+export class DeliveryPipeline {
+  private readonly queue = new EventQueue();
+  private readonly inFlight = new Set<Batch>();
+  private readonly settled = new Signal();
+  private readonly abort = new AbortController();
+  private heldEvents = 0;
+  private heldBytes = 0;
+  private inFlightEvents = 0;
+  private seq = 0;
+  private flushUntil = 0;
+  private timer?: NodeJS.Timeout;
+  private drainScheduled = false;
+  private state: 'open' | 'closing' | 'closed' = 'open';
+  private closing?: Promise<ShutdownReport>;
+  /** Set when shutdown gave up on in-flight sends: their late outcome is no longer reported. */
+  private abandoned = false;
+
+  constructor(
+    private readonly transport: AnalyticsTransport,
+    private readonly options: PipelineOptions,
+    private readonly reporter: AnalyticsReporter,
+  ) {}
+
+  /** Queues one serialised event; false when it was dropped (already counted and announced). */
+  offer(item: QueuedEvent): boolean {
+    if (this.state === 'closed') return this.reject('closed', item, 'analytics is shut down');
+    if (item.bytes > MAX_EVENT_BYTES) {
+      return this.reject('too_large', item, `event of ${item.bytes} bytes exceeds Jitsu's ${MAX_EVENT_BYTES}-byte limit`);
+    }
+    if (!this.makeRoom(item.bytes)) return this.reject('queue_full', item, 'queue bound reached');
+    this.queue.push({ item, seq: ++this.seq });
+    this.heldEvents++;
+    this.heldBytes += item.bytes;
+    if (this.queue.length >= this.options.batchSize || this.state === 'closing') this.scheduleDrain();
+    else this.timer ??= unrefTimer(() => this.onBatchTimeout(), this.options.batchTimeout);
+    return true;
+  }
+
+  /** Resolves when every event queued before the call is delivered or finally dropped. */
+  async flush(): Promise<void> {
+    const target = this.seq;
+    this.flushUntil = Math.max(this.flushUntil, target);
+    this.drain();
+    while (this.pendingUpTo(target)) await this.settled.next();
+  }
+
+  /** Delivers what it can within `timeoutMs`, then gives up on the rest, reporting it. Idempotent. */
+  shutdown(timeoutMs: number): Promise<ShutdownReport> {
+    this.closing ??= this.close(timeoutMs);
+    return this.closing;
+  }
+
+  get queuedEvents(): number {
+    return this.queue.length;
+  }
+
+  get queuedBytes(): number {
+    return this.queue.bytes;
+  }
+
+  get inFlightCount(): number {
+    return this.inFlightEvents;
+  }
+
+  private async close(timeoutMs: number): Promise<ShutdownReport> {
+    this.state = 'closing';
+    this.clearTimer();
+    const drained = this.untilIdle();
+    let undelivered = 0;
+    if (await timesOut(drained, timeoutMs)) {
+      undelivered = this.heldEvents;
+      this.abort.abort();
+      const rest = this.queue.drainAll();
+      this.release(rest);
+      this.reporter.dropped('shutdown', rest.map((p) => p.item.messageId), `not delivered within shutdownTimeout (${timeoutMs} ms)`);
+      // A transport that ignores the abort signal must not hold shutdown hostage.
+      if (await timesOut(drained, ABORT_GRACE_MS)) this.abandonInFlight();
+    }
+    this.state = 'closed';
+    try {
+      await this.transport.close?.();
+    } catch (error) {
+      this.reporter.error(asDeliveryError(error));
+    }
+    return { undelivered };
+  }
+
+  private abandonInFlight(): void {
+    this.abandoned = true;
+    for (const batch of this.inFlight) {
+      this.reporter.dropped('shutdown', batch.events.map((p) => p.item.messageId), 'the transport did not stop after the shutdown deadline');
+    }
+  }
+
+  private async untilIdle(): Promise<void> {
+    this.flushUntil = Number.POSITIVE_INFINITY;
+    this.drain();
+    while (this.queue.length > 0 || this.inFlight.size > 0) await this.settled.next();
+  }
+
+  private pendingUpTo(target: number): boolean {
+    const head = this.queue.peek();
+    if (head !== undefined && head.seq <= target) return true;
+    for (const batch of this.inFlight) if (batch.minSeq <= target) return true;
+    return false;
+  }
+
+  private makeRoom(bytes: number): boolean {
+    const fits = () =>
+      this.heldEvents + 1 <= this.options.maxQueueSize && this.heldBytes + bytes <= this.options.maxQueueBytes;
+    if (fits()) return true;
+    if (this.options.overflow !== 'dropOldest') return false;
+    const evicted: Pending[] = [];
+    while (!fits() && this.queue.length > 0) {
+      const oldest = this.queue.shift()!;
+      this.release([oldest]);
+      evicted.push(oldest);
+    }
+    this.reporter.dropped('queue_full', evicted.map((p) => p.item.messageId), 'queue bound reached; oldest dropped');
+    if (evicted.length > 0) this.settled.notify();
+    return fits();
+  }
+
+  private reject(reason: 'closed' | 'too_large' | 'queue_full', item: QueuedEvent, detail: string): false {
+    this.reporter.dropped(reason, [item.messageId], detail);
+    return false;
+  }
+
+  private onBatchTimeout(): void {
+    this.timer = undefined;
+    this.flushUntil = Math.max(this.flushUntil, this.seq);
+    this.drain();
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    // Deferred so that a synchronous burst of track() calls leaves as a few large batches.
+    setImmediate(() => {
+      this.drainScheduled = false;
+      this.drain();
+    }).unref();
+  }
+
+  private drain(): void {
+    while (this.inFlight.size < this.options.maxInFlight && this.queue.length > 0) {
+      const forced = this.queue.peek()!.seq <= this.flushUntil;
+      if (!forced && this.queue.length < this.options.batchSize) break;
+      const events = this.queue.takeBatch(this.options.maxBatchEvents, this.options.maxBatchBytes);
+      const batch: Batch = { events, minSeq: events[0]!.seq };
+      this.inFlight.add(batch);
+      this.inFlightEvents += events.length;
+      this.deliver(events)
+        .catch((error: unknown) => this.reporter.error(asDeliveryError(error)))
+        .then(() => this.settle(batch));
+    }
+    if (this.queue.length === 0) this.clearTimer();
+  }
+
+  private settle(batch: Batch): void {
+    this.inFlight.delete(batch);
+    this.inFlightEvents -= batch.events.length;
+    this.release(batch.events);
+    this.settled.notify();
+    if (this.state !== 'closed') this.drain();
+  }
+
+  private release(events: readonly Pending[]): void {
+    for (const p of events) {
+      this.heldEvents--;
+      this.heldBytes -= p.item.bytes;
+    }
+  }
+
+  /** Sends one batch until it is delivered or finally dropped. Never rejects. */
+  private async deliver(events: readonly Pending[]): Promise<void> {
+    const startedAt = Date.now();
+    const ids = () => events.map((p) => p.item.messageId);
+    for (let attempts = 1; ; attempts++) {
+      if (this.abort.signal.aborted) return this.reporter.dropped('shutdown', ids(), 'shutdown deadline reached');
+      try {
+        const result = await this.transport.send(events.map((p) => p.item), this.abort.signal);
+        if (this.abandoned) return;
+        return this.recordResult(events, result?.rejected);
+      } catch (thrown) {
+        if (this.abandoned) return;
+        const error = asDeliveryError(thrown);
+        if (this.abort.signal.aborted) return this.reporter.dropped('shutdown', ids(), 'shutdown deadline reached');
+        const decision = decideRetry(
+          error,
+          { attempts, elapsedMs: Date.now() - startedAt, batchLength: events.length },
+          this.options.retry,
+        );
+        this.reporter.failedAttempt(error, decision.action === 'retry');
+        if (decision.action === 'split') {
+          const half = Math.ceil(events.length / 2);
+          await this.deliver(events.slice(0, half));
+          return this.deliver(events.slice(half));
+        }
+        if (decision.action === 'drop') {
+          if (decision.reason === 'unauthorized' || decision.reason === 'rejected') this.reporter.error(error);
+          return this.reporter.dropped(decision.reason, ids(), error.message);
+        }
+        await sleep(decision.delayMs, this.abort.signal);
+      }
+    }
+  }
+
+  private recordResult(
+    events: readonly Pending[],
+    rejected: ReadonlyArray<{ messageId: string; reason: string }> | undefined,
+  ): void {
+    if (!rejected || rejected.length === 0) return this.reporter.sent(events.map((p) => p.item.messageId));
+    const refused = new Map(rejected.map((r) => [r.messageId, r.reason]));
+    const accepted: string[] = [];
+    const refusedIds: string[] = [];
+    for (const p of events) (refused.has(p.item.messageId) ? refusedIds : accepted).push(p.item.messageId);
+    if (accepted.length > 0) this.reporter.sent(accepted);
+    const reasons = [...new Set(refusedIds.map((id) => refused.get(id)))].slice(0, 3).join('; ');
+    this.reporter.dropped('rejected', refusedIds, `rejected by the destination: ${reasons}`);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+const TIMED_OUT = Symbol('timed out');
+const ABORT_GRACE_MS = 1000;
+
+/**
+ * The one timer left referenced: shutdown is awaited by the app, and an unreferenced deadline
+ * would let the process exit mid-retry with events neither delivered nor reported. It is bounded
+ * by `shutdownTimeout`.
+ */
+async function timesOut(work: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)));
+  try {
+    return (await Promise.race([work, deadline])) === TIMED_OUT;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function unrefTimer(fn: () => void, ms: number): NodeJS.Timeout {
+  const t = setTimeout(fn, ms);
+  t.unref();
+  return t;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = unrefTimer(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

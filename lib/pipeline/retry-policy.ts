@@ -1,0 +1,48 @@
+import type { RetryPolicy } from '../analytics-options.resolver.js';
+import { DeliveryError, FinalDropReason } from '../transports/delivery-error.js';
+
+export type RetryDecision =
+  | { action: 'retry'; delayMs: number }
+  | { action: 'split' }
+  | { action: 'drop'; reason: FinalDropReason };
+
+export interface AttemptState {
+  /** Attempts made so far, the failed one included (1 after the first failure). */
+  attempts: number;
+  /** ms since the batch's first attempt started. */
+  elapsedMs: number;
+  batchLength: number;
+}
+
+/**
+ * What to do after a failed delivery. Full-jitter exponential backoff (a random wait in
+ * [0, min(cap, base·2^(attempt-1))]) spreads the retries of many processes after an outage; a
+ * `Retry-After` from the server is a floor, never shortened by the jitter. A wait that would end
+ * past `maxElapsedMs` gives up now rather than sleeping for nothing.
+ */
+export function decideRetry(
+  error: unknown,
+  state: AttemptState,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): RetryDecision {
+  const failure = asDeliveryError(error);
+  if (failure.tooLarge) {
+    return state.batchLength > 1 ? { action: 'split' } : { action: 'drop', reason: 'too_large' };
+  }
+  if (!failure.retryable) return { action: 'drop', reason: failure.dropReason };
+  if (state.attempts >= policy.maxAttempts) return { action: 'drop', reason: 'retries_exhausted' };
+
+  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (state.attempts - 1));
+  const jittered = Math.floor(random() * ceiling);
+  const delayMs = Math.max(jittered, failure.retryAfterMs ?? 0);
+  if (state.elapsedMs + delayMs > policy.maxElapsedMs) return { action: 'drop', reason: 'retries_exhausted' };
+  return { action: 'retry', delayMs };
+}
+
+/** Anything a transport throws that is not a DeliveryError is treated as a network failure. */
+export function asDeliveryError(error: unknown): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new DeliveryError(`delivery failed: ${message}`, { retryable: true, cause: error });
+}

@@ -1,0 +1,220 @@
+import { AnalyticsReporter } from '../../lib/pipeline/analytics-reporter.js';
+import type { DroppedInfo } from '../../lib/pipeline/analytics-stats.interface.js';
+import { DeliveryPipeline, PipelineOptions } from '../../lib/pipeline/delivery-pipeline.js';
+import { DeliveryError } from '../../lib/transports/delivery-error.js';
+import type { QueuedEvent } from '../../lib/transports/transport.interface.js';
+import { hang, ScriptedTransport } from '../support/scripted-transport.js';
+
+const fast: PipelineOptions = {
+  batchSize: 10,
+  batchTimeout: 20,
+  maxQueueSize: 10_000,
+  maxQueueBytes: 10_000_000,
+  overflow: 'dropNewest',
+  maxBatchEvents: 500,
+  maxBatchBytes: 1_000_000,
+  maxInFlight: 2,
+  retry: { maxAttempts: 5, initialDelayMs: 1, maxDelayMs: 5, maxElapsedMs: 10_000 },
+};
+
+function event(i: number, bytes = 100): QueuedEvent {
+  const json = JSON.stringify({ messageId: `m${i}`, pad: 'x'.repeat(Math.max(0, bytes - 30)) });
+  return { messageId: `m${i}`, table: 'custom_events', json, bytes: Buffer.byteLength(json) };
+}
+
+function setup(options: Partial<PipelineOptions> = {}, transport = new ScriptedTransport()) {
+  const reporter = new AnalyticsReporter(undefined, false);
+  const drops: DroppedInfo[] = [];
+  const errors: Error[] = [];
+  reporter.on('dropped', (d) => drops.push(d));
+  reporter.on('error', (e) => errors.push(e));
+  const pipeline = new DeliveryPipeline(transport, { ...fast, ...options }, reporter);
+  const dropped = (reason: string) => drops.filter((d) => d.reason === reason).reduce((n, d) => n + d.count, 0);
+  return { pipeline, transport, reporter, drops, errors, dropped };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('DeliveryPipeline', () => {
+  it('starts a batch once batchSize events are queued, and not before', async () => {
+    const { pipeline, transport } = setup({ batchTimeout: 60_000 });
+    for (let i = 0; i < 9; i++) pipeline.offer(event(i));
+    await tick();
+    expect(transport.attempts).toHaveLength(0);
+    pipeline.offer(event(9));
+    await tick();
+    expect(transport.attempts.map((a) => a.ids.length)).toEqual([10]);
+  });
+
+  it('sends a partial batch once batchTimeout has passed', async () => {
+    const { pipeline, transport } = setup({ batchTimeout: 30 });
+    const start = Date.now();
+    pipeline.offer(event(1));
+    while (transport.attempts.length === 0 && Date.now() - start < 2000) await new Promise((r) => setTimeout(r, 5));
+    expect(transport.attempts[0]!.ids).toEqual(['m1']);
+    expect(transport.attempts[0]!.at - start).toBeGreaterThanOrEqual(25);
+  });
+
+  it('packs a synchronous burst into few batches bounded by maxBatchEvents and maxBatchBytes', async () => {
+    const { pipeline, transport } = setup({ maxBatchEvents: 300, maxInFlight: 1 });
+    for (let i = 0; i < 1000; i++) pipeline.offer(event(i));
+    await pipeline.flush();
+    expect(transport.attempts.map((a) => a.ids.length)).toEqual([300, 300, 300, 100]);
+
+    const bytes = setup({ maxBatchBytes: 1000, maxInFlight: 1 });
+    const sizes = Array.from({ length: 25 }, (_, i) => event(i, 100 + (i % 7) * 10));
+    for (const e of sizes) bytes.pipeline.offer(e);
+    await bytes.pipeline.flush();
+    const size = new Map(sizes.map((e) => [e.messageId, e.bytes]));
+    const batchBytes = bytes.transport.attempts.map((a) => a.ids.reduce((n, id) => n + size.get(id)!, 0));
+    expect(batchBytes.every((b) => b <= 1000)).toBe(true);
+    // Greedy packing: each batch but the last was closed because the next event did not fit.
+    let next = 0;
+    for (const [i, attempt] of bytes.transport.attempts.entries()) {
+      next += attempt.ids.length;
+      if (i < bytes.transport.attempts.length - 1) expect(batchBytes[i]! + sizes[next]!.bytes).toBeGreaterThan(1000);
+    }
+    expect(next).toBe(25);
+  });
+
+  it('keeps at most maxInFlight batches in flight', async () => {
+    const transport = new ScriptedTransport();
+    let concurrent = 0;
+    let peak = 0;
+    transport.next(20, async () => {
+      peak = Math.max(peak, ++concurrent);
+      await new Promise((r) => setTimeout(r, 5));
+      concurrent--;
+    });
+    const { pipeline } = setup({ maxBatchEvents: 10, maxInFlight: 3 }, transport);
+    for (let i = 0; i < 200; i++) pipeline.offer(event(i));
+    await pipeline.flush();
+    expect(peak).toBe(3);
+    expect(transport.delivered.size).toBe(200);
+  });
+
+  it('flush() resolves only when what was queued before it is delivered, and concurrent flushes share it', async () => {
+    const transport = new ScriptedTransport().next(2, () => Promise.reject(new DeliveryError('503', { retryable: true, status: 503 })));
+    const { pipeline, reporter } = setup({}, transport);
+    for (let i = 0; i < 5; i++) pipeline.offer(event(i));
+    const [a, b] = [pipeline.flush(), pipeline.flush()];
+    await Promise.all([a, b]);
+    expect(transport.delivered.size).toBe(5);
+    expect(reporter.snapshot()).toMatchObject({ sent: 5, retried: 2, failed: 2 });
+  });
+
+  it('retries retryable failures with the same messageIds and gives up after maxAttempts', async () => {
+    const transport = new ScriptedTransport().next(10, () => Promise.reject(new Error('ECONNRESET')));
+    const { pipeline, dropped, reporter } = setup({ retry: { ...fast.retry, maxAttempts: 3 } }, transport);
+    pipeline.offer(event(1));
+    await pipeline.flush();
+    expect(transport.attempts.map((a) => a.ids)).toEqual([['m1'], ['m1'], ['m1']]);
+    expect(dropped('retries_exhausted')).toBe(1);
+    expect(reporter.snapshot().lastError).toContain('ECONNRESET');
+  });
+
+  it('drops a 401 batch at once as unauthorized, reporting one error for a storm of them', async () => {
+    const unauthorized = () =>
+      Promise.reject(new DeliveryError('Jitsu rejected the write key (HTTP 401): check writeKey', { status: 401, retryable: false, dropReason: 'unauthorized' }));
+    const transport = new ScriptedTransport().next(3, unauthorized);
+    const { pipeline, dropped, errors } = setup({ maxBatchEvents: 10 }, transport);
+    for (let i = 0; i < 30; i++) pipeline.offer(event(i));
+    await pipeline.flush();
+    expect(transport.attempts).toHaveLength(3);
+    expect(dropped('unauthorized')).toBe(30);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toContain('check writeKey');
+  });
+
+  it('splits a batch answered 413 until every part is accepted, and drops a single event that is still too large', async () => {
+    const transport = new ScriptedTransport();
+    const tooLarge = new DeliveryError('413', { status: 413, retryable: false, tooLarge: true });
+    const limit = (batch: readonly QueuedEvent[]) =>
+      batch.length > 3 || batch.some((e) => e.messageId === 'm7') ? Promise.reject(tooLarge) : Promise.resolve({});
+    transport.next(50, limit);
+    const { pipeline, dropped } = setup({}, transport);
+    for (let i = 0; i < 20; i++) pipeline.offer(event(i));
+    await pipeline.flush();
+    expect(transport.delivered.size).toBe(19);
+    expect(transport.delivered.has('m7')).toBe(false);
+    expect(dropped('too_large')).toBe(1);
+    expect(Math.max(...[...transport.delivered.values()])).toBe(1);
+  });
+
+  it('counts exactly the ids a partial failure rejects, and the rest as sent', async () => {
+    const transport = new ScriptedTransport().next(1, async () => ({ rejected: [{ messageId: 'm2', reason: 'bad' }, { messageId: 'm5', reason: 'bad' }] }));
+    const { pipeline, drops, reporter } = setup({}, transport);
+    for (let i = 0; i < 10; i++) pipeline.offer(event(i));
+    await pipeline.flush();
+    expect(drops).toEqual([expect.objectContaining({ reason: 'rejected', count: 2, messageIds: ['m2', 'm5'] })]);
+    expect(reporter.snapshot().sent).toBe(8);
+    expect(transport.attempts).toHaveLength(1);
+  });
+
+  it('bounds queued + in-flight events by maxQueueSize, dropping the newest as queue_full', async () => {
+    const { pipeline, dropped } = setup({ maxQueueSize: 100, maxBatchEvents: 10 }, new ScriptedTransport().next(1000, hang));
+    const accepted = Array.from({ length: 150 }, (_, i) => pipeline.offer(event(i))).filter(Boolean).length;
+    await tick();
+    expect(accepted).toBe(100);
+    expect(dropped('queue_full')).toBe(50);
+    expect(pipeline.queuedEvents + pipeline.inFlightCount).toBe(100);
+    await pipeline.shutdown(10);
+  });
+
+  it('bounds held bytes by maxQueueBytes', async () => {
+    const { pipeline, dropped } = setup({ maxQueueBytes: 1_000_000 }, new ScriptedTransport().next(1000, hang));
+    for (let i = 0; i < 200; i++) pipeline.offer(event(i, 10_000));
+    expect(pipeline.queuedBytes).toBeLessThanOrEqual(1_000_000);
+    expect(dropped('queue_full')).toBeGreaterThanOrEqual(100);
+    await pipeline.shutdown(10);
+  });
+
+  it('with overflow dropOldest, evicts the oldest queued events instead', async () => {
+    const { pipeline, drops } = setup({ maxQueueSize: 10, batchTimeout: 60_000, batchSize: 1000 });
+    for (let i = 0; i < 12; i++) pipeline.offer(event(i));
+    expect(drops).toHaveLength(2);
+    expect(drops.flatMap((d) => d.messageIds)).toEqual(['m10', 'm11']);
+    const oldest = setup({ maxQueueSize: 10, batchTimeout: 60_000, batchSize: 1000, overflow: 'dropOldest' });
+    for (let i = 0; i < 12; i++) oldest.pipeline.offer(event(i));
+    expect(oldest.drops.flatMap((d) => d.messageIds)).toEqual(['m0', 'm1']);
+    await oldest.pipeline.flush();
+    expect([...oldest.transport.delivered.keys()]).toEqual(Array.from({ length: 10 }, (_, i) => `m${i + 2}`));
+  });
+
+  it('drops an event over 1,000,000 bytes at enqueue as too_large', () => {
+    const { pipeline, dropped } = setup();
+    expect(pipeline.offer(event(1, 1_000_050))).toBe(false);
+    expect(dropped('too_large')).toBe(1);
+  });
+
+  it('shutdown delivers what is queued, closes the transport, and counts later offers as closed', async () => {
+    const { pipeline, transport, dropped } = setup({ batchTimeout: 60_000 });
+    for (let i = 0; i < 3; i++) pipeline.offer(event(i));
+    await expect(pipeline.shutdown(1000)).resolves.toEqual({ undelivered: 0 });
+    expect(transport.delivered.size).toBe(3);
+    expect(transport.closed).toBe(true);
+    expect(pipeline.offer(event(99))).toBe(false);
+    expect(dropped('closed')).toBe(1);
+  });
+
+  it('shutdown with an unreachable destination resolves by the deadline and reports what was not delivered', async () => {
+    const transport = new ScriptedTransport().next(1000, () => Promise.reject(new Error('ECONNREFUSED')));
+    const { pipeline, dropped } = setup({ retry: { ...fast.retry, maxAttempts: 100, initialDelayMs: 50, maxDelayMs: 50 }, maxBatchEvents: 5, maxInFlight: 1 }, transport);
+    for (let i = 0; i < 20; i++) pipeline.offer(event(i));
+    const started = Date.now();
+    const report = await pipeline.shutdown(200);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(report.undelivered).toBe(20);
+    expect(dropped('shutdown')).toBe(20);
+  });
+
+  it('shutdown does not wait forever on a transport that ignores the abort signal', async () => {
+    const transport = new ScriptedTransport().next(1, () => new Promise(() => undefined));
+    const { pipeline, dropped } = setup({}, transport);
+    for (let i = 0; i < 10; i++) pipeline.offer(event(i));
+    const started = Date.now();
+    await pipeline.shutdown(100);
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(dropped('shutdown')).toBe(10);
+  });
+});
