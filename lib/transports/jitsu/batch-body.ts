@@ -1,0 +1,70 @@
+import type { QueuedEvent } from '../transport.interface.js';
+
+/** The field Jitsu Classic reads the destination table from (DESIGN.md, "The Jitsu wire protocol"). */
+export const CLASSIC_TABLE_FIELD = '__JITSU_TABLE_NAME';
+
+export interface BatchBody {
+  /** The request body, ready to send (or to gzip). */
+  readonly body: string;
+  /** How many events went into `body`. */
+  readonly eventCount: number;
+  /**
+   * Events left out because their stored JSON is not an object: sending them would make Jitsu
+   * refuse the whole batch (400), so they are reported individually instead.
+   */
+  readonly invalid: ReadonlyArray<{ messageId: string; reason: string }>;
+}
+
+const NOT_AN_OBJECT = 'the queued event is not a serialised JSON object';
+
+/**
+ * Jitsu Next: `{"batch":[...]}`. Events are spliced in as the JSON strings the pipeline stored at
+ * enqueue; parsing and re-serialising them here would cost more than the HTTP request itself.
+ */
+export function buildNextBatchBody(batch: readonly QueuedEvent[]): BatchBody {
+  const { jsons, invalid } = partition(batch, (event) => event.json);
+  return { body: `{"batch":[${jsons.join(',')}]}`, eventCount: jsons.length, invalid };
+}
+
+/** Jitsu Classic: a JSON array whose events carry their table in `__JITSU_TABLE_NAME`. */
+export function buildClassicBatchBody(batch: readonly QueuedEvent[]): BatchBody {
+  const { jsons, invalid } = partition(batch, (event) => spliceTableName(event.json, event.table));
+  return { body: `[${jsons.join(',')}]`, eventCount: jsons.length, invalid };
+}
+
+/**
+ * Adds `"__JITSU_TABLE_NAME":"<table>"` as the first member of a serialised JSON object without
+ * parsing it. Returns `undefined` when `json` is not an object. Should the event already carry the
+ * field, its own (later) member wins, as in every JSON parser Jitsu uses.
+ */
+export function spliceTableName(json: string, table: string): string | undefined {
+  const span = objectSpan(json);
+  if (!span) return undefined;
+  const member = `${JSON.stringify(CLASSIC_TABLE_FIELD)}:${JSON.stringify(table)}`;
+  const inner = json.slice(span.open + 1, span.close);
+  const separator = inner.trim() === '' ? '' : ',';
+  return `{${member}${separator}${inner}}`;
+}
+
+function partition(
+  batch: readonly QueuedEvent[],
+  serialise: (event: QueuedEvent) => string | undefined,
+): { jsons: string[]; invalid: Array<{ messageId: string; reason: string }> } {
+  const jsons: string[] = [];
+  const invalid: Array<{ messageId: string; reason: string }> = [];
+  for (const event of batch) {
+    const json = objectSpan(event.json) ? serialise(event) : undefined;
+    if (json === undefined) invalid.push({ messageId: event.messageId, reason: NOT_AN_OBJECT });
+    else jsons.push(json);
+  }
+  return { jsons, invalid };
+}
+
+/** The positions of the outer braces, when the string is shaped like a JSON object. */
+function objectSpan(json: unknown): { open: number; close: number } | undefined {
+  if (typeof json !== 'string') return undefined;
+  const open = json.search(/\S/);
+  const close = json.length - 1 - (json.length - json.trimEnd().length);
+  if (open < 0 || json[open] !== '{' || json[close] !== '}' || close <= open) return undefined;
+  return { open, close };
+}

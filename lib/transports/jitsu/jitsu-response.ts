@@ -1,0 +1,142 @@
+import { DeliveryError } from '../delivery-error.js';
+import type { DeliveryResult } from '../transport.interface.js';
+import { bodyExcerpt } from './body-excerpt.js';
+import { parsePartialFailures } from './partial-failures.js';
+import { parseRetryAfter } from './retry-after.js';
+
+export type JitsuProtocol = 'next' | 'classic';
+
+/**
+ * A delivery outcome plus what Jitsu said that could not be tied to an event (an `ok:false`
+ * without parsable ids, an unexpected 2xx body). Those events count as sent — Jitsu answered 2xx
+ * and resending would duplicate the accepted ones — but the text is kept for whoever reports.
+ */
+export interface JitsuDeliveryResult extends DeliveryResult {
+  warnings?: string[];
+}
+
+export interface JitsuAnswer {
+  status: number;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The response body as text (possibly cut short by the caller). */
+  body: string;
+}
+
+export interface JitsuRequestFacts {
+  protocol: JitsuProtocol;
+  /** The messageIds that were sent. */
+  messageIds: ReadonlySet<string>;
+  /** Strings that must never be quoted back (see `secretsOf`). */
+  secrets: readonly string[];
+  /** Origin plus path, for messages (never holds a secret: credentials in jitsuUrl are refused). */
+  endpoint: string;
+  bytes: number;
+  now?: number;
+}
+
+/** What an answer from Jitsu means for the batch: delivered (maybe partly) or a `DeliveryError`. */
+export function classifyJitsuResponse(answer: JitsuAnswer, facts: JitsuRequestFacts): JitsuDeliveryResult | DeliveryError {
+  const { status } = answer;
+  if (status >= 200 && status < 300) return classifySuccess(answer, facts);
+
+  if (status === 401 || status === 403) {
+    // The real server echoes the raw key in this body: it is never read into the message.
+    const what =
+      facts.protocol === 'classic'
+        ? 'check writeKey — with protocol "classic" it must be a server-to-server (s2s) token'
+        : 'check writeKey — it must be a server-to-server key "keyId:secret"';
+    const subject = facts.protocol === 'classic' ? 'server token' : 'write key';
+    return new DeliveryError(`Jitsu rejected the ${subject} (HTTP ${status}): ${what}`, {
+      status,
+      retryable: false,
+      dropReason: 'unauthorized',
+    });
+  }
+  if (status === 413) {
+    return new DeliveryError(
+      `Jitsu refused the batch as too large (HTTP 413, ${facts.messageIds.size} events, ${facts.bytes} bytes)`,
+      { status, retryable: false, tooLarge: true, dropReason: 'too_large' },
+    );
+  }
+  if (isRetryableStatus(status)) {
+    const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], facts.now);
+    const label = status === 402 ? 'quota exceeded' : 'temporarily unavailable';
+    return new DeliveryError(`Jitsu ${label} (HTTP ${status})${quote(answer, facts)}`, {
+      status,
+      retryable: true,
+      retryAfterMs,
+    });
+  }
+  const hint = describeFinalStatus(status, facts);
+  return new DeliveryError(`Jitsu refused the batch (HTTP ${status})${hint}${quote(answer, facts)}`, {
+    status,
+    retryable: false,
+    dropReason: 'rejected',
+  });
+}
+
+/** 402 (quota), 408, 429 and 5xx are worth retrying, except 501/505, which no retry can fix. */
+export function isRetryableStatus(status: number): boolean {
+  if (status === 402 || status === 408 || status === 429) return true;
+  return status >= 500 && status <= 599 && status !== 501 && status !== 505;
+}
+
+function classifySuccess(answer: JitsuAnswer, facts: JitsuRequestFacts): JitsuDeliveryResult {
+  if (answer.body.trim() === '') return {};
+  const parsed = parseJson(answer.body);
+  if (!isRecord(parsed)) {
+    return { warnings: [`Jitsu answered HTTP ${answer.status} with an unexpected body${quote(answer, facts)}`] };
+  }
+  if (facts.protocol === 'classic') {
+    if (parsed.status === undefined || parsed.status === 'ok') return {};
+    return { warnings: [`Jitsu Classic answered HTTP ${answer.status} without status "ok"${quote(answer, facts)}`] };
+  }
+  if (parsed.ok !== false) return {};
+
+  const { rejected, unmatched } = parsePartialFailures(parsed.errors, facts.messageIds, facts.secrets);
+  const warnings = unmatched.map((line) => `Jitsu reported an error for no event of this batch: ${line}`);
+  const reportedFailures = failedCount(parsed);
+  if (reportedFailures !== undefined && reportedFailures > rejected.length) {
+    warnings.push(
+      `Jitsu counted ${reportedFailures} rejected events but named ${rejected.length} of this batch; the rest count as sent`,
+    );
+  } else if (rejected.length === 0 && unmatched.length === 0) {
+    warnings.push(`Jitsu answered ok:false without naming any event${quote(answer, facts)}`);
+  }
+  const result: JitsuDeliveryResult = {};
+  if (rejected.length > 0) result.rejected = rejected;
+  if (warnings.length > 0) result.warnings = warnings;
+  return result;
+}
+
+function failedCount(body: Record<string, unknown>): number | undefined {
+  const { receivedEvents, okEvents } = body;
+  if (typeof receivedEvents !== 'number' || typeof okEvents !== 'number') return undefined;
+  return receivedEvents - okEvents;
+}
+
+function describeFinalStatus(status: number, facts: JitsuRequestFacts): string {
+  if (status === 404 || status === 405) {
+    return ` at ${facts.endpoint}: check jitsuUrl and protocol ("${facts.protocol}")`;
+  }
+  if (status >= 300 && status < 400) return ` with a redirect from ${facts.endpoint}: check jitsuUrl`;
+  if (status === 501 || status === 505) return `: the server does not support this request`;
+  return '';
+}
+
+function quote(answer: JitsuAnswer, facts: JitsuRequestFacts): string {
+  const excerpt = bodyExcerpt(answer.body, facts.secrets);
+  return excerpt === '' ? '' : `: ${excerpt}`;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
