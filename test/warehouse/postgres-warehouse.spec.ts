@@ -1,0 +1,142 @@
+import pg from 'pg';
+import { createServer } from 'node:net';
+import { DeliveryError } from '../../lib/transports/delivery-error.js';
+import { createWarehouseTransport } from '../../lib/transports/warehouse/warehouse.transport.js';
+import { startPostgres } from '../support/postgres.js';
+import { sampleEvent, toQueuedEvent } from '../support/sample-events.js';
+import { describeWarehouseAcceptance } from './warehouse-acceptance.js';
+
+// Registration needs to know whether a cluster exists, so the one shared cluster of this file is
+// started at module load (Jest ESM allows top-level await) and stopped in afterAll.
+const server = await startPostgres();
+afterAll(async () => server?.stop());
+
+const signal = () => new AbortController().signal;
+let schemas = 0;
+
+async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function databaseUrl(name: string): string {
+  const url = new URL(server!.url);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** A fresh schema made current through the startup `options`: cheaper than a database per test. */
+async function freshUrl(): Promise<string> {
+  const schema = `warehouse_${++schemas}`;
+  await withClient(server!.url, (c) => c.query(`CREATE SCHEMA ${schema}`));
+  const url = new URL(server!.url);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+}
+
+if (server) {
+  describeWarehouseAcceptance('PostgreSQL', {
+    freshUrl,
+    query: (url, sql) => withClient(url, async (c) => (await c.query(sql)).rows),
+    exec: (url, sql) => withClient(url, async (c) => void (await c.query(sql))),
+    columns: (url, table) =>
+      withClient(url, async (c) =>
+        (
+          await c.query<{ column_name: string }>(
+            'SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1',
+            [table],
+          )
+        ).rows.map((r) => r.column_name),
+      ),
+  });
+
+  describe('PostgreSQL specifics', () => {
+    const count = (url: string, table: string) =>
+      withClient(url, async (c) => Number((await c.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n));
+
+    it('fails a send retryably while the server is down and delivers the same batch once when it is back', async () => {
+      const url = await freshUrl();
+      const transport = createWarehouseTransport({ url });
+      try {
+        expect(await transport.send([toQueuedEvent(sampleEvent('payment', 0))], signal())).toEqual({});
+        const batch = [1, 2, 3, 4].map((i) => toQueuedEvent(sampleEvent('payment', i)));
+
+        await server!.pause();
+        try {
+          const failed = transport.send(batch, signal());
+          await expect(failed).rejects.toBeInstanceOf(DeliveryError);
+          await expect(failed).rejects.toMatchObject({ retryable: true });
+        } finally {
+          await server!.resume();
+        }
+
+        expect(await transport.send(batch, signal())).toEqual({});
+        expect(await transport.send(batch, signal())).toEqual({});
+        expect(await count(url, 'payment_events')).toBe(5);
+      } finally {
+        await transport.close();
+      }
+    });
+
+    it('rejects an event PostgreSQL cannot store (NUL character) and lands the rest', async () => {
+      const url = await freshUrl();
+      const bad = sampleEvent('error', 2);
+      bad.properties = { ...bad.properties, error_message: 'broken\u0000text' };
+      const good = [sampleEvent('error', 1), sampleEvent('error', 3)];
+      const transport = createWarehouseTransport({ url });
+      try {
+        const result = await transport.send([good[0]!, bad, good[1]!].map(toQueuedEvent), signal());
+        expect(result).toEqual({ rejected: [{ messageId: bad.messageId, reason: expect.stringMatching(/^Insert failed: 22/) }] });
+        expect(await count(url, 'backend_error_events')).toBe(2);
+      } finally {
+        await transport.close();
+      }
+    });
+
+    it('drops a batch for a database that does not exist without retrying or leaking the password', async () => {
+      const url = new URL(databaseUrl('no_such_database'));
+      url.password = 'Sup3r-Secret-pw';
+      const transport = createWarehouseTransport({ url: url.toString() });
+      try {
+        const failed = transport.send([toQueuedEvent(sampleEvent('api', 1))], signal());
+        await expect(failed).rejects.toMatchObject({ retryable: false, message: expect.stringMatching(/3D000/) });
+        await expect(failed).rejects.not.toMatchObject({ message: expect.stringContaining('Sup3r-Secret-pw') });
+      } finally {
+        await transport.close();
+      }
+    });
+  });
+}
+
+describe('PostgreSQL unreachable', () => {
+  it('throws a retryable DeliveryError whose message does not contain the password', async () => {
+    const port = await closedPort();
+    const transport = createWarehouseTransport({ url: `postgres://app:Sup3r-Secret-pw@127.0.0.1:${port}/analytics` });
+    try {
+      const failed = transport.send([toQueuedEvent(sampleEvent('api', 1))], signal());
+      await expect(failed).rejects.toBeInstanceOf(DeliveryError);
+      await expect(failed).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/ECONNREFUSED/) });
+      const error = (await failed.catch((e: unknown) => e)) as Error;
+      expect(`${error.message} ${error.stack}`).not.toContain('Sup3r-Secret-pw');
+    } finally {
+      await transport.close();
+    }
+  });
+});
+
+/** A port nothing listens on: bound once to learn a free number, then released. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,92 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeliveryError } from '../../lib/transports/delivery-error.js';
+import { createWarehouseTransport } from '../../lib/transports/warehouse/warehouse.transport.js';
+import { sampleEvent, toQueuedEvent } from '../support/sample-events.js';
+import { describeWarehouseAcceptance } from './warehouse-acceptance.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'jitsu-wh-sqlite-'));
+let databases = 0;
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const fileOf = (url: string) => url.slice('sqlite:'.length);
+
+function withDb<T>(url: string, use: (db: Database.Database) => T): T {
+  const db = new Database(fileOf(url));
+  try {
+    return use(db);
+  } finally {
+    db.close();
+  }
+}
+
+describeWarehouseAcceptance('SQLite', {
+  freshUrl: async () => `sqlite:${join(dir, `db-${++databases}.sqlite`)}`,
+  query: async (url, sql) => withDb(url, (db) => db.prepare(sql).all() as Record<string, unknown>[]),
+  exec: async (url, sql) => withDb(url, (db) => void db.exec(sql)),
+  columns: async (url, table) =>
+    withDb(url, (db) => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name)),
+});
+
+describe('SQLite specifics', () => {
+  const signal = new AbortController().signal;
+
+  it('creates missing parent directories and opens the file in WAL mode', async () => {
+    const file = join(dir, 'nested', 'deeper', 'analytics.sqlite');
+    const transport = createWarehouseTransport({ url: `sqlite:${file}` });
+    expect(existsSync(file)).toBe(false);
+    expect(await transport.send([toQueuedEvent(sampleEvent('email', 1))], signal)).toEqual({});
+    await transport.close();
+    withDb(`sqlite:${file}`, (db) => {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.prepare('SELECT email_success, recipient_domain FROM email_events').get()).toEqual({
+        email_success: 1,
+        recipient_domain: 'example.org',
+      });
+    });
+  });
+
+  it('reports a locked database as retryable and delivers the same batch once the lock is gone', async () => {
+    const url = `sqlite:${join(dir, 'locked.sqlite')}`;
+    const transport = createWarehouseTransport({ url });
+    await transport.send([toQueuedEvent(sampleEvent('file', 0))], signal);
+    const batch = [1, 2, 3].map((i) => toQueuedEvent(sampleEvent('file', i)));
+
+    const other = new Database(fileOf(url));
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const failed = transport.send(batch, signal);
+      await expect(failed).rejects.toBeInstanceOf(DeliveryError);
+      await expect(failed).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/SQLITE_BUSY/) });
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(await transport.send(batch, signal)).toEqual({});
+    await transport.close();
+    withDb(url, (db) => expect(db.prepare('SELECT count(*) AS n FROM file_operation_events').get()).toEqual({ n: 4 }));
+  });
+
+  it('reports a database file that cannot be opened as retryable', async () => {
+    const blocker = join(dir, 'not-a-directory');
+    writeFileSync(blocker, 'x');
+    const transport = createWarehouseTransport({ url: `sqlite:${join(blocker, 'analytics.sqlite')}` });
+    await expect(transport.send([toQueuedEvent(sampleEvent('api', 1))], signal)).rejects.toMatchObject({
+      name: 'DeliveryError',
+      retryable: true,
+    });
+    await transport.close();
+  });
+
+  it('works on an in-memory database', async () => {
+    const transport = createWarehouseTransport({ url: 'sqlite::memory:' });
+    const batch = [toQueuedEvent(sampleEvent('system', 1)), { ...toQueuedEvent(sampleEvent('system', 2)), json: '{' }];
+    expect(await transport.send(batch, signal)).toEqual({
+      rejected: [{ messageId: batch[1]!.messageId, reason: 'Event is not valid JSON' }],
+    });
+    await transport.close();
+  });
+});

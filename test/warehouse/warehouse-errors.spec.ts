@@ -1,0 +1,61 @@
+import {
+  classifyPostgresError,
+  classifySqliteError,
+  describeError,
+} from '../../lib/transports/warehouse/warehouse-errors.js';
+
+const withCode = (code: string, message = 'boom') => Object.assign(new Error(message), { code });
+
+describe('classifyPostgresError', () => {
+  it.each([
+    ['ECONNREFUSED', 'retryable'],
+    ['ECONNRESET', 'retryable'],
+    ['08006', 'retryable'],
+    ['57P01', 'retryable'],
+    ['57P03', 'retryable'],
+    ['53300', 'retryable'],
+    ['40P01', 'retryable'],
+    ['28P01', 'unauthorized'],
+    ['3D000', 'fatal'],
+    ['23502', 'data'],
+    ['22P05', 'data'],
+    ['42P10', 'data'],
+  ])('%s → %s', (code, kind) => {
+    expect(classifyPostgresError(withCode(code))).toBe(kind);
+  });
+
+  it('treats node-postgres connection errors without SQLSTATE as retryable', () => {
+    expect(classifyPostgresError(new Error('Connection terminated unexpectedly'))).toBe('retryable');
+    expect(classifyPostgresError(new Error('timeout exceeded when trying to connect'))).toBe('retryable');
+  });
+});
+
+describe('classifySqliteError', () => {
+  it.each([
+    ['SQLITE_BUSY', 'retryable'],
+    ['SQLITE_BUSY_SNAPSHOT', 'retryable'],
+    ['SQLITE_LOCKED', 'retryable'],
+    ['SQLITE_IOERR_WRITE', 'retryable'],
+    ['SQLITE_FULL', 'retryable'],
+    ['SQLITE_CANTOPEN', 'retryable'],
+    ['EACCES', 'retryable'],
+    ['SQLITE_READONLY', 'fatal'],
+    ['SQLITE_NOTADB', 'fatal'],
+    ['SQLITE_CONSTRAINT_NOTNULL', 'data'],
+    ['SQLITE_MISMATCH', 'data'],
+  ])('%s → %s', (code, kind) => {
+    expect(classifySqliteError(withCode(code))).toBe(kind);
+  });
+
+  it('treats a binding error without a code as data', () => {
+    expect(classifySqliteError(new TypeError('SQLite3 can only bind numbers, strings, bigints, buffers, and null'))).toBe('data');
+  });
+});
+
+describe('describeError', () => {
+  it('prefixes the code and masks the password', () => {
+    const redact = (text: string) => text.split('s3cret').join('***');
+    expect(describeError(withCode('28P01', 'password s3cret rejected'), redact)).toBe('28P01: password *** rejected');
+    expect(describeError('plain s3cret', redact)).toBe('plain ***');
+  });
+});
