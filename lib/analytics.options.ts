@@ -51,9 +51,9 @@ export interface JitsuAnalyticsOptions {
   /** Jitsu flavour. Default 'next'. */
   protocol?: 'next' | 'classic';
   destination?: DestinationOption;
-  /** Most events held (queued + in flight). Default 10 000. */
+  /** Most events held (queued + in flight). Default 100 000 (a synchronous burst cannot be sent until the loop yields). */
   maxQueueSize?: number | string;
-  /** Most bytes of serialised events held (queued + in flight). Default 16 MiB. */
+  /** Most bytes of serialised events held (queued + in flight). Default 64 MiB. */
   maxQueueBytes?: number | string;
   /** Which event a full queue drops. Default 'dropNewest'. */
   overflow?: OverflowPolicy;

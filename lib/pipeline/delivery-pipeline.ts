@@ -219,6 +219,7 @@ export class DeliveryPipeline {
       try {
         const result = await this.transport.send(events.map((p) => p.item), this.abort.signal);
         if (this.abandoned) return;
+        for (const warning of result?.warnings ?? []) this.reporter.warn('destination_warning', warning);
         return this.recordResult(events, result?.rejected);
       } catch (thrown) {
         if (this.abandoned) return;

@@ -14,6 +14,8 @@ export interface QueuedEvent {
 /** Events the destination refused individually; every other event of the batch counts as sent. */
 export interface DeliveryResult {
   rejected?: ReadonlyArray<{ messageId: string; reason: string }>;
+  /** What the destination said that could not be tied to an event; the batch still counts as sent. */
+  warnings?: readonly string[];
 }
 
 /**

@@ -1,0 +1,90 @@
+import { Sanitizer, SanitizeOptions } from '../../lib/events/sanitize.js';
+
+const options: SanitizeOptions = {
+  isSensitiveKey: (key) => /password|token/i.test(key),
+  scrub: (s) => s.replace(/secret-\w+/g, '[X]'),
+  maxStringLength: 20,
+  maxDepth: 4,
+  maxArrayLength: 5,
+};
+
+const clean = (value: unknown) => {
+  const sanitizer = new Sanitizer(options);
+  return { out: sanitizer.sanitize(value), report: sanitizer.report };
+};
+
+describe('Sanitizer', () => {
+  it('returns a detached copy: later mutation of the input changes nothing', () => {
+    const input = { a: { b: [1, 2] } };
+    const { out } = clean(input);
+    input.a.b.push(3);
+    expect(out).toEqual({ a: { b: [1, 2] } });
+  });
+
+  it('replaces a cycle with "[Circular]" but keeps shared references', () => {
+    const shared = { n: 1 };
+    const cyclic: Record<string, unknown> = { shared, again: shared };
+    cyclic.self = cyclic;
+    const { out, report } = clean(cyclic);
+    expect(out).toEqual({ shared: { n: 1 }, again: { n: 1 }, self: '[Circular]' });
+    expect(report.unserialisable).toBe(1);
+  });
+
+  it('turns non-JSON values into documented stand-ins', () => {
+    const { out } = clean({
+      big: 10n ** 20n,
+      sym: Symbol('s'),
+      fn: () => 1,
+      undef: undefined,
+      nan: Number.NaN,
+      inf: Number.POSITIVE_INFINITY,
+      invalidDate: new Date('nope'),
+      date: new Date('2026-01-02T03:04:05.000Z'),
+      map: new Map([['k', 1]]),
+      set: new Set([1, 2]),
+      buf: Buffer.from('abc'),
+      err: new TypeError('bad'),
+      arr: [undefined, () => 1, Symbol('x')],
+    });
+    expect(out).toEqual({
+      big: '100000000000000000000',
+      nan: null,
+      inf: null,
+      invalidDate: null,
+      date: '2026-01-02T03:04:05.000Z',
+      map: { k: 1 },
+      set: [1, 2],
+      buf: '[binary 3 bytes]',
+      err: { name: 'TypeError', message: 'bad' },
+      arr: [null, null, null],
+    });
+  });
+
+  it('redacts sensitive keys wherever they are, and scrubs every string', () => {
+    const { out } = clean({ password: 'hunter2', nested: { accessToken: 'abc', note: 'secret-abc here' }, list: [{ token: 1 }] });
+    expect(out).toEqual({ password: '[REDACTED]', nested: { accessToken: '[REDACTED]', note: '[X] here' }, list: [{ token: '[REDACTED]' }] });
+  });
+
+  it('cuts long strings and long arrays, counting each as truncated', () => {
+    const { out, report } = clean({ s: 'a'.repeat(2_000_000), a: [1, 2, 3, 4, 5, 6, 7] });
+    expect(out).toEqual({ s: `${'a'.repeat(20)}…[truncated 1999980 chars]`, a: [1, 2, 3, 4, 5, '…[2 more items]'] });
+    expect(report.truncated).toBe(2);
+  });
+
+  it('stops at maxDepth', () => {
+    expect(clean({ a: { b: { c: { d: { e: 1 } } } } }).out).toEqual({ a: { b: { c: { d: '[MaxDepth]' } } } });
+  });
+
+  it('survives throwing getters, throwing toJSON and hostile proxies', () => {
+    const getter = Object.defineProperty({}, 'x', { enumerable: true, get: () => { throw new Error('boom'); } });
+    const proxy = new Proxy({}, { ownKeys: () => { throw new Error('no keys'); } });
+    const { out } = clean({ getter, toJson: { toJSON: () => { throw new Error('nope'); } }, proxy, ok: 1 });
+    expect(out).toEqual({ getter: '[Unreadable]', toJson: '[Unreadable]', proxy: '[Unreadable]', ok: 1 });
+  });
+
+  it('handles top-level primitives and null', () => {
+    expect(clean(null).out).toBeNull();
+    expect(clean(undefined).out).toBeNull();
+    expect(clean('secret-x').out).toBe('[X]');
+  });
+});

@@ -1,0 +1,118 @@
+import 'reflect-metadata';
+import { Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { AnalyticsService, JitsuAnalyticsModule } from '../../lib/index.js';
+import { MemoryTransport } from '../../lib/transports/memory.transport.js';
+
+@Injectable()
+class OrdersService {
+  constructor(readonly analytics: AnalyticsService) {}
+  place(): void {
+    this.analytics.track('Order Placed', { items: 2 });
+  }
+}
+
+@Module({ providers: [OrdersService], exports: [OrdersService] })
+class OrdersModule {}
+
+@Injectable()
+class FakeConfig {
+  get(key: string): string | undefined {
+    return { ANALYTICS_BATCH_SIZE: '3', ANALYTICS_ENABLED: 'true' }[key];
+  }
+}
+
+@Module({ providers: [FakeConfig], exports: [FakeConfig] })
+class FakeConfigModule {}
+
+describe('JitsuAnalyticsModule', () => {
+  it('forRoot is global: a feature module injects AnalyticsService without importing it', async () => {
+    const transport = new MemoryTransport();
+    const app = await Test.createTestingModule({
+      imports: [JitsuAnalyticsModule.forRoot({ destination: transport, batchTimeout: 60_000 }), OrdersModule],
+    }).compile();
+    await app.init();
+    app.get(OrdersService).place();
+    await app.get(AnalyticsService).flush();
+    expect(transport.events().map((e) => e.event)).toEqual(['Order Placed']);
+    await app.close();
+  });
+
+  it('forRootAsync builds options from injected config, with strings from the environment', async () => {
+    const transport = new MemoryTransport();
+    const app = await Test.createTestingModule({
+      imports: [
+        JitsuAnalyticsModule.forRootAsync({
+          imports: [FakeConfigModule],
+          inject: [FakeConfig],
+          useFactory: (config: FakeConfig) => ({
+            destination: transport,
+            enabled: config.get('ANALYTICS_ENABLED'),
+            batchSize: config.get('ANALYTICS_BATCH_SIZE'),
+            batchTimeout: 60_000,
+          }),
+        }),
+      ],
+    }).compile();
+    await app.init();
+    const analytics = app.get(AnalyticsService);
+    expect(analytics.core.options.batchSize).toBe(3);
+    analytics.track('A');
+    analytics.track('B');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(transport.events()).toHaveLength(0);
+    analytics.track('C');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(transport.events()).toHaveLength(3);
+    await app.close();
+  });
+
+  it('fails the bootstrap with a message naming the bad option', async () => {
+    const build = Test.createTestingModule({
+      imports: [JitsuAnalyticsModule.forRoot({ jitsuUrl: 'http://localhost:8080', writeKey: 'id:s3cr3t', batchSize: 'lots' })],
+    }).compile();
+    await expect(build).rejects.toThrow(`batchSize: got "lots", expected an integer >= 1 (a number or a numeric string)`);
+  });
+
+  it('app.close() delivers what is queued before it resolves', async () => {
+    const transport = new MemoryTransport();
+    const app = await Test.createTestingModule({
+      imports: [JitsuAnalyticsModule.forRoot({ destination: transport, batchSize: 1000, batchTimeout: 60_000 })],
+    }).compile();
+    await app.init();
+    const analytics = app.get(AnalyticsService);
+    for (let i = 0; i < 50; i++) analytics.track('Queued', { i });
+    expect(transport.events()).toHaveLength(0);
+    await app.close();
+    expect(transport.events()).toHaveLength(50);
+  });
+
+  it('app.close() with an unreachable destination resolves by shutdownTimeout and reports the loss', async () => {
+    const hanging = { send: () => new Promise<never>(() => undefined) };
+    const app = await Test.createTestingModule({
+      imports: [JitsuAnalyticsModule.forRoot({ destination: hanging, batchSize: 1, shutdownTimeout: 200 })],
+    }).compile();
+    await app.init();
+    const analytics = app.get(AnalyticsService);
+    const dropped: number[] = [];
+    analytics.on('dropped', (d) => d.reason === 'shutdown' && dropped.push(d.count));
+    analytics.track('Stuck');
+    const started = Date.now();
+    await app.close();
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(dropped.reduce((a, b) => a + b, 0)).toBe(1);
+  });
+
+  it('two apps in one process each send to their own destination', async () => {
+    const [t1, t2] = [new MemoryTransport(), new MemoryTransport()];
+    const make = (destination: MemoryTransport) =>
+      Test.createTestingModule({ imports: [JitsuAnalyticsModule.forRoot({ destination, batchSize: 1 }), OrdersModule] }).compile();
+    const [a, b] = await Promise.all([make(t1), make(t2)]);
+    a.get(OrdersService).place();
+    a.get(OrdersService).place();
+    b.get(OrdersService).place();
+    await Promise.all([a.get(AnalyticsService).flush(), b.get(AnalyticsService).flush()]);
+    expect([t1.events().length, t2.events().length]).toEqual([2, 1]);
+    await Promise.all([a.close(), b.close()]);
+  });
+});

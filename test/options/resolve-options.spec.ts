@@ -1,0 +1,89 @@
+import { AnalyticsConfigError } from '../../lib/analytics-config.error.js';
+import { resolveOptions } from '../../lib/analytics-options.resolver.js';
+import { MemoryTransport } from '../../lib/transports/memory.transport.js';
+
+const jitsu = { jitsuUrl: 'http://localhost:8080', writeKey: 'key-id:super-secret-value' };
+
+function problemsOf(options: Parameters<typeof resolveOptions>[0]): string {
+  try {
+    resolveOptions(options);
+  } catch (error) {
+    expect(error).toBeInstanceOf(AnalyticsConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected resolveOptions to throw');
+}
+
+describe('resolveOptions', () => {
+  it('fills every default', () => {
+    const o = resolveOptions(jitsu);
+    expect(o).toMatchObject({
+      enabled: true,
+      debug: false,
+      protocol: 'next',
+      destination: { type: 'jitsu' },
+      batchSize: 10,
+      batchTimeout: 5000,
+      maxQueueSize: 100_000,
+      maxQueueBytes: 64 * 1024 * 1024,
+      overflow: 'dropNewest',
+      maxBatchBytes: 1024 * 1024,
+      maxBatchEvents: 500,
+      maxInFlight: 2,
+      retry: { maxAttempts: 10, initialDelayMs: 500, maxDelayMs: 30_000, maxElapsedMs: 300_000 },
+      requestTimeout: 10_000,
+      shutdownTimeout: 5000,
+      ipPolicy: 'stripLastOctet',
+    });
+    expect(o.tables.api).toBe('api_events');
+    expect(o.tables.custom).toBe('custom_events');
+  });
+
+  it('accepts numeric and boolean strings, as they come from process.env', () => {
+    const o = resolveOptions({ ...jitsu, batchSize: '25', batchTimeout: ' 100 ', enabled: 'true', debug: '0', retry: { maxAttempts: '3' } });
+    expect(o).toMatchObject({ batchSize: 25, batchTimeout: 100, enabled: true, debug: false, retry: { maxAttempts: 3 } });
+  });
+
+  it('defaults to the console destination without a jitsuUrl', () => {
+    expect(resolveOptions({}).destination).toEqual({ type: 'console' });
+  });
+
+  it('takes a custom transport object and a warehouse URL', () => {
+    const transport = new MemoryTransport();
+    expect(resolveOptions({ destination: transport }).destination).toBe(transport);
+    expect(resolveOptions({ destination: { type: 'warehouse', url: 'sqlite:data/a.sqlite' } }).destination).toEqual({ type: 'warehouse', url: 'sqlite:data/a.sqlite' });
+  });
+
+  it('names each bad option, its value and what is expected, all at once', () => {
+    const message = problemsOf({ ...jitsu, batchSize: 'ten', batchTimeout: -5, protocol: 'v2' as 'next', overflow: 'random' as 'dropNewest', enabled: 'maybe' });
+    expect(message).toContain(`batchSize: got "ten", expected an integer >= 1`);
+    expect(message).toContain('batchTimeout: got number -5, expected an integer >= 1');
+    expect(message).toContain(`protocol: got "v2", expected one of 'next', 'classic'`);
+    expect(message).toContain(`overflow: got "random", expected one of 'dropNewest', 'dropOldest'`);
+    expect(message).toContain(`enabled: got "maybe", expected a boolean`);
+  });
+
+  it('rejects a bad jitsuUrl, a missing one for the jitsu destination, and bad table names', () => {
+    expect(problemsOf({ ...jitsu, jitsuUrl: 'localhost:8080' })).toContain(`jitsuUrl: got "localhost:8080", expected an http(s) URL`);
+    expect(problemsOf({ destination: 'jitsu', writeKey: 'a:b' })).toContain('jitsuUrl: required');
+    expect(problemsOf({ tables: { api: 'api events; drop' } })).toContain('tables.api: got "api events; drop"');
+    expect(problemsOf({ destination: 'kafka' as 'jitsu' })).toContain(`destination: got "kafka"`);
+    expect(problemsOf({ destination: { type: 'warehouse', url: 'mysql://x' } })).toContain(`destination.url: expected 'sqlite:<file path>'`);
+  });
+
+  it('explains a malformed write key without ever printing it', () => {
+    const secret = 'just-the-secret-without-key-id';
+    const message = problemsOf({ jitsuUrl: 'http://localhost:8080', writeKey: secret });
+    expect(message).toContain(`writeKey: expected a server-to-server key of the form 'keyId:secret'`);
+    expect(message).not.toContain(secret);
+    expect(problemsOf({ jitsuUrl: 'http://localhost:8080' })).toContain('writeKey: required when sending to Jitsu');
+  });
+
+  it('does not require a write key when analytics is disabled', () => {
+    expect(resolveOptions({ enabled: false, jitsuUrl: 'http://localhost:8080' }).enabled).toBe(false);
+  });
+
+  it('rejects a beforeSend that is not a function', () => {
+    expect(problemsOf({ beforeSend: 'nope' as never })).toContain('beforeSend: got "nope", expected a function');
+  });
+});
