@@ -113,7 +113,7 @@ export class AnalyticsCore {
     if (!this.pipeline) return;
     const { undelivered } = await this.pipeline.shutdown(timeoutMs);
     if (undelivered > 0) {
-      this.logger?.warn(`shut down with ${undelivered} event(s) undelivered after ${timeoutMs} ms`, 'JitsuAnalytics');
+      this.logger?.warn(`shut down with ${undelivered} event(s) undelivered after ${timeoutMs} ms`);
     }
   }
 

@@ -3,6 +3,7 @@ import { AnalyticsCore } from './analytics-core.js';
 import { resolveOptions } from './analytics-options.resolver.js';
 import type { JitsuAnalyticsOptions } from './analytics.options.js';
 import { AnalyticsService } from './analytics.service.js';
+import { LOG_CONTEXT } from './jitsu-analytics.constants.js';
 import { resolveTransport } from './transports/resolve-transport.js';
 
 export interface CreateAnalyticsExtras {
@@ -17,7 +18,7 @@ export interface CreateAnalyticsExtras {
  */
 export function createAnalytics(options: JitsuAnalyticsOptions, extras: CreateAnalyticsExtras = {}): AnalyticsService {
   const resolved = resolveOptions(options);
-  const logger = extras.logger === false ? undefined : (extras.logger ?? new Logger('JitsuAnalytics'));
-  const transport = resolveTransport(resolved, logger ?? new Logger('JitsuAnalytics'));
+  const logger = extras.logger === false ? undefined : (extras.logger ?? new Logger(LOG_CONTEXT));
+  const transport = resolveTransport(resolved, logger ?? new Logger(LOG_CONTEXT));
   return new AnalyticsService(new AnalyticsCore(resolved, transport, logger));
 }

@@ -37,7 +37,7 @@ export class JitsuAnalyticsModule extends ConfigurableModuleClass implements OnA
   }
 
   onApplicationBootstrap(): void {
-    this.core.logger?.log(describeDestination(this.core.options), LOG_CONTEXT);
+    this.core.logger?.log(describeDestination(this.core.options));
   }
 
   /** After the HTTP server has closed, so the last requests' events are part of the final flush. */

@@ -49,7 +49,7 @@ export class AnalyticsReporter {
     this.counters.lastSuccessAt = new Date().toISOString();
     this.counters.failingSince = undefined;
     this.reportedErrors.clear();
-    if (this.debug) this.logger?.debug?.(`delivered ${messageIds.length} events`, 'JitsuAnalytics');
+    if (this.debug) this.logger?.debug?.(`delivered ${messageIds.length} events`);
     if (this.emitter.listenerCount('sent') > 0) this.emit('sent', { count: messageIds.length, messageIds });
   }
 
@@ -68,7 +68,7 @@ export class AnalyticsReporter {
     this.counters.lastError = error.message;
     this.counters.failingSince ??= new Date().toISOString();
     if (retrying) this.counters.retried++;
-    if (this.debug) this.logger?.debug?.(`delivery failed${retrying ? ', will retry' : ''}: ${error.message}`, 'JitsuAnalytics');
+    if (this.debug) this.logger?.debug?.(`delivery failed${retrying ? ', will retry' : ''}: ${error.message}`);
   }
 
   warn(kind: string, message: string): void {
@@ -81,7 +81,7 @@ export class AnalyticsReporter {
     if (this.reportedErrors.has(error.message)) return;
     this.reportedErrors.add(error.message);
     if (this.emitter.listenerCount('error') > 0) this.emit('error', error);
-    else this.logger?.error(error.message, undefined, 'JitsuAnalytics');
+    else this.logger?.error(error.message);
   }
 
   snapshot(): Omit<AnalyticsStats, 'queued' | 'queuedBytes' | 'inFlight'> {
@@ -92,7 +92,7 @@ export class AnalyticsReporter {
     try {
       this.emitter.emit(event, ...args);
     } catch (listenerError) {
-      this.logger?.error(`a '${event}' listener threw: ${(listenerError as Error)?.message ?? listenerError}`, undefined, 'JitsuAnalytics');
+      this.logger?.error(`a '${event}' listener threw: ${(listenerError as Error)?.message ?? listenerError}`);
     }
   }
 
@@ -101,6 +101,6 @@ export class AnalyticsReporter {
     const last = this.lastLogged.get(key);
     if (last !== undefined && now - last < LOG_INTERVAL_MS) return;
     this.lastLogged.set(key, now);
-    this.logger?.warn(message(), 'JitsuAnalytics');
+    this.logger?.warn(message());
   }
 }

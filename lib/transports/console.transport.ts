@@ -9,7 +9,7 @@ export class ConsoleTransport implements AnalyticsTransport {
   constructor(private readonly logger: LoggerService) {}
 
   async send(batch: readonly QueuedEvent[]): Promise<DeliveryResult> {
-    for (const item of batch) this.logger.log(`[${item.table}] ${item.json}`, 'JitsuAnalytics');
+    for (const item of batch) this.logger.log(`[${item.table}] ${item.json}`);
     return {};
   }
 }
