@@ -18,3 +18,12 @@ export type { AnalyticsStats, DropReason, DroppedInfo, SentInfo } from './pipeli
 export type { AnalyticsTransport, DeliveryResult, QueuedEvent } from './transports/transport.interface.js';
 export { DeliveryError, type FinalDropReason } from './transports/delivery-error.js';
 export { MemoryTransport } from './transports/memory.transport.js';
+export { TrackAuth, type TrackAuthOptions } from './decorators/track-auth.decorator.js';
+export { TrackPayment, type TrackPaymentOptions } from './decorators/track-payment.decorator.js';
+export { TrackEmail, type EmailRecipient, type TrackEmailOptions } from './decorators/track-email.decorator.js';
+export { TrackFileOperation, type TrackFileOperationOptions } from './decorators/track-file-operation.decorator.js';
+export { TrackExternalApi, type TrackExternalApiOptions } from './decorators/track-external-api.decorator.js';
+export { TrackEvent, type TrackEventOptions } from './decorators/track-event.decorator.js';
+export type { Extractor, FieldOption, TrackedCall, TrackOptionsBase } from './decorators/tracked-call.interface.js';
+export type { TrackingDecorator } from './decorators/tracking-decorator.js';
+export { bindTracking } from './decorators/bind-tracking.js';

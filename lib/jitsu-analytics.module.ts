@@ -1,8 +1,10 @@
 import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { AnalyticsCore } from './analytics-core.js';
 import { resolveOptions } from './analytics-options.resolver.js';
 import type { JitsuAnalyticsOptions } from './analytics.options.js';
 import { AnalyticsService } from './analytics.service.js';
+import { TrackedMethodsExplorer } from './decorators/tracked-methods.explorer.js';
 import { ANALYTICS_CORE, LOG_CONTEXT } from './jitsu-analytics.constants.js';
 import { ConfigurableModuleClass, JITSU_ANALYTICS_OPTIONS } from './jitsu-analytics.module-definition.js';
 import { describeDestination, resolveTransport } from './transports/resolve-transport.js';
@@ -13,6 +15,7 @@ import { describeDestination, resolveTransport } from './transports/resolve-tran
  * a bad option fails the bootstrap with a message naming it.
  */
 @Module({
+  imports: [DiscoveryModule],
   providers: [
     {
       provide: ANALYTICS_CORE,
@@ -28,6 +31,7 @@ import { describeDestination, resolveTransport } from './transports/resolve-tran
       inject: [ANALYTICS_CORE],
       useFactory: (core: AnalyticsCore) => new AnalyticsService(core),
     },
+    TrackedMethodsExplorer,
   ],
   exports: [AnalyticsService, ANALYTICS_CORE],
 })

@@ -26,6 +26,15 @@ export interface SanitizeReport {
 export const REDACTED = '[REDACTED]';
 const OMIT = Symbol('omit');
 
+/**
+ * A string its caller explicitly chose to send as written (`@TrackEmail({ includeRecipient:
+ * true })` records the full address): it is cut at `maxStringLength` but not scrubbed. A
+ * sensitive key holding it is still redacted. Only for values a user opted into by name.
+ */
+export class Verbatim {
+  constructor(readonly value: string) {}
+}
+
 /** One per pipeline: reused across events (it holds no state between calls but its counters). */
 export class Sanitizer {
   readonly report: SanitizeReport = { truncated: 0, unserialisable: 0 };
@@ -58,12 +67,14 @@ export class Sanitizer {
   }
 
   private string(s: string): string {
+    return this.options.scrub(this.truncate(s));
+  }
+
+  private truncate(s: string): string {
     const { maxStringLength } = this.options;
-    if (s.length > maxStringLength) {
-      this.note('truncated');
-      s = `${s.slice(0, maxStringLength)}…[truncated ${s.length - maxStringLength} chars]`;
-    }
-    return this.options.scrub(s);
+    if (s.length <= maxStringLength) return s;
+    this.note('truncated');
+    return `${s.slice(0, maxStringLength)}…[truncated ${s.length - maxStringLength} chars]`;
   }
 
   private object(o: object, depth: number): unknown {
@@ -82,6 +93,7 @@ export class Sanitizer {
   private structured(o: object, depth: number): unknown {
     if (Array.isArray(o)) return this.array(o, depth);
     if (o instanceof Date) return Number.isNaN(o.getTime()) ? this.stand(null) : o.toISOString();
+    if (o instanceof Verbatim) return this.truncate(String(o.value));
     if (ArrayBuffer.isView(o) || o instanceof ArrayBuffer) {
       return this.stand(`[binary ${o.byteLength} bytes]`);
     }

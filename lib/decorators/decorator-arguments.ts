@@ -1,0 +1,115 @@
+import { AnalyticsConfigError } from '../analytics-config.error.js';
+import { TABLE_NAME_PATTERN } from '../events/table-router.js';
+import type { Extractor, TrackedCall } from './tracked-call.interface.js';
+
+/**
+ * Checks a decorator's arguments once, when the class is defined, so a typo fails at startup
+ * with a message naming the decorator, the method, the argument and what was expected, instead
+ * of silently producing empty columns at run time.
+ */
+export class DecoratorArguments {
+  private readonly problems: string[] = [];
+
+  constructor(
+    private readonly decorator: string,
+    private readonly site: string,
+  ) {}
+
+  /** A required non-empty string argument such as an action or a service name. */
+  text(name: string, value: unknown, maxLength = 256): string {
+    if (typeof value !== 'string' || value.trim() === '' || value.length > maxLength) {
+      this.problem(`${name}: got ${describe(value)}, expected a non-empty string of at most ${maxLength} characters`);
+      return '';
+    }
+    return value;
+  }
+
+  /** The options object: undefined, or an object whose keys are all known. */
+  options<T extends object>(value: T | undefined, allowed: readonly string[]): Partial<T> {
+    if (value === undefined || value === null) return {};
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      this.problem(`options: got ${describe(value)}, expected an object with ${allowed.join(', ')}`);
+      return {};
+    }
+    for (const key of Object.keys(value)) {
+      if (!allowed.includes(key)) this.problem(`options.${key}: unknown option; expected one of ${allowed.join(', ')}`);
+    }
+    return value;
+  }
+
+  /** An option that must be a function when given (`success`). */
+  extractor<T>(name: string, value: unknown): Extractor<T> | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value === 'function') return value as Extractor<T>;
+    this.problem(`options.${name}: got ${describe(value)}, expected a function ({ args, result, error, instance }) => value`);
+    return undefined;
+  }
+
+  /** A table name `core.record` will accept. */
+  table(name: string, value: unknown): string | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value === 'string' && TABLE_NAME_PATTERN.test(value)) return value;
+    this.problem(`options.${name}: got ${describe(value)}, expected a table name of letters, digits and _ (not starting with a digit, at most 63 characters)`);
+    return undefined;
+  }
+
+  flag(name: string, value: unknown): boolean {
+    if (value === undefined) return false;
+    if (typeof value === 'boolean') return value;
+    this.problem(`options.${name}: got ${describe(value)}, expected true or false`);
+    return false;
+  }
+
+  problem(message: string): void {
+    this.problems.push(`@${this.decorator}() on ${this.site}: ${message}`);
+  }
+
+  /** Throws every problem found, at once. */
+  done(): void {
+    if (this.problems.length > 0) throw new AnalyticsConfigError(this.problems);
+  }
+}
+
+/**
+ * A field read per call: the user's option (a fixed value or an extractor), else the
+ * decorator's default extractor, else nothing.
+ */
+export function fieldReader<T>(option: unknown, fallback?: Extractor<T>): Extractor<unknown> | undefined {
+  if (typeof option === 'function') return option as Extractor<unknown>;
+  if (option !== undefined) return () => option;
+  return fallback;
+}
+
+/** Thrown inside the recording path only, to name the extractor that failed. */
+export class ExtractorFailure extends Error {
+  constructor(
+    readonly field: string,
+    readonly failure: unknown,
+  ) {
+    super(`the '${field}' extractor threw ${describeError(failure)}`);
+    this.name = 'ExtractorFailure';
+  }
+}
+
+/** Runs one extractor; a throw becomes an `ExtractorFailure` naming the field. */
+export function extract(field: string, read: Extractor<unknown> | undefined, call: TrackedCall): unknown {
+  if (read === undefined) return undefined;
+  try {
+    return read(call);
+  } catch (error) {
+    throw new ExtractorFailure(field, error);
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return typeof error === 'string' ? error : typeof error;
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
+  return `${typeof value} ${String(value)}`;
+}

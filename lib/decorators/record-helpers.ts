@@ -1,0 +1,57 @@
+import type { AnalyticsCore } from '../analytics-core.js';
+import type { KindEvent } from '../events/event-builders.js';
+import { DecoratorArguments, extract, fieldReader } from './decorator-arguments.js';
+import type { Extractor, TrackedCall, TrackOptionsBase } from './tracked-call.interface.js';
+
+/** The readers of the options every decorator shares, resolved once per decorated method. */
+export interface CommonReaders {
+  readonly userId?: Extractor<unknown>;
+  readonly success?: Extractor<boolean>;
+  readonly properties?: Extractor<unknown>;
+  readonly site: string;
+}
+
+export const COMMON_OPTIONS = ['userId', 'success', 'properties'] as const;
+
+export function commonReaders(
+  check: DecoratorArguments,
+  options: Partial<TrackOptionsBase>,
+  site: string,
+  defaultUserId?: Extractor<unknown>,
+): CommonReaders {
+  return {
+    userId: fieldReader(options.userId, defaultUserId),
+    success: check.extractor<boolean>('success', options.success),
+    properties: fieldReader(options.properties),
+    site,
+  };
+}
+
+/** A call that threw is a failure; otherwise the `success` extractor decides, else the decorator's own rule. */
+export function succeeded(readers: CommonReaders, call: TrackedCall, failed: boolean, byDefault = true): boolean {
+  if (failed) return false;
+  return readers.success ? Boolean(extract('success', readers.success, call)) : byDefault;
+}
+
+/** The `properties` option's value as an object, or undefined; anything else is kept as `{ value }` with a warning. */
+export function extraProperties(core: AnalyticsCore, readers: CommonReaders, call: TrackedCall): Record<string, unknown> | undefined {
+  if (readers.properties === undefined) return undefined;
+  const value = extract('properties', readers.properties, call);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  core.reporter.warn(
+    'invalid_properties',
+    `${readers.site}: the 'properties' extractor returned ${Array.isArray(value) ? 'an array' : typeof value}, expected an object: kept as { value }`,
+  );
+  return { value };
+}
+
+/** Records a kind event with the extracted user id (when there is one) as its `userId`. */
+export function recordKind(core: AnalyticsCore, built: KindEvent, userId: unknown): void {
+  core.recordKind(built, userId === undefined || userId === null ? undefined : { userId });
+}
+
+/** Durations keep microseconds, like the event builders. */
+export function roundMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,58 @@
+import { authEvent } from '../events/event-builders.js';
+import { DecoratorArguments, extract, fieldReader } from './decorator-arguments.js';
+import { authAccepted, authUserId, failureReason } from './default-extractors.js';
+import { COMMON_OPTIONS, commonReaders, extraProperties, recordKind, succeeded } from './record-helpers.js';
+import type { FieldOption, TrackOptionsBase } from './tracked-call.interface.js';
+import { trackingDecorator, type TrackingDecorator } from './tracking-decorator.js';
+
+export interface TrackAuthOptions extends TrackOptionsBase {
+  /** `auth_method` (`password`, `google`, `magic_link`...). Default: none. */
+  method?: FieldOption<string>;
+  /**
+   * `failure_reason` of a failed attempt. Default: the thrown error's name
+   * (`UnauthorizedException`), never its message, which may echo what the user typed.
+   */
+  failureReason?: FieldOption<string>;
+}
+
+const OPTIONS = ['method', 'failureReason', ...COMMON_OPTIONS] as const;
+
+/**
+ * One `User Authentication` event per call (`authentication_events`): `auth_action`,
+ * `auth_success`, `user_id`, `auth_method`, `failure_reason`. Arguments are never recorded, so
+ * `login(email, password)` records neither. The user id defaults to the result's `userId`,
+ * `user.id` or `id`; a `null`/`false` result counts as a failed attempt (the Passport
+ * `validate` convention). A throw also adds a `Backend Error` with `error_source: 'auth'`.
+ *
+ * ```ts
+ * @TrackAuth('login', { method: 'password' })
+ * async login(email: string, password: string): Promise<{ user: User; token: string }> { ... }
+ * ```
+ */
+export function TrackAuth(action: string, options?: TrackAuthOptions): TrackingDecorator {
+  return trackingDecorator('TrackAuth', (site) => {
+    const check = new DecoratorArguments('TrackAuth', site.label);
+    const authAction = check.text('action', action);
+    const opts = check.options(options, OPTIONS);
+    const readers = commonReaders(check, opts, site.label, authUserId);
+    const method = fieldReader(opts.method);
+    const reason = fieldReader(opts.failureReason, failureReason);
+    check.done();
+    return {
+      decorator: 'TrackAuth',
+      site: site.label,
+      errorSource: 'auth',
+      record(core, call, _durationMs, failed) {
+        const success = succeeded(readers, call, failed, authAccepted(call));
+        const userId = extract('userId', readers.userId, call);
+        const extra = extraProperties(core, readers, call);
+        const built = authEvent(authAction, userId, success, {
+          ...extra,
+          method: extract('method', method, call),
+          failureReason: success ? undefined : extract('failureReason', reason, call),
+        });
+        recordKind(core, built, userId);
+      },
+    };
+  });
+}

@@ -1,0 +1,77 @@
+import { emailEvent } from '../events/event-builders.js';
+import { Verbatim } from '../events/sanitize.js';
+import { DecoratorArguments, extract, fieldReader } from './decorator-arguments.js';
+import { emailRecipient, emailTemplate, prop } from './default-extractors.js';
+import { COMMON_OPTIONS, commonReaders, extraProperties, recordKind, succeeded } from './record-helpers.js';
+import type { FieldOption, TrackOptionsBase } from './tracked-call.interface.js';
+import { trackingDecorator, type TrackingDecorator } from './tracking-decorator.js';
+
+/** An address as mailers take it: a string, nodemailer's `{ name, address }`, or a list of those. */
+export type EmailRecipient = string | { address: string; name?: string } | ReadonlyArray<string | { address: string; name?: string }>;
+
+export interface TrackEmailOptions extends TrackOptionsBase {
+  /**
+   * The recipient. Only its domain is recorded (`recipient_domain`), unless `includeRecipient`.
+   * Default: a string or array first argument, else the first argument's `to`.
+   */
+  to?: FieldOption<EmailRecipient>;
+  /** `email_template`. Default: the first argument's `template`/`templateId`, else the method's name. */
+  template?: FieldOption<string>;
+  /** `email_provider` (`ses`, `sendgrid`...). Default: none. */
+  provider?: FieldOption<string>;
+  /**
+   * Also record the full address, as the `recipient` property (exempt from the e-mail scrubbing
+   * every other string gets). Default false: only the domain leaves the process.
+   */
+  includeRecipient?: boolean;
+}
+
+const OPTIONS = ['to', 'template', 'provider', 'includeRecipient', ...COMMON_OPTIONS] as const;
+
+/**
+ * One `Email Send` event per call (`email_events`): `email_template`, `email_success`,
+ * `recipient_domain`, `email_provider`, `duration_ms`. A throw also adds a `Backend Error` with
+ * `error_source: 'email'`. Subjects and bodies are never recorded.
+ *
+ * ```ts
+ * @TrackEmail({ template: 'welcome', provider: 'ses' })
+ * sendWelcome(to: string, name: string): Promise<void> { ... }
+ * ```
+ */
+export function TrackEmail(options?: TrackEmailOptions): TrackingDecorator {
+  return trackingDecorator('TrackEmail', (site) => {
+    const check = new DecoratorArguments('TrackEmail', site.label);
+    const opts = check.options(options, OPTIONS);
+    const readers = commonReaders(check, opts, site.label);
+    const to = fieldReader(opts.to, emailRecipient);
+    const template = fieldReader(opts.template, emailTemplate(site.methodName));
+    const provider = fieldReader(opts.provider);
+    const includeRecipient = check.flag('includeRecipient', opts.includeRecipient);
+    check.done();
+    return {
+      decorator: 'TrackEmail',
+      site: site.label,
+      errorSource: 'email',
+      record(core, call, durationMs, failed) {
+        const success = succeeded(readers, call, failed);
+        const recipient = extract('to', to, call);
+        const extra = extraProperties(core, readers, call);
+        const address = includeRecipient ? firstAddress(recipient) : undefined;
+        const built = emailEvent(recipient, extract('template', template, call), success, {
+          ...extra,
+          ...(address === undefined ? undefined : { recipient: new Verbatim(address) }),
+          provider: extract('provider', provider, call),
+          durationMs,
+        });
+        recordKind(core, built, extract('userId', readers.userId, call));
+      },
+    };
+  });
+}
+
+/** The recipient as written: the string given, or the first of a list, or an address object's `address`. */
+function firstAddress(to: unknown): string | undefined {
+  const first = Array.isArray(to) ? to[0] : to;
+  const address = typeof first === 'string' ? first : prop(first, 'address');
+  return typeof address === 'string' && address.trim() !== '' ? address.trim() : undefined;
+}

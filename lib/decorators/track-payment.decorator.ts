@@ -1,0 +1,59 @@
+import { paymentEvent } from '../events/event-builders.js';
+import { DecoratorArguments, extract, fieldReader } from './decorator-arguments.js';
+import { paymentAmount, paymentCurrency } from './default-extractors.js';
+import { COMMON_OPTIONS, commonReaders, extraProperties, recordKind, succeeded } from './record-helpers.js';
+import type { FieldOption, TrackOptionsBase } from './tracked-call.interface.js';
+import { trackingDecorator, type TrackingDecorator } from './tracking-decorator.js';
+
+export interface TrackPaymentOptions extends TrackOptionsBase {
+  /**
+   * `payment_amount`: must be a finite number, else it is recorded as missing and counted in
+   * `stats().warnings.invalid_field`. Default: a number first argument, the first argument's
+   * `amount`, or the result's `amount`.
+   */
+  amount?: FieldOption<number>;
+  /** `payment_currency` (upper-cased). Default: a string second argument after a numeric amount, the first argument's or the result's `currency`. */
+  currency?: FieldOption<string>;
+  /** `payment_provider` (`stripe`, `adyen`...). Default: none. */
+  provider?: FieldOption<string>;
+}
+
+const OPTIONS = ['amount', 'currency', 'provider', ...COMMON_OPTIONS] as const;
+
+/**
+ * One `Payment Processing` event per call (`payment_events`): `payment_action`,
+ * `payment_amount`, `payment_currency`, `payment_success`, `payment_provider`, `duration_ms`.
+ * A throw also adds a `Backend Error` with `error_source: 'payment'`.
+ *
+ * ```ts
+ * @TrackPayment('charge', { amount: ({ args }) => args[0].amount, currency: ({ args }) => args[0].currency, provider: 'stripe' })
+ * async charge(dto: ChargeDto): Promise<Charge> { ... }
+ * ```
+ */
+export function TrackPayment(action: string, options?: TrackPaymentOptions): TrackingDecorator {
+  return trackingDecorator('TrackPayment', (site) => {
+    const check = new DecoratorArguments('TrackPayment', site.label);
+    const paymentAction = check.text('action', action);
+    const opts = check.options(options, OPTIONS);
+    const readers = commonReaders(check, opts, site.label);
+    const amount = fieldReader(opts.amount, paymentAmount);
+    const currency = fieldReader(opts.currency, paymentCurrency);
+    const provider = fieldReader(opts.provider);
+    check.done();
+    return {
+      decorator: 'TrackPayment',
+      site: site.label,
+      errorSource: 'payment',
+      record(core, call, durationMs, failed) {
+        const success = succeeded(readers, call, failed);
+        const extra = extraProperties(core, readers, call);
+        const built = paymentEvent(paymentAction, extract('amount', amount, call), extract('currency', currency, call), success, {
+          ...extra,
+          provider: extract('provider', provider, call),
+          durationMs,
+        });
+        recordKind(core, built, extract('userId', readers.userId, call));
+      },
+    };
+  });
+}

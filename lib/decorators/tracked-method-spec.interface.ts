@@ -1,0 +1,30 @@
+import type { AnalyticsCore } from '../analytics-core.js';
+import type { BackendErrorFields } from '../events/event-builders.js';
+import type { TrackedCall } from './tracked-call.interface.js';
+
+/**
+ * What one decorator knows about one decorated method, worked out once when the class is
+ * defined: options checked, extractors and defaults chosen, table and names fixed. The wrapper
+ * only times the call and hands the outcome to `record`.
+ */
+export interface TrackedMethodSpec {
+  /** The decorator's name, without `@` (`TrackPayment`). */
+  readonly decorator: string;
+  /** `Class.method`, for drop reports. */
+  readonly site: string;
+  /** `error_source` of the `Backend Error` added when the method throws. */
+  readonly errorSource: BackendErrorFields['source'];
+  /**
+   * Records the method's event. Throws `ExtractorFailure` when an extractor throws; the wrapper
+   * counts that as a drop. `failed` is true when the method threw or rejected.
+   */
+  record(core: AnalyticsCore, call: TrackedCall, durationMs: number, failed: boolean): void;
+}
+
+/** Where a decorator was applied. */
+export interface DecoratedSite {
+  readonly className: string;
+  readonly methodName: string;
+  /** `Class.method` */
+  readonly label: string;
+}
