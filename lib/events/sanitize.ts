@@ -125,7 +125,8 @@ export class Sanitizer {
   private entries(entries: Iterable<[unknown, unknown]>, depth: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [rawKey, v] of entries) {
-      const key = typeof rawKey === 'string' ? rawKey : String(rawKey);
+      // Keys are data too: `{ [email]: ... }` must not carry the address out.
+      const key = this.options.scrub(typeof rawKey === 'string' ? rawKey : String(rawKey));
       if (this.options.isSensitiveKey(key)) {
         if (v !== undefined) out[key] = REDACTED;
         continue;

@@ -65,6 +65,10 @@ describe('Sanitizer', () => {
     expect(out).toEqual({ password: '[REDACTED]', nested: { accessToken: '[REDACTED]', note: '[X] here' }, list: [{ token: '[REDACTED]' }] });
   });
 
+  it('scrubs object keys as well as values', () => {
+    expect(clean({ 'secret-abc': 1, nested: new Map([['secret-def', 2]]) }).out).toEqual({ '[X]': 1, nested: { '[X]': 2 } });
+  });
+
   it('cuts long strings and long arrays, counting each as truncated', () => {
     const { out, report } = clean({ s: 'a'.repeat(2_000_000), a: [1, 2, 3, 4, 5, 6, 7] });
     expect(out).toEqual({ s: `${'a'.repeat(20)}…[truncated 1999980 chars]`, a: [1, 2, 3, 4, 5, '…[2 more items]'] });
