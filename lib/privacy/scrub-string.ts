@@ -1,0 +1,214 @@
+/**
+ * Removes credentials, card numbers and e-mail local parts from free text (error messages, paths,
+ * header values) before it leaves the process. Runs on every string of every event, so a string
+ * that cannot contain anything sensitive is rejected by one pass over its characters and returned
+ * as is; the precompiled replacement patterns only run when that pass finds a trigger.
+ *
+ * Every pattern below is linear: character classes never overlap their neighbours, and patterns
+ * that could start anywhere inside a run (e-mail local parts) are anchored to the start of the run
+ * with a look-behind, so a long run without a match is scanned once, not once per position.
+ */
+export const REDACTED = '[REDACTED]';
+export const REDACTED_JWT = '[REDACTED_JWT]';
+export const REDACTED_CARD = '[REDACTED_CARD]';
+
+/** Keys whose `key=value` value is hidden. They match at the end of a longer key too (`csrf_token=`). */
+const SECRET_KEY_NAMES =
+  'passw(?:or)?d|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|write[_-]?key|' +
+  'session[_-]?id|sessid|credentials?|signature';
+
+/** Keys only matter before `=` or `:`, so this runs only on strings that have one. */
+const SECRET_KEY = new RegExp(`${SECRET_KEY_NAMES}|authorization`, 'i');
+/** HTTP authentication schemes whose credential follows after a space. */
+const SCHEME_WORDS: ReadonlySet<string> = new Set(['bearer', 'basic', 'token', 'digest', 'negotiate']);
+
+/**
+ * `scheme://user:password@host`: the password goes, the user and host stay. The password runs to
+ * the last `@` of the authority, so an unencoded `@` inside it does not leak its tail.
+ */
+const URL_USERINFO = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]*):[^\s/?#]*@/gi;
+
+/**
+ * `Authorization` scheme followed by a credential. A credential that reads like an ordinary word
+ * (letters only, no capital after the first) is prose ("basic plan", "bearer token") and is not
+ * even consumed, so the word can start the next match ("Bearer Bearer x1").
+ */
+const AUTH_SCHEME = new RegExp(
+  `\\b(${[...SCHEME_WORDS].map(anyCase).join('|')})([ \\t\\n\\v\\f\\r\\u00a0]+)(?![A-Za-z][a-z]*(?![\\w\\-.~+/=]))[\\w\\-.~+/]+=*`,
+  'g',
+);
+
+/** Header.payload.signature (plus the two extra JWE segments), each base64url. */
+const JWT = /(?<![\w-])eyJ[\w-]+(?:\.[\w-]*){2,4}/g;
+
+/** `Authorization: <scheme> <credential>` or `authorization=<credential>`: the scheme stays. */
+const AUTH_HEADER = /((?:proxy-)?authorization["']?\s*[:=]\s*["']?)([^\s"',;&]+)(?:(\s+)([^\s"',;&]+))?/gi;
+
+/**
+ * `key=value`, `key = "value"`, `"key": "value"`. A bare `key: value` is left alone because error
+ * messages say "invalid token: expired".
+ */
+const KEY_VALUE = new RegExp(
+  `(${SECRET_KEY_NAMES})(["']?)(\\s*[=:]\\s*)("(?:[^"\\\\]|\\\\.)*"?|'(?:[^'\\\\]|\\\\.)*'?|[^\\s&;,"'<>)}\\]]+)`,
+  'gi',
+);
+
+/**
+ * Local part anchored at the start of its run, domain kept. RFC 5322 local-part characters except
+ * `/`, `=` and `?`, which in practice delimit URL paths and query strings (`?to=bob@x.io`).
+ */
+const EMAIL = /(?<![\w.!#$%&'*+^`{|}~-])([\w.!#$%&'*+^`{|}~-]+)@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,63})/g;
+/** Quotes and dots opening a local part are punctuation around it (`'bob@x.io'`), kept as written. */
+const LEADING_PUNCTUATION = /^['.]*/;
+
+/** A run of digit groups separated by single spaces or dashes; card candidates are picked out of it. */
+const DIGIT_RUN = /\d+(?:[ -]\d+)*/g;
+
+export function scrubString(value: string): string {
+  if (!mightBeSensitive(value)) return value;
+  let out = value;
+  if (out.includes('://')) out = out.replace(URL_USERINFO, `$1:${REDACTED}@`);
+  if (out.includes('eyJ')) out = out.replace(JWT, REDACTED_JWT);
+  out = out.replace(AUTH_SCHEME, `$1$2${REDACTED}`);
+  out = out.replace(AUTH_HEADER, redactAuthHeader);
+  out = out.replace(KEY_VALUE, redactKeyValue);
+  if (out.includes('@')) out = out.replace(EMAIL, redactEmail);
+  return out.replace(DIGIT_RUN, redactCards);
+}
+
+/**
+ * One pass over the characters: true when any rule below could act (false positives only cost the
+ * slow path). Cheaper than one combined regex, which tries every alternative at every position.
+ */
+function mightBeSensitive(text: string): boolean {
+  let digits = 0;
+  let afterDigit = false;
+  let wordStart = -1;
+  let keyed = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits >= 13) return true;
+      afterDigit = true;
+      wordStart = -1;
+      continue;
+    }
+    if (afterDigit && (c === 32 || c === 45)) afterDigit = false;
+    else {
+      digits = 0;
+      afterDigit = false;
+    }
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
+      if (wordStart < 0) wordStart = i;
+      else if (c === 74 && text.charCodeAt(i - 1) === 121 && text.charCodeAt(i - 2) === 101) return true;
+      continue;
+    }
+    if ((c === 32 || (c >= 9 && c <= 13) || c === 160) && wordStart >= 0 && isSchemeWord(text, wordStart, i)) return true;
+    wordStart = -1;
+    if (c === 64) return true;
+    if (c === 61 || c === 58) keyed = true;
+  }
+  return keyed && SECRET_KEY.test(text);
+}
+
+function isSchemeWord(text: string, start: number, end: number): boolean {
+  const length = end - start;
+  return (length === 5 || length === 6 || length === 9) && SCHEME_WORDS.has(text.slice(start, end).toLowerCase());
+}
+
+function redactAuthHeader(match: string, prefix: string, first: string, space?: string, second?: string): string {
+  if (!SCHEME_WORDS.has(first.toLowerCase())) return `${prefix}${REDACTED}${space ?? ''}${second ?? ''}`;
+  return second === undefined ? match : `${prefix}${first}${space}${REDACTED}`;
+}
+
+function redactEmail(match: string, local: string, domain: string): string {
+  const lead = (LEADING_PUNCTUATION.exec(local) as RegExpExecArray)[0];
+  return lead.length === local.length ? match : `${lead}${REDACTED}@${domain}`;
+}
+
+function redactKeyValue(match: string, key: string, keyQuote: string, separator: string, value: string): string {
+  if (value.startsWith('[REDACTED')) return match;
+  const quoted = keyQuote !== '' || value.startsWith('"') || value.startsWith("'");
+  if (!separator.includes('=') && !quoted) return match;
+  const q = value.startsWith('"') ? '"' : value.startsWith("'") ? "'" : '';
+  return `${key}${keyQuote}${separator}${q}${REDACTED}${q}`;
+}
+
+/**
+ * Cards are 13–19 digits, written as one group or as groups of 3–6 digits (4-4-4-4, Amex 4-6-5)
+ * with possibly a shorter last group.
+ * Inside a longer run ("2024 4111 1111 1111 1111") every window of whole groups is tried, longest
+ * first; a single group longer than 19 digits is an id, not a card, and is kept, and so are digits
+ * glued to letters. Luhn-valid 13-digit millisecond timestamps are redacted too: the checksum is all
+ * there is to tell them apart, and a lost timestamp costs less than a leaked card.
+ */
+function redactCards(run: string, offset: number, text: string): string {
+  if (run.length < 13) return run;
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let i = 0; i < run.length; i++) {
+    starts.push(i);
+    while (i < run.length && run.charCodeAt(i) !== 32 && run.charCodeAt(i) !== 45) i++;
+    ends.push(i);
+  }
+  // A first or last group glued to letters is part of an identifier; the groups between can still be a card.
+  if (isWordLetter(text.charCodeAt(offset + run.length))) ends.pop();
+  let out = '';
+  let copied = 0;
+  for (let g = isWordLetter(text.charCodeAt(offset - 1)) ? 1 : 0; g < ends.length; g++) {
+    const last = cardWindowEnd(run, starts, ends, g);
+    if (last < 0) continue;
+    out += run.slice(copied, starts[g]) + REDACTED_CARD;
+    copied = ends[last];
+    g = last;
+  }
+  return copied === 0 ? run : out + run.slice(copied);
+}
+
+/**
+ * Index of the last group of the longest Luhn-valid card starting at group `first`, or -1. Groups
+ * have 3–6 digits, except the last, which may be shorter (4-4-4-1 for 13 digits).
+ */
+function cardWindowEnd(run: string, starts: readonly number[], ends: readonly number[], first: number): number {
+  const firstLength = ends[first] - starts[first];
+  if (firstLength >= 13) return firstLength <= 19 && luhnValid(run.slice(starts[first], ends[first])) ? first : -1;
+  if (firstLength < 3 || firstLength > 6) return -1;
+  let digits = run.slice(starts[first], ends[first]);
+  let best = -1;
+  for (let g = first + 1; g < ends.length; g++) {
+    const length = ends[g] - starts[g];
+    if (length > 6 || digits.length + length > 19) break;
+    digits += run.slice(starts[g], ends[g]);
+    if (digits.length >= 13 && luhnValid(digits)) best = g;
+    if (length < 3) break;
+  }
+  return best;
+}
+
+/** The case-insensitive spelling of `word` for a regex that must stay case-sensitive elsewhere. */
+function anyCase(word: string): string {
+  return word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
+}
+
+/** Digits glued to letters belong to an identifier (UUID, hash, hex id), not to a card. */
+function isWordLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+}
+
+/** The Luhn (mod 10) checksum used by card numbers. False for an empty string or any non-digit. */
+export function luhnValid(digits: string): boolean {
+  if (digits.length === 0) return false;
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
