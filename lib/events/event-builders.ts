@@ -1,5 +1,5 @@
 import { emailDomain } from '../privacy/email.js';
-import { classifySql, fingerprintSql } from '../privacy/sql-fingerprint.js';
+import { describeSql } from '../privacy/sql-fingerprint.js';
 import { stackFingerprint } from '../privacy/stack-fingerprint.js';
 import { eventKindSpec, EventKind } from './event-catalog.js';
 
@@ -138,11 +138,11 @@ export function externalApiEvent(service: string, endpoint: string, durationMs: 
 export function databaseQueryEvent(query: unknown, durationMs: number, success: boolean, extra?: Extra): KindEvent {
   const { errorCode, ...rest } = extra ?? {};
   const sql = typeof query === 'string' ? query : '';
-  const { queryType, table } = classifySql(sql);
+  const { queryType, table, fingerprint } = describeSql(sql);
   return kindEvent('database', rest, {
     query_type: queryType,
     query_table: table,
-    query_fingerprint: fingerprintSql(sql),
+    query_fingerprint: fingerprint,
     query_duration_ms: roundMs(durationMs),
     query_success: success === true,
     error_code: optionalString(errorCode ?? rest.error_code),
