@@ -19,6 +19,11 @@ import type { AnalyticsTransport } from './transports/transport.interface.js';
 const MAX_EVENT_NAME_LENGTH = 128;
 const LIBRARY = Object.freeze({ name: PACKAGE_NAME, version: LIBRARY_VERSION });
 
+/** A feature attached to a core: stopped (once) when the core shuts down. */
+export interface AttachedFeature {
+  stop(): void | Promise<void>;
+}
+
 /**
  * Everything one analytics instance owns: options, request context, reporter and pipeline. The
  * Nest module and `createAnalytics` both wrap one of these; nothing here is process-global.
@@ -30,6 +35,7 @@ export class AnalyticsCore {
   private readonly pipeline?: DeliveryPipeline;
   private readonly ids = new MessageIdGenerator();
   private readonly sanitizer: Sanitizer;
+  private readonly features = new Map<object, AttachedFeature>();
 
   constructor(
     readonly options: ResolvedOptions,
@@ -109,7 +115,30 @@ export class AnalyticsCore {
     return this.pipeline ? this.pipeline.flush() : Promise.resolve();
   }
 
+  /**
+   * Registers something started for this instance (system sampler, outbound HTTP subscription,
+   * query subscriber) under `key` (its class, or the object it instruments), so other features
+   * can find it and shutdown stops it before the final flush. Replaces a feature of the same key.
+   */
+  attach<T extends AttachedFeature>(key: object, feature: T): T {
+    this.features.set(key, feature);
+    return feature;
+  }
+
+  attached<T extends AttachedFeature>(key: object): T | undefined {
+    return this.features.get(key) as T | undefined;
+  }
+
+  /** Forgets the feature under `key` (only if it is still `feature`, when given); does not stop it. */
+  detach(key: object, feature?: AttachedFeature): void {
+    if (feature === undefined || this.features.get(key) === feature) this.features.delete(key);
+  }
+
   async shutdown(timeoutMs = this.options.shutdownTimeout): Promise<void> {
+    const features = [...this.features.values()];
+    this.features.clear();
+    // A feature that fails to stop must not keep the queue from being delivered.
+    await Promise.allSettled(features.map(async (feature) => feature.stop()));
     if (!this.pipeline) return;
     const { undelivered } = await this.pipeline.shutdown(timeoutMs);
     if (undelivered > 0) {

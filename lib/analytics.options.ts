@@ -1,5 +1,8 @@
 import type { AnalyticsEvent } from './events/analytics-event.interface.js';
 import type { TableOverrides } from './events/table-router.js';
+import type { DatabaseOptions } from './instrumentation/database-options.js';
+import type { OutboundHttpOptions } from './instrumentation/outbound-http-options.js';
+import type { SystemOptions } from './instrumentation/system-options.js';
 import type { AnalyticsTransport } from './transports/transport.interface.js';
 
 export type IpPolicyOption = 'keep' | 'stripLastOctet' | 'remove';
@@ -84,8 +87,11 @@ export interface JitsuAnalyticsOptions {
   /** Options of the HTTP tracking, exception filter, instrumentation and spool features. */
   api?: Record<string, unknown>;
   errors?: Record<string, unknown>;
-  system?: Record<string, unknown>;
-  outboundHttp?: Record<string, unknown>;
-  database?: Record<string, unknown>;
+  /** `System Performance` every `intervalMs`: `enabled` (true), `intervalMs` (60 000, at least 100). See `SystemOptions`. */
+  system?: SystemOptions;
+  /** `External API Call` per outbound fetch/undici/http(s) request: `enabled` (false), `services` (host → name, {}). See `OutboundHttpOptions`. */
+  outboundHttp?: OutboundHttpOptions;
+  /** Recording of automatically timed queries (TypeORM): `slowQueryMs` (1000), `sampleRate` (1), `ignore` ([]). See `DatabaseOptions`. */
+  database?: DatabaseOptions;
   spool?: Record<string, unknown>;
 }

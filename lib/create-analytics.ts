@@ -4,6 +4,7 @@ import { resolveOptions } from './analytics-options.resolver.js';
 import type { JitsuAnalyticsOptions } from './analytics.options.js';
 import { AnalyticsService } from './analytics.service.js';
 import { LOG_CONTEXT } from './jitsu-analytics.constants.js';
+import { startInstrumentation } from './instrumentation/instrumentation.js';
 import { resolveTransport } from './transports/resolve-transport.js';
 
 export interface CreateAnalyticsExtras {
@@ -20,5 +21,8 @@ export function createAnalytics(options: JitsuAnalyticsOptions, extras: CreateAn
   const resolved = resolveOptions(options);
   const logger = extras.logger === false ? undefined : (extras.logger ?? new Logger(LOG_CONTEXT));
   const transport = resolveTransport(resolved, logger ?? new Logger(LOG_CONTEXT));
-  return new AnalyticsService(new AnalyticsCore(resolved, transport, logger));
+  const core = new AnalyticsCore(resolved, transport, logger);
+  // The system sampler and outbound HTTP tracking (per their options); `shutdown()` stops them.
+  startInstrumentation(core);
+  return new AnalyticsService(core);
 }

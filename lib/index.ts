@@ -27,3 +27,7 @@ export { TrackEvent, type TrackEventOptions } from './decorators/track-event.dec
 export type { Extractor, FieldOption, TrackedCall, TrackOptionsBase } from './decorators/tracked-call.interface.js';
 export type { TrackingDecorator } from './decorators/tracking-decorator.js';
 export { bindTracking } from './decorators/bind-tracking.js';
+export type { SystemOptions } from './instrumentation/system-options.js';
+export type { OutboundHttpOptions } from './instrumentation/outbound-http-options.js';
+export type { DatabaseOptions } from './instrumentation/database-options.js';
+export { SystemSampler, type SystemGauge, type SystemSample } from './instrumentation/system-sampler.js';

@@ -5,6 +5,7 @@ import { resolveOptions } from './analytics-options.resolver.js';
 import type { JitsuAnalyticsOptions } from './analytics.options.js';
 import { AnalyticsService } from './analytics.service.js';
 import { TrackedMethodsExplorer } from './decorators/tracked-methods.explorer.js';
+import { AnalyticsInstrumentation } from './instrumentation/analytics-instrumentation.provider.js';
 import { ANALYTICS_CORE, LOG_CONTEXT } from './jitsu-analytics.constants.js';
 import { ConfigurableModuleClass, JITSU_ANALYTICS_OPTIONS } from './jitsu-analytics.module-definition.js';
 import { describeDestination, resolveTransport } from './transports/resolve-transport.js';
@@ -32,6 +33,7 @@ import { describeDestination, resolveTransport } from './transports/resolve-tran
       useFactory: (core: AnalyticsCore) => new AnalyticsService(core),
     },
     TrackedMethodsExplorer,
+    AnalyticsInstrumentation,
   ],
   exports: [AnalyticsService, ANALYTICS_CORE],
 })

@@ -1,0 +1,55 @@
+import { AnalyticsConfigError } from '../analytics-config.error.js';
+import { OptionProblems, describeValue } from './option-reader.js';
+import { type QueryMatcher, queryMatcher } from './query-matcher.js';
+
+/**
+ * `database`: how automatically timed queries (the TypeORM subscriber) are recorded. The TypeORM
+ * module's own options, when given, override these field by field.
+ */
+export interface DatabaseOptions {
+  /** Queries that take at least this long (ms) are always recorded, whatever `sampleRate`. Default 1000. */
+  slowQueryMs?: number | string;
+  /**
+   * Share (0 to 1) of the other successful queries that is recorded; each recorded sampled event
+   * carries `sample_rate` so counts can be scaled back. Failed queries are always recorded. Default 1.
+   */
+  sampleRate?: number | string;
+  /**
+   * Queries never recorded. A string ignores every statement that contains it (case-insensitive,
+   * runs of whitespace read as one space), e.g. `'"migrations"'`; a RegExp is tested against the
+   * SQL as TypeORM sent it, e.g. `/^SELECT 1$/i` for health checks. Default [] (nothing ignored).
+   */
+  ignore?: ReadonlyArray<string | RegExp>;
+}
+
+export interface ResolvedDatabaseOptions {
+  slowQueryMs: number;
+  sampleRate: number;
+  ignore: QueryMatcher;
+}
+
+export const DEFAULT_SLOW_QUERY_MS = 1000;
+
+/**
+ * Validates `base` (the core's `database` group) with `override` (e.g. the TypeORM module's
+ * options) on top. `group` names the option in messages. Throws `AnalyticsConfigError`.
+ */
+export function resolveDatabaseOptions(base: unknown, override?: unknown, group = 'database'): ResolvedDatabaseOptions {
+  const read = new OptionProblems(group);
+  const merged = { ...new OptionProblems('database').object(base), ...read.object(override) };
+  const slowQueryMs = read.number('slowQueryMs', merged.slowQueryMs, DEFAULT_SLOW_QUERY_MS, 0);
+  const sampleRate = read.number('sampleRate', merged.sampleRate, 1, 0, 1);
+  const patterns: Array<string | RegExp> = [];
+  const ignore = merged.ignore;
+  if (ignore !== undefined && ignore !== null) {
+    if (!Array.isArray(ignore)) read.add('ignore', ignore, 'an array of strings and regular expressions');
+    else {
+      ignore.forEach((p: unknown, i) => {
+        if ((typeof p === 'string' && p.trim() !== '') || p instanceof RegExp) patterns.push(p);
+        else read.add(`ignore[${i}]`, p, `a non-empty string or a RegExp (got ${describeValue(p)})`);
+      });
+    }
+  }
+  if (read.list.length > 0) throw new AnalyticsConfigError(read.list);
+  return { slowQueryMs, sampleRate, ignore: queryMatcher(patterns) };
+}

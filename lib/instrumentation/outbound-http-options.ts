@@ -1,0 +1,42 @@
+import { AnalyticsConfigError } from '../analytics-config.error.js';
+import { OptionProblems } from './option-reader.js';
+import { type ServiceNameMap, serviceNameMap } from './service-names.js';
+
+/** `outboundHttp`: `External API Call` events for requests the application makes. */
+export interface OutboundHttpOptions {
+  /** Track calls made with the global `fetch`, undici and `node:http`/`https` clients. Default false. */
+  enabled?: boolean | string;
+  /**
+   * Service names by host: `{ 'api.stripe.com': 'stripe', '*.sendgrid.net': 'sendgrid',
+   * 'localhost:4000': 'inventory' }`. A key with a port matches that port only; `*.` matches any
+   * subdomain. Hosts not listed are reported as the host name itself. Default {}.
+   */
+  services?: Record<string, string>;
+}
+
+export interface ResolvedOutboundHttpOptions {
+  enabled: boolean;
+  services: ServiceNameMap;
+}
+
+/** Throws `AnalyticsConfigError` naming every bad field. */
+export function resolveOutboundHttpOptions(raw: unknown): ResolvedOutboundHttpOptions {
+  const read = new OptionProblems('outboundHttp');
+  const o = read.object(raw);
+  const enabled = read.bool('enabled', o.enabled, false);
+  const services: Record<string, string> = {};
+  if (o.services !== undefined && o.services !== null) {
+    if (typeof o.services !== 'object' || Array.isArray(o.services)) {
+      read.add('services', o.services, `an object of host → service name, e.g. { 'api.stripe.com': 'stripe' }`);
+    } else {
+      for (const [host, name] of Object.entries(o.services)) {
+        if (typeof name !== 'string' || name.trim() === '') read.add(`services[${JSON.stringify(host)}]`, name, 'a non-empty service name');
+        else if (!/^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i.test(host)) {
+          read.add('services', host, `host keys such as 'api.stripe.com', '*.stripe.com' or 'localhost:4000'`);
+        } else services[host] = name;
+      }
+    }
+  }
+  if (read.list.length > 0) throw new AnalyticsConfigError(read.list);
+  return { enabled, services: serviceNameMap(services) };
+}

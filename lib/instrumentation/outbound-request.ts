@@ -1,0 +1,71 @@
+import { isJitsuTransportRequest, MARKER_HEADER } from '../transports/jitsu/request-marker.js';
+import { type ServiceNameMap, serviceName } from './service-names.js';
+
+/** What an External API Call says about the request, read when it starts. */
+export interface OutboundTarget {
+  service: string;
+  endpoint: string;
+  method: string;
+}
+
+/** The request object undici publishes on `undici:request:create` (undici 6 in Node's fetch, undici 7). */
+export interface UndiciRequestLike {
+  origin?: unknown;
+  path?: unknown;
+  method?: unknown;
+  headers?: unknown;
+}
+
+/** The `ClientRequest` Node publishes on `http.client.request.start`. */
+export interface ClientRequestLike {
+  host?: unknown;
+  path?: unknown;
+  method?: unknown;
+  getHeader?(name: string): unknown;
+}
+
+/** undefined for the Jitsu transport's own requests, which must never be tracked, and for unreadable ones. */
+export function undiciTarget(request: UndiciRequestLike, services: ServiceNameMap): OutboundTarget | undefined {
+  if (isJitsuTransportRequest(request)) return undefined;
+  let origin: URL;
+  try {
+    origin = new URL(String(request.origin));
+  } catch {
+    return undefined;
+  }
+  return {
+    service: serviceName(services, unbracket(origin.hostname), origin.port || undefined),
+    endpoint: pathOnly(request.path),
+    method: typeof request.method === 'string' ? request.method : 'GET',
+  };
+}
+
+export function clientRequestTarget(request: ClientRequestLike, services: ServiceNameMap): OutboundTarget | undefined {
+  const header = (name: string) => (typeof request.getHeader === 'function' ? request.getHeader(name) : undefined);
+  if (isJitsuTransportRequest({ headers: { [MARKER_HEADER]: header(MARKER_HEADER) } })) return undefined;
+  const host = typeof request.host === 'string' ? request.host : undefined;
+  if (!host) return undefined;
+  return {
+    service: serviceName(services, unbracket(host), portOf(header('host'))),
+    endpoint: pathOnly(request.path),
+    method: typeof request.method === 'string' ? request.method : 'GET',
+  };
+}
+
+/** `/v1/charges?customer=cus_1` → `/v1/charges`: query strings carry ids and tokens. */
+export function pathOnly(path: unknown): string {
+  if (typeof path !== 'string' || path === '') return '/';
+  const end = path.search(/[?#]/);
+  return end === -1 ? path : path.slice(0, end) || '/';
+}
+
+/** An explicit port in a Host header (`example.com:8443`, `[::1]:3000`); none when it is the default. */
+function portOf(hostHeader: unknown): string | undefined {
+  if (typeof hostHeader !== 'string') return undefined;
+  const match = /:(\d{1,5})$/.exec(hostHeader);
+  return match && !hostHeader.endsWith(']') ? match[1] : undefined;
+}
+
+function unbracket(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}

@@ -1,0 +1,64 @@
+import type { EntitySubscriberInterface } from 'typeorm';
+import type { QueryRecorder } from '../instrumentation/query-recorder.js';
+
+/**
+ * The parts of TypeORM's `BeforeQueryEvent`/`AfterQueryEvent` this subscriber reads; both exist
+ * with these meanings in TypeORM 0.3.18+ and 1.x (`executionTime` in ms, set on success only).
+ */
+export interface QueryEventLike {
+  query: string;
+  queryRunner?: object;
+}
+
+export interface AfterQueryEventLike extends QueryEventLike {
+  success: boolean;
+  executionTime?: number;
+  error?: unknown;
+}
+
+/** Notes kept per runner: pairs always complete in the drivers, this only bounds a driver that breaks that. */
+const MAX_PENDING_PER_RUNNER = 64;
+
+interface Started {
+  readonly sql: string;
+  readonly at: number;
+}
+
+/**
+ * Times every statement a DataSource runs and hands it to the recorder. Successful statements use
+ * TypeORM's own `executionTime`; a failed one has none, so `beforeQuery` notes the start of each
+ * statement per query runner (a runner runs its statements in order, so the oldest note with the
+ * same SQL is the one that finished). It never runs a query and never throws into TypeORM.
+ */
+export class AnalyticsQuerySubscriber implements EntitySubscriberInterface {
+  private readonly started = new WeakMap<object, Started[]>();
+
+  constructor(private readonly recorder: QueryRecorder) {}
+
+  beforeQuery(event: QueryEventLike): void {
+    const runner = event.queryRunner;
+    if (!runner) return;
+    const list = this.started.get(runner);
+    const note = { sql: event.query, at: performance.now() };
+    if (list) {
+      if (list.length >= MAX_PENDING_PER_RUNNER) list.shift();
+      list.push(note);
+    } else this.started.set(runner, [note]);
+  }
+
+  afterQuery(event: AfterQueryEventLike): void {
+    const startedAt = this.takeStart(event);
+    const measured = startedAt === undefined ? 0 : performance.now() - startedAt;
+    const durationMs = typeof event.executionTime === 'number' && event.success ? event.executionTime : measured;
+    this.recorder.record({ sql: typeof event.query === 'string' ? event.query : '', durationMs, success: event.success === true, error: event.error });
+  }
+
+  private takeStart(event: QueryEventLike): number | undefined {
+    const list = event.queryRunner ? this.started.get(event.queryRunner) : undefined;
+    if (!list) return undefined;
+    const index = list.findIndex((note) => note.sql === event.query);
+    if (index === -1) return undefined;
+    const [note] = list.splice(index, 1);
+    return note.at;
+  }
+}

@@ -1,0 +1,204 @@
+import { channel } from 'node:diagnostics_channel';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { request as undiciRequest } from 'undici';
+import { createAnalytics } from '../../lib/create-analytics.js';
+import type { AnalyticsEvent } from '../../lib/events/analytics-event.interface.js';
+import { OutboundHttpInstrumentation } from '../../lib/instrumentation/outbound-http.js';
+import { FakeJitsuServer } from '../fake-jitsu/fake-jitsu-server.js';
+import { wireAnalytics, type WireAnalytics } from './wire-analytics.js';
+
+/** The third-party API the application calls: status from the path, optional delay. */
+let api: http.Server;
+let apiPort: number;
+let closedPort: number;
+let fake: FakeJitsuServer;
+const SLOW_MS = 60;
+
+beforeAll(async () => {
+  api = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const status = Number(/\/status\/(\d{3})/.exec(path)?.[1] ?? 200);
+    req.resume();
+    setTimeout(() => res.writeHead(status, { 'content-type': 'text/plain' }).end('ok'), path.startsWith('/slow') ? SLOW_MS : 0);
+  });
+  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+  apiPort = (api.address() as AddressInfo).port;
+  closedPort = await unusedPort();
+  fake = await FakeJitsuServer.start();
+});
+afterAll(async () => {
+  await new Promise((resolve) => api.close(resolve));
+  await fake.stop();
+});
+
+const running: WireAnalytics[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((wa) => wa.analytics.shutdown()));
+});
+
+function tracked(services?: Record<string, string>): WireAnalytics {
+  const wa = wireAnalytics({ outboundHttp: { enabled: true, services } });
+  running.push(wa);
+  return wa;
+}
+
+const calls = async (wa: WireAnalytics): Promise<AnalyticsEvent[]> => (await wa.events()).filter((e) => e.event === 'External API Call');
+const base = () => `http://127.0.0.1:${apiPort}`;
+
+function httpGet(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('outbound HTTP tracking', () => {
+  it('records a fetch call: service, endpoint without query, method, status, duration, success', async () => {
+    const wa = tracked();
+    const response = await fetch(`${base()}/slow/v1/charges?customer=cus_secret_42`);
+    await response.text();
+    const [event, ...others] = await calls(wa);
+    expect(others).toEqual([]);
+    expect(event.JITSU_TABLE_NAME).toBe('external_api_events');
+    expect(event.properties).toMatchObject({
+      event_action: 'external_api_call',
+      service: '127.0.0.1',
+      endpoint: '/slow/v1/charges',
+      http_method: 'GET',
+      status_code: 200,
+      success: true,
+    });
+    expect(event.properties.duration_ms as number).toBeGreaterThanOrEqual(SLOW_MS - 5);
+    expect(event.properties.duration_ms as number).toBeLessThan(5000);
+    expect(JSON.stringify(event)).not.toContain('cus_secret_42');
+  });
+
+  it('records an undici request, with a 4xx answer as success: false and the service named from the host map', async () => {
+    const wa = tracked({ [`127.0.0.1:${apiPort}`]: 'billing' });
+    const { body } = await undiciRequest(`${base()}/status/404/invoices/7`, { method: 'POST', body: '{}' });
+    await body.text();
+    const events = await calls(wa);
+    expect(events.map((e) => e.properties)).toEqual([
+      expect.objectContaining({ service: 'billing', endpoint: '/status/404/invoices/7', http_method: 'POST', status_code: 404, success: false }),
+    ]);
+  });
+
+  it('records a node:http request', async () => {
+    const wa = tracked({ '127.0.0.1': 'inventory' });
+    expect(await httpGet(`${base()}/slow/status/201/items?page=2`)).toBe(201);
+    const events = await calls(wa);
+    expect(events).toHaveLength(1);
+    expect(events[0].properties).toMatchObject({ service: 'inventory', endpoint: '/slow/status/201/items', http_method: 'GET', status_code: 201, success: true });
+    expect(events[0].properties.duration_ms as number).toBeGreaterThanOrEqual(SLOW_MS - 5);
+  });
+
+  it.each([
+    ['fetch', () => fetch(`http://127.0.0.1:${closedPort}/v1/x`)],
+    ['undici', () => undiciRequest(`http://127.0.0.1:${closedPort}/v1/x`)],
+    ['node:http', () => httpGet(`http://127.0.0.1:${closedPort}/v1/x`)],
+  ])('records a refused %s connection as success: false with the error code', async (_client, call) => {
+    const wa = tracked();
+    await expect(call()).rejects.toBeDefined();
+    const events = await calls(wa);
+    expect(events.map((e) => e.properties)).toEqual([
+      expect.objectContaining({ service: '127.0.0.1', endpoint: '/v1/x', success: false, error_code: 'ECONNREFUSED' }),
+    ]);
+    expect(events[0].properties.status_code).toBeUndefined();
+  });
+
+  it('records a node:http request aborted before its response once, as failed', async () => {
+    const wa = tracked();
+    await new Promise<void>((resolve) => {
+      const req = http.request(`${base()}/slow/abandoned`);
+      req.on('error', () => undefined);
+      req.on('close', () => resolve());
+      req.end();
+      setTimeout(() => req.destroy(), 10);
+    });
+    const events = await calls(wa);
+    expect(events.map((e) => [e.properties.endpoint, e.properties.success, e.properties.status_code])).toEqual([['/slow/abandoned', false, undefined]]);
+  });
+
+  it("never records the Jitsu transport's own requests, but does record other calls to the same server", async () => {
+    const observer = tracked();
+    const jitsu = createAnalytics(
+      { jitsuUrl: fake.url, writeKey: fake.writeKey, batchSize: 1, batchTimeout: 10, outboundHttp: { enabled: true }, system: { enabled: false } },
+      { logger: false },
+    );
+    try {
+      jitsu.track('Order Placed', { items: 1 });
+      await jitsu.flush();
+      // Had the delivery been tracked, its External API Call would be delivered by this flush.
+      await jitsu.flush();
+      expect(fake.events().map((e) => e.event)).toEqual(['Order Placed']);
+      expect(await calls(observer)).toEqual([]);
+
+      await (await fetch(`${fake.url}/api/s/s2s/batch`, { method: 'POST', body: '{}' })).text();
+      expect((await calls(observer)).map((e) => e.properties.endpoint)).toEqual(['/api/s/s2s/batch']);
+    } finally {
+      await jitsu.shutdown();
+    }
+  });
+
+  it('gives each analytics instance its own subscription, removed at its shutdown', async () => {
+    const first = tracked();
+    const second = tracked();
+    await (await fetch(`${base()}/a`)).text();
+    expect(await calls(first)).toHaveLength(1);
+    expect(await calls(second)).toHaveLength(1);
+    await first.analytics.shutdown();
+    await (await fetch(`${base()}/b`)).text();
+    expect((await calls(second)).map((e) => e.properties.endpoint)).toEqual(['/a', '/b']);
+    expect(first.analytics.stats().dropped).toEqual({});
+    expect(first.analytics.core.attached(OutboundHttpInstrumentation)).toBeUndefined();
+  });
+
+  it('attributes a call to the request being served when it started', async () => {
+    const wa = tracked();
+    await wa.analytics.core.requestContext.run({ requestId: 'req-outbound-1', userId: 'u-9' }, async () => {
+      await (await fetch(`${base()}/slow/x`)).text();
+    });
+    const [event] = await calls(wa);
+    expect(event.properties.request_id).toBe('req-outbound-1');
+    expect(event.userId).toBe('u-9');
+  });
+
+  it('survives unreadable channel messages without throwing into the publisher', async () => {
+    const wa = tracked();
+    const boom = () => {
+      throw new Error('unreadable');
+    };
+    const hostile = { get origin() { return boom(); }, get headers() { return boom(); } };
+    expect(() => channel('undici:request:create').publish({ request: hostile })).not.toThrow();
+    expect(() => channel('undici:request:headers').publish({ request: hostile, get response() { return boom(); } })).not.toThrow();
+    expect(() => channel('http.client.request.start').publish({ request: { host: 'x', getHeader: boom } })).not.toThrow();
+    await new Promise((resolve) => setImmediate(resolve));
+    await (await fetch(`${base()}/after`)).text();
+    expect((await calls(wa)).map((e) => e.properties.endpoint)).toEqual(['/after']);
+  });
+
+  it('is off by default', async () => {
+    const wa = wireAnalytics();
+    running.push(wa);
+    expect(wa.analytics.core.attached(OutboundHttpInstrumentation)).toBeUndefined();
+    await (await fetch(`${base()}/a`)).text();
+    expect(await calls(wa)).toEqual([]);
+  });
+});
+
+function unusedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,67 @@
+import { clientRequestTarget, pathOnly, undiciTarget } from '../../lib/instrumentation/outbound-request.js';
+import { serviceName, serviceNameMap } from '../../lib/instrumentation/service-names.js';
+import { MARKER_HEADER, MARKER_VALUE } from '../../lib/transports/jitsu/request-marker.js';
+
+const services = serviceNameMap({
+  'api.stripe.com': 'stripe',
+  '*.sendgrid.net': 'sendgrid',
+  'localhost:4000': 'inventory',
+  localhost: 'local',
+  '*.internal:8443': 'mesh',
+});
+
+describe('service names', () => {
+  it.each([
+    ['api.stripe.com', undefined, 'stripe'],
+    ['API.Stripe.com', undefined, 'stripe'],
+    ['eu.api.sendgrid.net', undefined, 'sendgrid'],
+    ['sendgrid.net', undefined, 'sendgrid.net'],
+    ['localhost', '4000', 'inventory'],
+    ['localhost', '5000', 'local'],
+    ['orders.internal', '8443', 'mesh'],
+    ['orders.internal', '9000', 'orders.internal'],
+    ['example.org', undefined, 'example.org'],
+  ])('%s (port %s) is %s', (host, port, expected) => {
+    expect(serviceName(services, host, port)).toBe(expected);
+  });
+});
+
+describe('outbound request targets', () => {
+  it('pathOnly drops query and fragment and never returns an empty path', () => {
+    expect(pathOnly('/v1/charges?customer=cus_1')).toBe('/v1/charges');
+    expect(pathOnly('/a#frag')).toBe('/a');
+    expect(pathOnly('?x=1')).toBe('/');
+    expect(pathOnly(undefined)).toBe('/');
+  });
+
+  it('reads an undici request, naming the service from origin host and port', () => {
+    expect(undiciTarget({ origin: 'http://localhost:4000', path: '/items?page=2', method: 'PUT', headers: [] }, services)).toEqual({
+      service: 'inventory',
+      endpoint: '/items',
+      method: 'PUT',
+    });
+    expect(undiciTarget({ origin: new URL('https://[::1]:9000'), path: '/x', method: 'GET' }, services)?.service).toBe('::1');
+  });
+
+  it('skips requests carrying the Jitsu transport marker, in every header shape undici publishes', () => {
+    for (const headers of [
+      ['content-type', 'application/json', MARKER_HEADER, MARKER_VALUE],
+      [MARKER_HEADER, Buffer.from(MARKER_VALUE)],
+      `content-type: application/json\r\n${MARKER_HEADER}: ${MARKER_VALUE}\r\n`,
+    ]) {
+      expect(undiciTarget({ origin: 'http://jitsu:8080', path: '/api/s/s2s/batch', method: 'POST', headers }, services)).toBeUndefined();
+    }
+  });
+
+  it('returns undefined for an unreadable undici origin instead of throwing', () => {
+    expect(undiciTarget({ origin: 'not a url', path: '/' }, services)).toBeUndefined();
+  });
+
+  it('reads a ClientRequest, with the port from its Host header', () => {
+    const headers: Record<string, string> = { host: 'localhost:4000' };
+    const request = { host: 'localhost', path: '/stock?sku=1', method: 'DELETE', getHeader: (name: string) => headers[name] };
+    expect(clientRequestTarget(request, services)).toEqual({ service: 'inventory', endpoint: '/stock', method: 'DELETE' });
+    headers[MARKER_HEADER] = MARKER_VALUE;
+    expect(clientRequestTarget(request, services)).toBeUndefined();
+  });
+});

@@ -1,0 +1,108 @@
+import { resolveDatabaseOptions, type DatabaseOptions } from '../../lib/instrumentation/database-options.js';
+import { QueryRecorder } from '../../lib/instrumentation/query-recorder.js';
+import { wireAnalytics, type WireAnalytics } from './wire-analytics.js';
+
+let wa: WireAnalytics;
+afterEach(() => wa.analytics.shutdown());
+
+/** A recorder whose "random" draws come from `draws`, in order. */
+function recorder(options: DatabaseOptions, draws: number[] = []): QueryRecorder {
+  wa = wireAnalytics();
+  return new QueryRecorder(wa.analytics.core, resolveDatabaseOptions(undefined, options), () => draws.shift() ?? 0);
+}
+
+const recorded = async () => (await wa.events()).filter((e) => e.event === 'Database Query').map((e) => e.properties);
+
+describe('QueryRecorder', () => {
+  it('records type, table, fingerprint, duration (µs precision) and success', async () => {
+    recorder({}).record({ sql: `SELECT * FROM "orders" WHERE id = 42`, durationMs: 1.23456789, success: true });
+    expect(await recorded()).toEqual([
+      expect.objectContaining({
+        query_type: 'SELECT',
+        query_table: 'orders',
+        query_fingerprint: 'SELECT * FROM "orders" WHERE id = ?',
+        query_duration_ms: 1.235,
+        query_success: true,
+      }),
+    ]);
+  });
+
+  it('keeps sampled-out queries out, marks sampled ones with sample_rate, always keeps slow and failed ones', async () => {
+    const r = recorder({ sampleRate: 0.25, slowQueryMs: 100 }, [0.1, 0.9]);
+    r.record({ sql: 'SELECT 1 FROM a', durationMs: 1, success: true }); // draw 0.1 < 0.25: kept
+    r.record({ sql: 'SELECT 2 FROM b', durationMs: 1, success: true }); // draw 0.9: dropped
+    r.record({ sql: 'SELECT 3 FROM c', durationMs: 150, success: true }); // slow: kept, no draw
+    r.record({ sql: 'SELECT 4 FROM d', durationMs: 1, success: false, error: { code: 'E1' } }); // failed: kept
+    const events = await recorded();
+    expect(events.map((p) => [p.query_table, p.sample_rate])).toEqual([
+      ['a', 0.25],
+      ['c', undefined],
+      ['d', undefined],
+    ]);
+    expect(wa.analytics.stats().dropped).toEqual({});
+  });
+
+  it('ignores statements by substring (case and whitespace insensitive) or RegExp, including global ones', async () => {
+    const r = recorder({ ignore: ['"typeorm_metadata"', /^select 1$/gi] });
+    for (let i = 0; i < 2; i++) {
+      r.record({ sql: 'SELECT 1', durationMs: 1, success: true });
+      r.record({ sql: 'select   *\n FROM "TYPEORM_METADATA" where x = 1', durationMs: 1, success: true });
+      r.record({ sql: 'SELECT 1 + 1 FROM users', durationMs: 1, success: true });
+    }
+    expect((await recorded()).map((p) => p.query_fingerprint)).toEqual(['SELECT ? + ? FROM users', 'SELECT ? + ? FROM users']);
+  });
+
+  it('records a failure as a failed query plus a Backend Error without the quoted value', async () => {
+    recorder({}).record({
+      sql: 'INSERT INTO users (email) VALUES ($1)',
+      durationMs: 2,
+      success: false,
+      error: Object.assign(new Error(`Duplicate entry 'amy@corp.example' for key 'users.email'`), { code: 'ER_DUP_ENTRY' }),
+    });
+    const events = await wa.events();
+    expect(events.map((e) => e.event)).toEqual(['Database Query', 'Backend Error']);
+    expect(events[0].properties).toMatchObject({ query_success: false, error_code: 'ER_DUP_ENTRY', query_fingerprint: 'INSERT INTO users(email) VALUES (?)' });
+    expect(events[1].properties).toMatchObject({
+      error_source: 'database',
+      error_name: 'Error',
+      error_message: `Duplicate entry '?' for key 'users.email'`,
+      error_code: 'ER_DUP_ENTRY',
+      query_type: 'INSERT',
+      query_table: 'users',
+    });
+    expect(events[1].properties.stack_fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(JSON.stringify(events)).not.toContain('amy');
+  });
+
+  it('reuses one classification for statements that differ only in numbers, never across identifiers', async () => {
+    const r = recorder({});
+    r.record({ sql: 'SELECT * FROM t1 WHERE "id" = 41 LIMIT 10', durationMs: 0, success: true });
+    r.record({ sql: 'SELECT * FROM t1 WHERE "id" = 7 LIMIT 1', durationMs: 0, success: true });
+    r.record({ sql: 'SELECT * FROM t2 WHERE "id" = 7 LIMIT 1', durationMs: 0, success: true });
+    r.record({ sql: 'SELECT * FROM "Product_2" WHERE "id" = $1', durationMs: 0, success: true });
+    expect((await recorded()).map((p) => [p.query_table, p.query_fingerprint])).toEqual([
+      ['t1', 'SELECT * FROM t1 WHERE "id" = ? LIMIT ?'],
+      ['t1', 'SELECT * FROM t1 WHERE "id" = ? LIMIT ?'],
+      ['t2', 'SELECT * FROM t2 WHERE "id" = ? LIMIT ?'],
+      ['Product_2', 'SELECT * FROM "Product_2" WHERE "id" = ?'],
+    ]);
+  });
+
+  it('stays correct past its statement cache size, and for statements too long to cache', async () => {
+    const r = recorder({ ignore: ['skip_me'] });
+    for (let i = 0; i < 600; i++) r.record({ sql: `SELECT c${i} FROM t${i}`, durationMs: 0, success: true });
+    r.record({ sql: 'SELECT c0 FROM t0', durationMs: 0, success: true });
+    const long = `SELECT ${'x, '.repeat(3000)}y FROM skip_me`;
+    r.record({ sql: long, durationMs: 0, success: true });
+    r.record({ sql: long, durationMs: 0, success: true });
+    const events = await recorded();
+    expect(events).toHaveLength(601);
+    expect(events.at(-1)).toMatchObject({ query_table: 't0' });
+  });
+
+  it('does nothing for a disabled analytics instance', async () => {
+    wa = wireAnalytics({ enabled: false });
+    new QueryRecorder(wa.analytics.core, resolveDatabaseOptions(undefined)).record({ sql: 'SELECT 1', durationMs: 1, success: true });
+    expect(await wa.events()).toEqual([]);
+  });
+});
