@@ -14,6 +14,7 @@ import {
 } from './events/event-builders.js';
 import { trackApiRequest, type MiddlewareNext } from './http/track-api-request.js';
 import type { AnalyticsEventMap } from './pipeline/analytics-reporter.js';
+import { safeDbError } from './instrumentation/db-error-message.js';
 import type { AnalyticsStats } from './pipeline/analytics-stats.interface.js';
 
 const queued = Promise.resolve();
@@ -66,9 +67,23 @@ export class AnalyticsService {
    */
   trackDbQuery(query: string, durationMs: number, success: boolean, extra?: Extra): Promise<void> {
     if (!this.core.enabled) return queued;
-    const { error, ...rest } = extra ?? {};
+    let fields: { error: unknown; rest: Record<string, unknown> };
+    try {
+      const { error, ...rest } = extra ?? {};
+      fields = { error, rest };
+    } catch (thrown) {
+      // A getter or proxy in `extra` threw: neither event can be built.
+      const ids = success ? ['(unassigned)'] : ['(unassigned)', '(unassigned)'];
+      this.core.reporter.dropped('invalid_event', ids, `trackDbQuery() extra could not be read: ${describeThrown(thrown)}`);
+      return queued;
+    }
+    const { error, rest } = fields;
     this.record(() => databaseQueryEvent(query, durationMs, success, rest));
-    if (!success) this.recordError('database', error ?? queryFailure(rest.errorCode));
+    if (!success) {
+      const fallback = rest.errorCode === undefined ? 'query failed' : `query failed with code ${String(rest.errorCode)}`;
+      // Driver messages quote the offending values (`Duplicate entry 'bob@x.io'`): keep only object names.
+      this.recordError('database', error === undefined ? { name: 'QueryFailed', message: fallback } : safeDbError(error, fallback));
+    }
     return queued;
   }
 
@@ -157,7 +172,7 @@ export class AnalyticsService {
     try {
       this.core.recordKind(build());
     } catch (error) {
-      this.core.reporter.dropped('invalid_event', ['(unassigned)'], `could not build the event: ${(error as Error)?.message ?? error}`);
+      this.core.reporter.dropped('invalid_event', ['(unassigned)'], `could not build the event: ${describeThrown(error)}`);
     }
   }
 
@@ -169,8 +184,13 @@ export class AnalyticsService {
   }
 }
 
-function queryFailure(code: unknown): { name: string; message: string } {
-  return { name: 'QueryFailed', message: code === undefined ? 'query failed' : `query failed with code ${String(code)}` };
+/** What was thrown, for a drop's detail. Never throws itself: callers may throw anything, even a revoked proxy. */
+function describeThrown(thrown: unknown): string {
+  try {
+    return String((thrown as Error)?.message ?? thrown);
+  } catch {
+    return 'a value that cannot be read';
+  }
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -63,7 +63,7 @@ describe('AnalyticsService events', () => {
   it('timeDbQuery times a driver call, passes its result through, and records a thrown error once', async () => {
     const { analytics, delivered } = memoryAnalytics();
     await expect(analytics.timeDbQuery('SELECT 1', async () => 'rows')).resolves.toBe('rows');
-    const failure = Object.assign(new Error('duplicate key'), { code: '23505' });
+    const failure = Object.assign(new Error(`Duplicate entry 'bob@x.io' for key 'users.email'`), { code: 'ER_DUP_ENTRY' });
     await expect(analytics.timeDbQuery('INSERT INTO t VALUES (1)', () => Promise.reject(failure))).rejects.toBe(failure);
     const events = await delivered();
     expect(events.map((e) => [e.event, e.properties.query_success ?? e.properties.error_name])).toEqual([
@@ -71,7 +71,9 @@ describe('AnalyticsService events', () => {
       ['Database Query', false],
       ['Backend Error', 'Error'],
     ]);
-    expect(events[2]!.properties).toMatchObject({ error_source: 'database', error_message: 'duplicate key' });
+    expect(events[2]!.properties).toMatchObject({ error_source: 'database', error_message: `Duplicate entry '?' for key 'users.email'` });
+    expect(events[1]!.properties.error_code).toBe('ER_DUP_ENTRY');
+    expect(JSON.stringify(events)).not.toContain('bob');
   });
 
   it('trackApiError records a Backend Error from the api with the request route', async () => {
