@@ -34,8 +34,7 @@ export const GZIP_LEVEL = 1;
  * The body to send and whether it is gzipped. Async zlib runs on the thread pool, so a large
  * batch does not block the application's event loop.
  */
-export async function encodeBody(body: string, gzipMinBytes: number): Promise<{ payload: Buffer; gzipped: boolean }> {
-  const raw = Buffer.from(body, 'utf8');
+export async function encodeBody(raw: Buffer, gzipMinBytes: number): Promise<{ payload: Buffer; gzipped: boolean }> {
   if (raw.length < gzipMinBytes) return { payload: raw, gzipped: false };
   return { payload: await gzipAsync(raw, { level: GZIP_LEVEL }), gzipped: true };
 }

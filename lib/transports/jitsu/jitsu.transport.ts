@@ -63,7 +63,7 @@ export function createJitsuTransport(options: JitsuTransportOptions): JitsuTrans
 
     // Jitsu Classic does not decode gzip (its parser reads the raw body), so it never gets one.
     const gzipMinBytes = config.protocol === 'next' ? config.gzipMinBytes : Number.POSITIVE_INFINITY;
-    const { payload, gzipped } = await encodeBody(built.body, gzipMinBytes);
+    const { payload, gzipped } = await encodeBody(built.payload, gzipMinBytes);
     const headers = gzipped ? { ...baseHeaders, 'content-encoding': 'gzip' } : baseHeaders;
 
     // One controller per request, linked to the caller's signal by hand rather than with
