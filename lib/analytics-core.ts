@@ -13,6 +13,8 @@ import type { AnalyticsStats } from './pipeline/analytics-stats.interface.js';
 import { DeliveryPipeline } from './pipeline/delivery-pipeline.js';
 import { createKeyMatcher } from './privacy/sensitive-keys.js';
 import { scrubString } from './privacy/scrub-string.js';
+import { openSpool } from './spool/open-spool.js';
+import { resolveSpoolOptions } from './spool/spool-options.resolver.js';
 import { LIBRARY_VERSION, PACKAGE_NAME } from './transports/jitsu/library-version.js';
 import type { AnalyticsTransport } from './transports/transport.interface.js';
 
@@ -51,7 +53,11 @@ export class AnalyticsCore {
       maxDepth: 8,
       maxArrayLength: 1000,
     });
-    if (options.enabled && transport) this.pipeline = new DeliveryPipeline(transport, options, this.reporter);
+    // Validated even when disabled, so a bad spool option fails every bootstrap alike.
+    const spool = resolveSpoolOptions(options.raw.spool);
+    if (options.enabled && transport) {
+      this.pipeline = new DeliveryPipeline(transport, options, this.reporter, spool && openSpool(spool, options, this.reporter));
+    }
   }
 
   get enabled(): boolean {
@@ -140,8 +146,10 @@ export class AnalyticsCore {
     // A feature that fails to stop must not keep the queue from being delivered.
     await Promise.allSettled(features.map(async (feature) => feature.stop()));
     if (!this.pipeline) return;
-    const { undelivered } = await this.pipeline.shutdown(timeoutMs);
-    if (undelivered > 0) {
+    const { undelivered, spooled } = await this.pipeline.shutdown(timeoutMs);
+    if (spooled) {
+      this.logger?.warn(`shut down with ${spooled} event(s) undelivered after ${timeoutMs} ms; they stay in the spool and are sent at the next start`);
+    } else if (undelivered > 0) {
       this.logger?.warn(`shut down with ${undelivered} event(s) undelivered after ${timeoutMs} ms`);
     }
   }

@@ -3,6 +3,7 @@ import type { TableOverrides } from './events/table-router.js';
 import type { DatabaseOptions } from './instrumentation/database-options.js';
 import type { OutboundHttpOptions } from './instrumentation/outbound-http-options.js';
 import type { SystemOptions } from './instrumentation/system-options.js';
+import type { SpoolOptions } from './spool/spool.options.js';
 import type { AnalyticsTransport } from './transports/transport.interface.js';
 
 export type IpPolicyOption = 'keep' | 'stripLastOctet' | 'remove';
@@ -93,5 +94,10 @@ export interface JitsuAnalyticsOptions {
   outboundHttp?: OutboundHttpOptions;
   /** Recording of automatically timed queries (TypeORM): `slowQueryMs` (1000), `sampleRate` (1), `ignore` ([]). See `DatabaseOptions`. */
   database?: DatabaseOptions;
-  spool?: Record<string, unknown>;
+  /**
+   * Disk spool, off by default: `{ dir, maxBytes (256 MiB), fsync ('interval') }`. Events are
+   * written to files under `dir` before they count as queued and survive a crash or a restart;
+   * see `SpoolOptions`.
+   */
+  spool?: SpoolOptions;
 }

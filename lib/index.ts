@@ -31,3 +31,4 @@ export type { SystemOptions } from './instrumentation/system-options.js';
 export type { OutboundHttpOptions } from './instrumentation/outbound-http-options.js';
 export type { DatabaseOptions } from './instrumentation/database-options.js';
 export { SystemSampler, type SystemGauge, type SystemSample } from './instrumentation/system-sampler.js';
+export type { SpoolFsyncPolicy, SpoolOptions } from './spool/spool.options.js';

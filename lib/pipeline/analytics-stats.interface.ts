@@ -11,7 +11,8 @@ export type DropReason =
   | 'filtered'
   | 'before_send_failed'
   | 'extractor_failed'
-  | 'spool_full';
+  | 'spool_full'
+  | 'spool_failed';
 
 export interface AnalyticsStats {
   /** Events waiting to be sent. */

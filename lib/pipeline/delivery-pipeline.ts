@@ -3,7 +3,8 @@ import { MAX_EVENT_BYTES } from '../analytics-options.resolver.js';
 import type { OverflowPolicy } from '../analytics.options.js';
 import type { AnalyticsTransport, QueuedEvent } from '../transports/transport.interface.js';
 import type { AnalyticsReporter } from './analytics-reporter.js';
-import { EventQueue, Pending } from './event-queue.js';
+import { EventQueue } from './event-queue.js';
+import type { Pending, PendingStore } from './pending-store.interface.js';
 import { asDeliveryError, decideRetry } from './retry-policy.js';
 import { Signal } from './signal.js';
 
@@ -20,8 +21,10 @@ export interface PipelineOptions {
 }
 
 export interface ShutdownReport {
-  /** Events that could not be delivered before the deadline (counted as dropped `shutdown`). */
+  /** Events that could not be delivered before the deadline (counted as dropped `shutdown`, unless spooled). */
   undelivered: number;
+  /** With a durable store (the disk spool): how many of them were kept for the next start instead. */
+  spooled?: number;
 }
 
 interface Batch {
@@ -37,7 +40,6 @@ interface Batch {
  * by counting queued and in-flight events together.
  */
 export class DeliveryPipeline {
-  private readonly queue = new EventQueue();
   private readonly inFlight = new Set<Batch>();
   private readonly settled = new Signal();
   private readonly abort = new AbortController();
@@ -57,7 +59,13 @@ export class DeliveryPipeline {
     private readonly transport: AnalyticsTransport,
     private readonly options: PipelineOptions,
     private readonly reporter: AnalyticsReporter,
-  ) {}
+    private readonly queue: PendingStore = new EventQueue(),
+  ) {
+    // A durable store may start with what an earlier process left: it goes out first.
+    this.heldEvents = queue.length;
+    this.heldBytes = queue.bytes;
+    if (queue.length > 0) this.scheduleDrain();
+  }
 
   /** Queues one serialised event; false when it was dropped (already counted and announced). */
   offer(item: QueuedEvent): boolean {
@@ -65,8 +73,11 @@ export class DeliveryPipeline {
     if (item.bytes > MAX_EVENT_BYTES) {
       return this.reject('too_large', item, `event of ${item.bytes} bytes exceeds Jitsu's ${MAX_EVENT_BYTES}-byte limit`);
     }
-    if (!this.makeRoom(item.bytes)) return this.reject('queue_full', item, 'queue bound reached');
-    this.queue.push({ item, seq: ++this.seq });
+    // A durable store spills to disk and bounds itself; maxQueueSize/maxQueueBytes bound its memory inside it.
+    if (!this.queue.durable && !this.makeRoom(item.bytes)) return this.reject('queue_full', item, 'queue bound reached');
+    const refused = this.queue.push({ item, seq: this.seq + 1 });
+    if (refused) return this.reject(refused.reason, item, refused.detail);
+    this.seq++;
     this.heldEvents++;
     this.heldBytes += item.bytes;
     if (this.queue.length >= this.options.batchSize || this.state === 'closing') this.scheduleDrain();
@@ -110,7 +121,7 @@ export class DeliveryPipeline {
       this.abort.abort();
       const rest = this.queue.drainAll();
       this.release(rest);
-      this.reporter.dropped('shutdown', rest.map((p) => p.item.messageId), `not delivered within shutdownTimeout (${timeoutMs} ms)`);
+      this.giveUp(rest, `not delivered within shutdownTimeout (${timeoutMs} ms)`);
       // A transport that ignores the abort signal must not hold shutdown hostage.
       if (await timesOut(drained, ABORT_GRACE_MS)) this.abandonInFlight();
     }
@@ -120,14 +131,23 @@ export class DeliveryPipeline {
     } catch (error) {
       this.reporter.error(asDeliveryError(error));
     }
-    return { undelivered };
+    try {
+      this.queue.close();
+    } catch (error) {
+      this.reporter.error(error instanceof Error ? error : new Error(String(error)));
+    }
+    return this.queue.durable ? { undelivered, spooled: undelivered } : { undelivered };
   }
 
   private abandonInFlight(): void {
     this.abandoned = true;
-    for (const batch of this.inFlight) {
-      this.reporter.dropped('shutdown', batch.events.map((p) => p.item.messageId), 'the transport did not stop after the shutdown deadline');
-    }
+    for (const batch of this.inFlight) this.giveUp(batch.events, 'the transport did not stop after the shutdown deadline');
+  }
+
+  /** Events left undelivered at shutdown: dropped, unless a durable store keeps them for the next start. */
+  private giveUp(events: readonly Pending[], detail: string): void {
+    if (this.queue.durable) return;
+    this.reporter.dropped('shutdown', events.map((p) => p.item.messageId), detail);
   }
 
   private async untilIdle(): Promise<void> {
@@ -159,7 +179,7 @@ export class DeliveryPipeline {
     return fits();
   }
 
-  private reject(reason: 'closed' | 'too_large' | 'queue_full', item: QueuedEvent, detail: string): false {
+  private reject(reason: 'closed' | 'too_large' | 'queue_full' | 'spool_full' | 'spool_failed', item: QueuedEvent, detail: string): false {
     this.reporter.dropped(reason, [item.messageId], detail);
     return false;
   }
@@ -215,7 +235,7 @@ export class DeliveryPipeline {
     const startedAt = Date.now();
     const ids = () => events.map((p) => p.item.messageId);
     for (let attempts = 1; ; attempts++) {
-      if (this.abort.signal.aborted) return this.reporter.dropped('shutdown', ids(), 'shutdown deadline reached');
+      if (this.abort.signal.aborted) return this.giveUp(events, 'shutdown deadline reached');
       try {
         const result = await this.transport.send(events.map((p) => p.item), this.abort.signal);
         if (this.abandoned) return;
@@ -224,7 +244,7 @@ export class DeliveryPipeline {
       } catch (thrown) {
         if (this.abandoned) return;
         const error = asDeliveryError(thrown);
-        if (this.abort.signal.aborted) return this.reporter.dropped('shutdown', ids(), 'shutdown deadline reached');
+        if (this.abort.signal.aborted) return this.giveUp(events, 'shutdown deadline reached');
         const decision = decideRetry(
           error,
           { attempts, elapsedMs: Date.now() - startedAt, batchLength: events.length },
@@ -238,6 +258,8 @@ export class DeliveryPipeline {
         }
         if (decision.action === 'drop') {
           if (decision.reason === 'unauthorized' || decision.reason === 'rejected') this.reporter.error(error);
+          // A transport closed under us is a shutdown, not a verdict on the events: a durable store keeps them.
+          if (decision.reason !== 'closed') this.queue.acknowledge(events);
           return this.reporter.dropped(decision.reason, ids(), error.message);
         }
         await sleep(decision.delayMs, this.abort.signal);
@@ -249,6 +271,7 @@ export class DeliveryPipeline {
     events: readonly Pending[],
     rejected: ReadonlyArray<{ messageId: string; reason: string }> | undefined,
   ): void {
+    this.queue.acknowledge(events);
     if (!rejected || rejected.length === 0) return this.reporter.sent(events.map((p) => p.item.messageId));
     const refused = new Map(rejected.map((r) => [r.messageId, r.reason]));
     const accepted: string[] = [];

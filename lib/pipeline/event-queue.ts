@@ -1,13 +1,13 @@
-import type { QueuedEvent } from '../transports/transport.interface.js';
+import type { Pending, PendingStore } from './pending-store.interface.js';
 
-export interface Pending {
-  readonly item: QueuedEvent;
-  /** Enqueue order, used by flush() to know what was queued before it was called. */
-  readonly seq: number;
-}
+export type { Pending } from './pending-store.interface.js';
 
-/** FIFO of pending events with O(1) push/shift and a running byte total. */
-export class EventQueue {
+/**
+ * FIFO of pending events with O(1) push/shift and a running byte total. Memory only: the
+ * pipeline bounds it, and what it holds is lost with the process.
+ */
+export class EventQueue implements PendingStore {
+  readonly durable = false;
   private items: Pending[] = [];
   private head = 0;
   private byteTotal = 0;
@@ -24,9 +24,10 @@ export class EventQueue {
     return this.items[this.head];
   }
 
-  push(pending: Pending): void {
+  push(pending: Pending): undefined {
     this.items.push(pending);
     this.byteTotal += pending.item.bytes;
+    return undefined;
   }
 
   shift(): Pending | undefined {
@@ -63,6 +64,11 @@ export class EventQueue {
     this.byteTotal = 0;
     return rest;
   }
+
+  /** Nothing to forget: a delivered event already left the queue when it was taken. */
+  acknowledge(): void {}
+
+  close(): void {}
 
   private compact(): void {
     if (this.head === this.items.length) {

@@ -1,0 +1,246 @@
+import { mkdirSync } from 'node:fs';
+import { AnalyticsConfigError } from '../analytics-config.error.js';
+import { EventQueue } from '../pipeline/event-queue.js';
+import type { Pending, PendingStore, StoreRefusal } from '../pipeline/pending-store.interface.js';
+import { BacklogReader, offsetsBySegment, type SpooledPending } from './backlog-reader.js';
+import { appendAcks, removeSegment } from './segment-files.js';
+import { newSegment, type SegmentState } from './segment-state.js';
+import { type Appended, SegmentWriter } from './segment-writer.js';
+import type { ResolvedSpoolOptions } from './spool-options.resolver.js';
+import { SpoolLock, SpoolLockedError } from './spool-lock.js';
+import { encodeRecord } from './spool-record.js';
+import { recoverSegments, type Recovered } from './spool-recovery.js';
+
+/** How many events, and bytes of them, the spool keeps in memory (`maxQueueSize`/`maxQueueBytes`). */
+export interface SpoolWindow {
+  maxEvents: number;
+  maxBytes: number;
+}
+
+/** Where the spool reports what it skipped or could not do (the pipeline's `AnalyticsReporter`). */
+export interface SpoolReporter {
+  warn(kind: string, message: string): void;
+  error(error: Error): void;
+}
+
+/**
+ * The pending store of the pipeline when `spool` is configured. Every event is appended to a
+ * segment file before it counts as queued; the newest events are also kept in a bounded
+ * in-memory window, and once the window is full the rest is read back from disk, in order, as
+ * the sender takes batches. A segment is deleted once every event in it is acknowledged; acks
+ * are also written to a small file per segment so a restart resends only what was not
+ * delivered (at least once: an event in flight at a crash is sent again).
+ */
+export class DiskSpool implements PendingStore {
+  readonly durable = true;
+  private readonly window = new EventQueue();
+  private readonly segments = new Map<number, SegmentState>();
+  private readonly writer: SegmentWriter;
+  private readonly backlog: BacklogReader;
+  private diskBytes = 0;
+  private closed = false;
+
+  /** Opens (creating it if needed) and locks `options.dir`, and takes over what an earlier process left. */
+  static open(options: ResolvedSpoolOptions, window: SpoolWindow, reporter: SpoolReporter): DiskSpool {
+    let lock: SpoolLock | undefined;
+    try {
+      mkdirSync(options.dir, { recursive: true });
+      lock = SpoolLock.acquire(options.dir);
+      return new DiskSpool(options, window, reporter, lock, recoverSegments(options.dir));
+    } catch (error) {
+      lock?.release();
+      if (error instanceof SpoolLockedError) throw new AnalyticsConfigError([error.message]);
+      throw new AnalyticsConfigError([`spool.dir: cannot use ${options.dir} (${ioMessage(error)}); expected a writable directory`]);
+    }
+  }
+
+  private constructor(
+    private readonly options: ResolvedSpoolOptions,
+    private readonly limits: SpoolWindow,
+    private readonly reporter: SpoolReporter,
+    private readonly lock: SpoolLock,
+    recovered: Recovered,
+  ) {
+    for (const segment of recovered.segments) {
+      this.segments.set(segment.id, segment);
+      this.diskBytes += segment.size + segment.ackBytes;
+    }
+    for (const [id, regions] of recovered.damaged) this.reportDamage(id, regions);
+    this.writer = new SegmentWriter(options.dir, recovered.nextId, options.fsync, (error) =>
+      reporter.warn('spool_sync_failed', `could not fsync the spool in ${options.dir} (${ioMessage(error)})`),
+    );
+    this.backlog = new BacklogReader(options.dir, this.segments, {
+      damaged: (id, regions) => this.reportDamage(id, regions),
+      finished: (segment) => this.removeIfDone(segment),
+    });
+  }
+
+  get length(): number {
+    return this.closed ? 0 : this.window.length + this.backlog.length;
+  }
+
+  get bytes(): number {
+    return this.closed ? 0 : this.window.bytes + this.backlog.bytes;
+  }
+
+  /** Waiting events held in memory (the window); the rest are only on disk. */
+  get inMemory(): number {
+    return this.window.length;
+  }
+
+  /** Bytes of segment and ack files: what `spool.maxBytes` bounds. */
+  get bytesOnDisk(): number {
+    return this.diskBytes;
+  }
+
+  peek(): Pending | undefined {
+    this.refill(1, 1);
+    return this.window.peek();
+  }
+
+  shift(): Pending | undefined {
+    this.refill(1, 1);
+    return this.window.shift();
+  }
+
+  takeBatch(maxEvents: number, maxBytes: number): Pending[] {
+    this.refill(maxEvents, maxBytes);
+    return this.window.takeBatch(maxEvents, maxBytes);
+  }
+
+  push(pending: Pending): StoreRefusal | undefined {
+    if (this.closed) return { reason: 'spool_failed', detail: 'the spool is closed' };
+    const { maxBytes, dir } = this.options;
+    let appended: Appended;
+    try {
+      const record = encodeRecord(pending.seq, pending.item);
+      if (this.diskBytes + record.length > maxBytes) {
+        return { reason: 'spool_full', detail: `the spool in ${dir} holds ${this.diskBytes} bytes; spool.maxBytes is ${maxBytes}` };
+      }
+      appended = this.writer.append(record);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException)?.code;
+      const reason = code === 'ENOSPC' || code === 'EDQUOT' ? 'spool_full' : 'spool_failed';
+      return { reason, detail: `could not write to the spool in ${dir} (${ioMessage(error)})` };
+    }
+    const segment = this.segmentFor(appended.segment);
+    this.diskBytes += appended.end - segment.size;
+    segment.size = appended.end;
+    segment.outstanding++;
+    const bytes = pending.item.bytes;
+    const { maxEvents, maxBytes: windowBytes } = this.limits;
+    if (this.backlog.length === 0 && this.window.length < maxEvents && this.window.bytes + bytes <= windowBytes) {
+      const spooled: SpooledPending = { item: pending.item, seq: pending.seq, segment: segment.id, offset: appended.offset };
+      this.window.push(spooled);
+    } else {
+      this.backlog.add(segment, appended.offset, bytes);
+    }
+    if (segment.size >= this.options.segmentBytes) this.seal(segment);
+    return undefined;
+  }
+
+  acknowledge(events: readonly Pending[]): void {
+    if (this.closed) return;
+    for (const [id, acked] of offsetsBySegment(events)) {
+      const segment = this.segments.get(id);
+      if (!segment) continue;
+      segment.outstanding -= acked.length;
+      if (segment.sealed && segment.outstanding <= 0) {
+        this.removeIfDone(segment);
+        continue;
+      }
+      try {
+        const written = appendAcks(this.options.dir, id, acked);
+        segment.ackBytes += written;
+        this.diskBytes += written;
+      } catch (error) {
+        this.reporter.warn('spool_ack_failed', `could not record delivered events in ${this.options.dir} (${ioMessage(error)}); after a restart they would be sent again`);
+      }
+    }
+  }
+
+  /** The undelivered events stay on disk for the next start: none is lost, only the memory is freed. */
+  drainAll(): Pending[] {
+    this.window.drainAll();
+    return [];
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.window.drainAll();
+    this.backlog.close();
+    const open = this.writer.openSegment;
+    try {
+      this.writer.close();
+    } catch (error) {
+      this.reporter.warn('spool_sync_failed', `could not close the spool segment in ${this.options.dir} (${ioMessage(error)})`);
+    }
+    const current = open === undefined ? undefined : this.segments.get(open);
+    if (current) {
+      current.sealed = true;
+      this.removeIfDone(current);
+    }
+    this.lock.release();
+  }
+
+  private refill(targetEvents: number, targetBytes: number): void {
+    if (this.closed || this.backlog.length === 0) return;
+    const { maxEvents, maxBytes } = this.limits;
+    const window = this.window;
+    const wantsMore = () =>
+      window.length < targetEvents && window.bytes < targetBytes && window.length < maxEvents && window.bytes < maxBytes;
+    if (window.length > 0 && !wantsMore()) return;
+    try {
+      this.backlog.readInto((pending) => {
+        window.push(pending);
+        return wantsMore();
+      });
+    } catch (error) {
+      this.backlog.setAside();
+      this.reporter.error(new Error(`could not read back the spool in ${this.options.dir} (${ioMessage(error)}); its events are kept for the next start`));
+    }
+  }
+
+  private segmentFor(id: number): SegmentState {
+    let segment = this.segments.get(id);
+    if (!segment) {
+      segment = newSegment(id);
+      this.segments.set(id, segment);
+    }
+    return segment;
+  }
+
+  private seal(segment: SegmentState): void {
+    try {
+      this.writer.seal();
+    } catch (error) {
+      this.reporter.warn('spool_sync_failed', `could not seal a spool segment in ${this.options.dir} (${ioMessage(error)})`);
+    }
+    segment.sealed = true;
+    this.removeIfDone(segment);
+  }
+
+  private removeIfDone(segment: SegmentState): void {
+    if (!segment.sealed || segment.outstanding > 0) return;
+    try {
+      removeSegment(this.options.dir, segment.id);
+    } catch (error) {
+      this.reporter.warn('spool_remove_failed', `could not remove a delivered spool segment in ${this.options.dir} (${ioMessage(error)})`);
+      return;
+    }
+    this.segments.delete(segment.id);
+    this.diskBytes -= segment.size + segment.ackBytes;
+  }
+
+  private reportDamage(segment: number, regions: number): void {
+    for (let i = 0; i < regions; i++) {
+      this.reporter.warn('spool_corrupt', `skipped a damaged region in spool segment ${segment} of ${this.options.dir} (a write cut short by a crash, or disk damage); events in it are lost`);
+    }
+  }
+}
+
+function ioMessage(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
+}

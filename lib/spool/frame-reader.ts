@@ -1,0 +1,70 @@
+import { readSync } from 'node:fs';
+import { FRAME_HEADER_BYTES, nextMagic, readFrame } from './spool-record.js';
+
+export interface FramesRead {
+  /** File offset after the last frame visited or region skipped: where to resume. */
+  next: number;
+  /** Damaged regions skipped: bad magic, length or CRC, or a torn write at the end. */
+  damaged: number;
+}
+
+/** Gets each good frame's body (a view, valid only during the call) and file offset; false stops after it. */
+export type FrameVisitor = (body: Buffer, offset: number) => boolean;
+
+const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Reads the frames of a file from `start` up to `end`, a chunk at a time. A damaged region
+ * (anything that is not a whole frame with a matching CRC) is skipped up to the next frame
+ * magic and counted once; it never throws on content, only on I/O errors.
+ */
+export function readFrames(fd: number, start: number, end: number, visit: FrameVisitor): FramesRead {
+  let buf = Buffer.allocUnsafe(Math.max(FRAME_HEADER_BYTES, Math.min(CHUNK_BYTES, end - start)));
+  let pos = start;
+  let damaged = 0;
+  let inDamage = false;
+  while (pos < end) {
+    const wanted = Math.min(buf.length, end - pos);
+    const n = readFully(fd, buf, wanted, pos);
+    // A file shorter than expected ends where it ends.
+    if (n < wanted) end = pos + n;
+    let at = 0;
+    while (at < n) {
+      const read = readFrame(buf, at, n);
+      if (read.status === 'ok') {
+        inDamage = false;
+        const offset = pos + at;
+        at = read.bodyEnd;
+        if (!visit(buf.subarray(read.bodyStart, read.bodyEnd), offset)) return { next: pos + at, damaged };
+        continue;
+      }
+      if (read.status === 'incomplete' && pos + at + read.frameBytes <= end) {
+        // Whole in the file but not in this chunk: read again from its start.
+        if (read.frameBytes > buf.length) buf = Buffer.allocUnsafe(read.frameBytes);
+        break;
+      }
+      if (!inDamage) damaged++;
+      inDamage = true;
+      const magic = nextMagic(buf, at + 1, n);
+      if (magic >= 0) {
+        at = magic;
+        continue;
+      }
+      // Keep the chunk's last 3 bytes: a 4-byte magic may straddle two chunks.
+      at = pos + n >= end ? n : Math.max(at + 1, n - 3);
+      break;
+    }
+    pos += at;
+  }
+  return { next: pos, damaged };
+}
+
+function readFully(fd: number, buf: Buffer, length: number, position: number): number {
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, buf, done, length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}

@@ -1,0 +1,96 @@
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const LOCK_FILE = 'spool.lock';
+
+/** Who holds a lock: a process of this machine, identified by pid and start time. */
+export interface LockOwner {
+  pid: number;
+  /** ms since the epoch; tells this process from an earlier one that had the same pid (containers reuse pid 1). */
+  startedAt: number;
+}
+
+/** A lock file just created may be read before its owner wrote it: give it this long. */
+const UNWRITTEN_LOCK_GRACE_MS = 5_000;
+const SAME_START_TOLERANCE_MS = 1_000;
+
+export class SpoolLockedError extends Error {}
+
+/**
+ * One process per spool directory: two writers would interleave their segments and each
+ * would delete what the other still needs. The lock is a file created exclusively (`wx`) with
+ * the owner's pid; a lock whose process is gone (a crash, SIGKILL) is taken over.
+ */
+export class SpoolLock {
+  private released = false;
+
+  private constructor(private readonly path: string) {}
+
+  /** Throws `SpoolLockedError` when a live process (this one included) holds `dir`. */
+  static acquire(dir: string, self: LockOwner = currentProcess()): SpoolLock {
+    const path = join(dir, LOCK_FILE);
+    if (tryCreate(path, self)) return new SpoolLock(path);
+    const holder = readOwner(path);
+    if (holder === 'unwritten' || (holder && isAlive(holder, self))) {
+      throw new SpoolLockedError(
+        holder === 'unwritten'
+          ? `spool.dir ${dir} is being locked by another process right now`
+          : `spool.dir ${dir} is in use by ${holder.pid === self.pid ? 'another analytics instance of this process' : `process ${holder.pid}`}; give each instance its own directory (if no process uses it, delete ${path})`,
+      );
+    }
+    rmSync(path, { force: true });
+    if (tryCreate(path, self)) return new SpoolLock(path);
+    throw new SpoolLockedError(`spool.dir ${dir} was locked by another process starting at the same time`);
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    rmSync(this.path, { force: true });
+  }
+}
+
+export function currentProcess(): LockOwner {
+  return { pid: process.pid, startedAt: Math.round(performance.timeOrigin) };
+}
+
+function tryCreate(path: string, owner: LockOwner): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, JSON.stringify(owner));
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+function readOwner(path: string): LockOwner | 'unwritten' | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockOwner>;
+    if (Number.isInteger(parsed.pid) && typeof parsed.startedAt === 'number') return parsed as LockOwner;
+  } catch {
+    // unreadable: decided by its age below
+  }
+  try {
+    return Date.now() - statSync(path).mtimeMs < UNWRITTEN_LOCK_GRACE_MS ? 'unwritten' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(holder: LockOwner, self: LockOwner): boolean {
+  if (holder.pid === self.pid) return Math.abs(holder.startedAt - self.startedAt) <= SAME_START_TOLERANCE_MS;
+  try {
+    process.kill(holder.pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, owned by another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

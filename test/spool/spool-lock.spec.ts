@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { currentProcess, LOCK_FILE, SpoolLock, SpoolLockedError } from '../../lib/spool/spool-lock.js';
+import { tempDirs } from './spool-test-support.js';
+
+const dirs = tempDirs();
+afterEach(() => dirs.cleanup());
+
+/** The pid of a process that has exited. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+  return Number(child.stdout.toString());
+}
+
+describe('SpoolLock', () => {
+  it('writes its owner into the lock file and removes it on release', () => {
+    const dir = dirs.make();
+    const lock = SpoolLock.acquire(dir);
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toEqual(currentProcess());
+    lock.release();
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+    SpoolLock.acquire(dir).release();
+  });
+
+  it('refuses a second instance of this process on the same directory', () => {
+    const dir = dirs.make();
+    const lock = SpoolLock.acquire(dir);
+    expect(() => SpoolLock.acquire(dir)).toThrow(new SpoolLockedError(
+      `spool.dir ${dir} is in use by another analytics instance of this process; give each instance its own directory (if no process uses it, delete ${join(dir, LOCK_FILE)})`,
+    ));
+    lock.release();
+  });
+
+  it('refuses a directory held by another live process, naming it', () => {
+    const dir = dirs.make();
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid, startedAt: 1 }));
+    expect(() => SpoolLock.acquire(dir)).toThrow(`is in use by process ${process.ppid}`);
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.ppid);
+  });
+
+  it('takes over the lock of a process that died, and of an earlier process that had our pid', () => {
+    const dir = dirs.make();
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: deadPid(), startedAt: 1 }));
+    SpoolLock.acquire(dir).release();
+
+    const me = currentProcess();
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: me.pid, startedAt: me.startedAt - 60_000 }));
+    const lock = SpoolLock.acquire(dir);
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toEqual(me);
+    lock.release();
+  });
+
+  it('treats a fresh unreadable lock as being written, and an old one as stale', () => {
+    const dir = dirs.make();
+    const path = join(dir, LOCK_FILE);
+    writeFileSync(path, '{"pid":');
+    expect(() => SpoolLock.acquire(dir)).toThrow('is being locked by another process right now');
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(path, aMinuteAgo, aMinuteAgo);
+    const lock = SpoolLock.acquire(dir);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(currentProcess());
+    lock.release();
+  });
+});
