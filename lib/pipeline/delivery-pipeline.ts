@@ -54,6 +54,7 @@ export class DeliveryPipeline {
   private closing?: Promise<ShutdownReport>;
   /** Set when shutdown gave up on in-flight sends: their late outcome is no longer reported. */
   private abandoned = false;
+  private readonly retryPolicy: RetryPolicy;
 
   constructor(
     private readonly transport: AnalyticsTransport,
@@ -61,6 +62,11 @@ export class DeliveryPipeline {
     private readonly reporter: AnalyticsReporter,
     private readonly queue: PendingStore = new EventQueue(),
   ) {
+    // The spool exists to outlast outages: its batches are retried until delivered or finally
+    // refused, however long that takes (the disk bound, `spool_full`, limits what waits).
+    this.retryPolicy = queue.durable
+      ? { ...options.retry, maxAttempts: Number.POSITIVE_INFINITY, maxElapsedMs: Number.POSITIVE_INFINITY }
+      : options.retry;
     // A durable store may start with what an earlier process left: it goes out first.
     this.heldEvents = queue.length;
     this.heldBytes = queue.bytes;
@@ -248,7 +254,7 @@ export class DeliveryPipeline {
         const decision = decideRetry(
           error,
           { attempts, elapsedMs: Date.now() - startedAt, batchLength: events.length },
-          this.options.retry,
+          this.retryPolicy,
         );
         this.reporter.failedAttempt(error, decision.action === 'retry');
         if (decision.action === 'split') {

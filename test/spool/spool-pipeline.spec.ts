@@ -48,6 +48,19 @@ const range = (from: number, to: number) => Array.from({ length: to - from }, (_
 const segmentFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.seg'));
 
 describe('DeliveryPipeline on the disk spool', () => {
+  it('keeps retrying past retry.maxAttempts and maxElapsedMs: spooled events are never given up', async () => {
+    const dir = dirs.make();
+    const transport = new ScriptedTransport().next(8, async () => {
+      throw new DeliveryError('503', { status: 503, retryable: true });
+    });
+    const { pipeline, drops } = setup(dir, transport, { maxInFlight: 1, retry: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 2, maxElapsedMs: 1 } });
+    for (let i = 0; i < 5; i++) pipeline.offer(spoolEvent(i));
+    await pipeline.flush();
+    expect(drops).toEqual([]);
+    expect(transport.attempts.length).toBe(9);
+    expect(deliveredIndexes(transport).sort((a, b) => a - b)).toEqual(range(0, 5));
+  });
+
   it('rides out an outage far beyond maxQueueSize without a drop, delivering in order', async () => {
     const dir = dirs.make();
     const transport = new ScriptedTransport().next(30, async () => {
