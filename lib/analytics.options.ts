@@ -1,5 +1,6 @@
 import type { AnalyticsEvent } from './events/analytics-event.interface.js';
 import type { TableOverrides } from './events/table-router.js';
+import type { ApiTrackingOptions, ErrorTrackingOptions } from './http/api-tracking.options.js';
 import type { DatabaseOptions } from './instrumentation/database-options.js';
 import type { OutboundHttpOptions } from './instrumentation/outbound-http-options.js';
 import type { SystemOptions } from './instrumentation/system-options.js';
@@ -85,9 +86,10 @@ export interface JitsuAnalyticsOptions {
   environment?: string;
   /** Last look at each event before it is queued: return it (changed or not), or null to drop it (counted as `filtered`). */
   beforeSend?: (event: AnalyticsEvent) => AnalyticsEvent | null | undefined;
-  /** Options of the HTTP tracking, exception filter, instrumentation and spool features. */
-  api?: Record<string, unknown>;
-  errors?: Record<string, unknown>;
+  /** One `API Call` per request: `enabled` (true), `identify`, `trustProxy` (false), `exclude` ([]), `sampleRate` (1), `contexts` ('track'). See `ApiTrackingOptions`. */
+  api?: ApiTrackingOptions;
+  /** One `Backend Error` per exception reaching Nest's exception layer: `enabled` (true). See `ErrorTrackingOptions`. */
+  errors?: ErrorTrackingOptions;
   /** `System Performance` every `intervalMs`: `enabled` (true), `intervalMs` (60 000, at least 100). See `SystemOptions`. */
   system?: SystemOptions;
   /** `External API Call` per outbound fetch/undici/http(s) request: `enabled` (false), `services` (host → name, {}). See `OutboundHttpOptions`. */

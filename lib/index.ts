@@ -27,6 +27,11 @@ export { TrackEvent, type TrackEventOptions } from './decorators/track-event.dec
 export type { Extractor, FieldOption, TrackedCall, TrackOptionsBase } from './decorators/tracked-call.interface.js';
 export type { TrackingDecorator } from './decorators/tracking-decorator.js';
 export { bindTracking } from './decorators/bind-tracking.js';
+export { SkipTracking } from './http/skip-tracking.decorator.js';
+export { AnalyticsExceptionFilter } from './http/analytics-exception.filter.js';
+export { recordApiException } from './http/record-api-exception.js';
+export type { ApiTrackingOptions, ContextTracking, ErrorTrackingOptions, IdentifyRequest, RequestIdentity } from './http/api-tracking.options.js';
+export type { MiddlewareNext } from './http/track-api-request.js';
 export type { SystemOptions } from './instrumentation/system-options.js';
 export type { OutboundHttpOptions } from './instrumentation/outbound-http-options.js';
 export type { DatabaseOptions } from './instrumentation/database-options.js';

@@ -1,10 +1,11 @@
-import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, type MiddlewareConsumer, Module, type NestModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AnalyticsCore } from './analytics-core.js';
 import { resolveOptions } from './analytics-options.resolver.js';
 import type { JitsuAnalyticsOptions } from './analytics.options.js';
 import { AnalyticsService } from './analytics.service.js';
 import { TrackedMethodsExplorer } from './decorators/tracked-methods.explorer.js';
+import { apiTrackingProviders, applyApiTrackingMiddleware } from './http/api-tracking.providers.js';
 import { AnalyticsInstrumentation } from './instrumentation/analytics-instrumentation.provider.js';
 import { ANALYTICS_CORE, LOG_CONTEXT } from './jitsu-analytics.constants.js';
 import { ConfigurableModuleClass, JITSU_ANALYTICS_OPTIONS } from './jitsu-analytics.module-definition.js';
@@ -33,13 +34,19 @@ import { describeDestination, resolveTransport } from './transports/resolve-tran
       useFactory: (core: AnalyticsCore) => new AnalyticsService(core),
     },
     TrackedMethodsExplorer,
+    ...apiTrackingProviders,
     AnalyticsInstrumentation,
   ],
   exports: [AnalyticsService, ANALYTICS_CORE],
 })
-export class JitsuAnalyticsModule extends ConfigurableModuleClass implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JitsuAnalyticsModule extends ConfigurableModuleClass implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(@Inject(ANALYTICS_CORE) private readonly core: AnalyticsCore) {
     super();
+  }
+
+  /** Every request enters its analytics context here, before guards, pipes and handlers run. */
+  configure(consumer: MiddlewareConsumer): void {
+    applyApiTrackingMiddleware(consumer, this.core);
   }
 
   onApplicationBootstrap(): void {

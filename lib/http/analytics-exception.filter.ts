@@ -1,0 +1,40 @@
+import { type ArgumentsHost, Catch } from '@nestjs/common';
+import { BaseExceptionFilter, type HttpAdapterHost } from '@nestjs/core';
+import type { AnalyticsCore } from '../analytics-core.js';
+import { recordApiException } from './record-api-exception.js';
+
+/**
+ * Registered globally by `JitsuAnalyticsModule` (`errors.enabled`, default on). Records each
+ * exception that reaches Nest's exception layer as one `Backend Error` (`error_source: 'api'`),
+ * then lets Nest answer exactly as it would without the library: HTTP through
+ * `BaseExceptionFilter` (same status, body and log line), microservices and GraphQL by returning
+ * nothing, which their exception handlers read as "not handled" and answer themselves.
+ *
+ * Composition with an app's own filters: Nest runs ONE filter per exception — a method's, else
+ * its controller's, else the global filter registered last that catches it. An app's global
+ * filters (`app.useGlobalFilters()`, or `APP_FILTER` in modules scanned before this one) and its
+ * controller filters therefore answer the exceptions they catch instead of this one. Nothing is
+ * lost for exceptions thrown in handlers, pipes and interceptors: the library's interceptor sees
+ * them, and the request's `API Call` carries the status the app's filter sent. Exceptions thrown
+ * in guards and middleware reach only the filter that answers them: to record those too, call
+ * `recordApiException(analytics, exception, host)` in your filter (each exception still counts once).
+ * Nest does not apply global filters to WebSocket gateways; their handlers' exceptions are
+ * recorded by the interceptor.
+ */
+@Catch()
+export class AnalyticsExceptionFilter extends BaseExceptionFilter {
+  constructor(
+    private readonly analytics: { core: AnalyticsCore },
+    adapterHost?: HttpAdapterHost,
+  ) {
+    super();
+    // Read when an exception is caught, not now: a testing module builds its providers before
+    // the application gets its HTTP adapter.
+    if (adapterHost) (this as unknown as { httpAdapterHost?: HttpAdapterHost }).httpAdapterHost = adapterHost;
+  }
+
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    recordApiException(this.analytics, exception, host);
+    if (host.getType() === 'http') super.catch(exception, host);
+  }
+}

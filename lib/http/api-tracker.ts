@@ -1,0 +1,229 @@
+import type { ExecutionContext } from '@nestjs/common';
+import type { AnalyticsCore } from '../analytics-core.js';
+import { recordApiCall, recordApiError, type CallOrigin } from './api-event-recorder.js';
+import type { ResolvedApiTracking } from './api-tracking.resolver.js';
+import { statusOfError } from './error-status.js';
+import { HandlerFactsCache } from './handler-facts.js';
+import { attachHttpCallState, httpCallStateOf, type HttpCallState } from './http-call-state.js';
+import { identifyRequest, type Identity } from './identify.js';
+import {
+  clientIpOf,
+  controllerAndHandlerOf,
+  headerOf,
+  rawRequestOf,
+  rawResponseOf,
+  requestMethodOf,
+  requestPathOf,
+  routeHandlerOf,
+  routeTemplateOf,
+} from './parsers/http-request.parser.js';
+import { requestIdFrom } from './request-id.js';
+import { isTrackingSkipped } from './skip-tracking.decorator.js';
+import type { SkippedRoutes } from './skipped-routes.js';
+
+/**
+ * The HTTP side of API tracking for one analytics instance. A request is begun by whichever
+ * component sees it first (the module's middleware, normally), annotated by the interceptor
+ * (handler, route, user) and the exception filter (the error), and recorded once, when its
+ * response is over: only then are the status sent and the end of a streamed or `@Res()` body
+ * known. Nothing here throws into the request: failures are counted as warnings.
+ */
+export class ApiTracker {
+  readonly handlers = new HandlerFactsCache();
+  /** Errors already recorded, so the interceptor and the filter of a non-HTTP call count one. */
+  readonly recordedErrors = new WeakSet<object>();
+  /** Set by the Nest module; absent for `createAnalytics`, which has no controllers. */
+  skippedRoutes?: SkippedRoutes;
+
+  constructor(
+    readonly core: AnalyticsCore,
+    readonly settings: ResolvedApiTracking,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  get active(): boolean {
+    return this.core.enabled && (this.settings.apiEnabled || this.settings.errorsEnabled);
+  }
+
+  /** Starts tracking a request, or returns the state of one already begun. */
+  begin(request: unknown, response: unknown, fromMiddleware = false): HttpCallState {
+    const raw = rawRequestOf(request);
+    const existing = httpCallStateOf(raw);
+    if (existing) {
+      if (existing.owner !== this) return existing;
+      if (request !== raw) existing.request = request;
+      if (fromMiddleware) noteMiddlewareRoute(existing, raw);
+      return existing;
+    }
+    const path = requestPathOf(raw);
+    const state: HttpCallState = {
+      facts: { requestId: requestIdFrom(raw.headers?.['x-request-id']) },
+      owner: this,
+      startedAt: performance.now(),
+      timestamp: Date.now(),
+      method: requestMethodOf(raw),
+      path,
+      raw,
+      response: rawResponseOf(response),
+      request,
+      excluded: this.settings.isExcluded(path),
+      skip: false,
+      identified: false,
+      hasError: false,
+      errorRecorded: false,
+      ended: false,
+    };
+    attachHttpCallState(raw, state);
+    if (fromMiddleware) noteMiddlewareRoute(state, raw);
+    const res = state.response;
+    if (typeof res.once === 'function') {
+      // 'close' follows 'finish' on every response, and also ends one the client abandoned.
+      res.once('close', () => this.end(state));
+      if ((res as { closed?: unknown }).closed === true) queueMicrotask(() => this.end(state));
+    }
+    return state;
+  }
+
+  /** Called by the interceptor once guards have passed: the handler, its route and its user are known. */
+  enterHandler(context: ExecutionContext): HttpCallState | undefined {
+    const http = context.switchToHttp();
+    const request = http.getRequest<unknown>();
+    const state = this.begin(request, http.getResponse<unknown>());
+    if (state.owner !== this) return undefined;
+    const handler = this.handlers.get(context.getClass(), context.getHandler());
+    state.handlerStartedAt = performance.now();
+    state.controller = handler.controller;
+    state.handler = handler.name;
+    if (handler.skip) state.skip = true;
+    state.route = routeTemplateOf(request) ?? state.route;
+    this.identify(state);
+    return state;
+  }
+
+  /** An exception on its way to the client; recorded with the request, or now if that is over. */
+  captureError(state: HttpCallState, error: unknown): void {
+    if (state.owner !== this) return;
+    if (!state.hasError) {
+      state.hasError = true;
+      state.error = error;
+    }
+    if (state.ended && !state.errorRecorded) this.guard(() => this.core.requestContext.run(state.facts, () => this.recordError(state)));
+  }
+
+  /** The response is over: one `API Call` (unless excluded, skipped or sampled out), one `Backend Error` if something threw. */
+  end(state: HttpCallState): void {
+    if (state.ended) return;
+    state.ended = true;
+    this.guard(() => this.core.requestContext.run(state.facts, () => this.record(state)));
+  }
+
+  private record(state: HttpCallState): void {
+    const endedAt = performance.now();
+    if (state.handlerStartedAt === undefined) this.identifyRoute(state);
+    const status = statusSent(state);
+    const recordCall = this.settings.apiEnabled && !state.excluded && !state.skip && (state.hasError || status >= 400 || this.sampled());
+    const recordError = this.settings.errorsEnabled && state.hasError && !state.errorRecorded;
+    if (!recordCall && !recordError) return;
+    this.identify(state);
+    if (recordCall) {
+      state.facts.apiRecorded = true;
+      const origin = this.origin(state);
+      const fields = {
+        method: state.method,
+        path: state.path,
+        route: state.route,
+        statusCode: status,
+        durationMs: endedAt - (state.handlerStartedAt ?? state.startedAt),
+        userAgent: origin.userAgent,
+        ipAddress: origin.ipAddress,
+        controller: state.controller,
+        handler: state.handler,
+      };
+      recordApiCall(this.core, fields, origin, state.timestamp);
+    }
+    if (recordError) this.recordError(state);
+  }
+
+  private recordError(state: HttpCallState): void {
+    if (!this.settings.errorsEnabled) return;
+    state.errorRecorded = true;
+    if (typeof state.error === 'object' && state.error !== null) this.recordedErrors.add(state.error);
+    const sent = statusSent(state);
+    this.identify(state);
+    recordApiError(
+      this.core,
+      state.error,
+      { statusCode: sent >= 400 ? sent : statusOfError(state.error), method: state.method, route: state.route },
+      this.origin(state),
+    );
+  }
+
+  /** For requests no interceptor saw (rejected by a guard, served outside controllers): ask the router. */
+  private identifyRoute(state: HttpCallState): void {
+    const ignored = state.middlewareRoutes;
+    state.route ??= routeTemplateOf(state.request, ignored) ?? routeTemplateOf(state.raw, ignored);
+    const handler = routeHandlerOf(state.request, ignored) ?? routeHandlerOf(state.raw, ignored);
+    if (!handler) return;
+    const names = controllerAndHandlerOf(handler);
+    state.controller ??= names.controller;
+    state.handler ??= names.handler;
+    const named = names.controller !== undefined && names.handler !== undefined;
+    if (isTrackingSkipped(handler) || (named && this.skippedRoutes?.has(names.controller!, names.handler!))) state.skip = true;
+  }
+
+  private identify(state: HttpCallState): void {
+    if (state.identified) return;
+    state.identified = true;
+    const { identity, failure } = identifyRequest(this.settings.identify, state.request);
+    if (failure) this.core.reporter.warn('identify_failed', failure);
+    if (identity.userId !== undefined) state.facts.userId = identity.userId;
+    if (identity.anonymousId !== undefined) state.facts.anonymousId = identity.anonymousId;
+  }
+
+  private origin(state: HttpCallState): CallOrigin {
+    const identity: Identity = { userId: state.facts.userId, anonymousId: state.facts.anonymousId };
+    return {
+      requestId: state.facts.requestId,
+      identity,
+      ipAddress: clientIpOf(state.raw, this.settings.trustProxy, this.settings.ipPolicy),
+      userAgent: headerOf(state.raw, 'user-agent'),
+    };
+  }
+
+  sampled(): boolean {
+    const rate = this.settings.sampleRate;
+    return rate >= 1 || (rate > 0 && this.random() < rate);
+  }
+
+  /** Runs tracking work outside the app's control flow (event listeners): a failure is a warning, never a crash. */
+  guard(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.reportFailure(error);
+    }
+  }
+
+  reportFailure(error: unknown): void {
+    this.core.reporter.warn('api_tracking_failed', `API tracking failed: ${describeFailure(error)}`);
+  }
+}
+
+function statusSent(state: HttpCallState): number {
+  const status = state.response.statusCode;
+  return typeof status === 'number' ? status : 0;
+}
+
+/** Nest mounts middleware as a catch-all Express route, which stays in `req.route` when no app route matches. */
+function noteMiddlewareRoute(state: HttpCallState, raw: object): void {
+  const route = (raw as { route?: unknown }).route;
+  if (route !== undefined) (state.middlewareRoutes ??= []).push(route);
+}
+
+function describeFailure(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'an unreadable error';
+  }
+}

@@ -1,0 +1,56 @@
+import { type MiddlewareConsumer, type Provider, RequestMethod } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
+import type { AnalyticsCore } from '../analytics-core.js';
+import { ANALYTICS_CORE } from '../jitsu-analytics.constants.js';
+import { AnalyticsExceptionFilter } from './analytics-exception.filter.js';
+import type { ApiTracker } from './api-tracker.js';
+import { apiTrackerFor } from './api-tracker.registry.js';
+import { ApiTrackingInterceptor } from './api-tracking.interceptor.js';
+import { FastifyRequestBinding } from './fastify-request-binding.js';
+import { SkippedRoutes } from './skipped-routes.js';
+import { trackApiRequest, type MiddlewareNext } from './track-api-request.js';
+
+export const API_TRACKER = Symbol('JITSU_ANALYTICS_API_TRACKER');
+
+/**
+ * What `JitsuAnalyticsModule` registers for API tracking. The tracker is built with the module
+ * (so bad `api`/`errors` options fail the bootstrap); a factory that returns null registers no
+ * global enhancer, so a disabled feature costs nothing per request.
+ */
+export const apiTrackingProviders: Provider[] = [
+  {
+    provide: API_TRACKER,
+    inject: [ANALYTICS_CORE, ModulesContainer],
+    useFactory: (core: AnalyticsCore, modules: ModulesContainer) => {
+      const tracker = apiTrackerFor(core);
+      tracker.skippedRoutes = new SkippedRoutes(modules);
+      return tracker;
+    },
+  },
+  {
+    provide: APP_INTERCEPTOR,
+    inject: [API_TRACKER],
+    useFactory: (tracker: ApiTracker) => (tracker.active ? new ApiTrackingInterceptor(tracker) : null),
+  },
+  {
+    provide: APP_FILTER,
+    inject: [API_TRACKER, HttpAdapterHost],
+    useFactory: (tracker: ApiTracker, adapterHost: HttpAdapterHost) =>
+      tracker.core.enabled && tracker.settings.errorsEnabled ? new AnalyticsExceptionFilter(tracker, adapterHost) : null,
+  },
+  {
+    provide: FastifyRequestBinding,
+    inject: [API_TRACKER, HttpAdapterHost],
+    useFactory: (tracker: ApiTracker, adapterHost: HttpAdapterHost) => new FastifyRequestBinding(tracker, adapterHost),
+  },
+];
+
+/** Mounts the request middleware on every route (from the module's `configure`). */
+export function applyApiTrackingMiddleware(consumer: MiddlewareConsumer, core: AnalyticsCore): void {
+  if (!apiTrackerFor(core).active) return;
+  consumer
+    .apply(function jitsuAnalyticsRequest(req: unknown, res: unknown, next: MiddlewareNext) {
+      trackApiRequest(core, req, res, next);
+    })
+    .forRoutes({ path: '*', method: RequestMethod.ALL });
+}

@@ -1,0 +1,20 @@
+/**
+ * The HTTP status an exception stands for, the way Nest's `BaseExceptionFilter` answers it: an
+ * `HttpException`'s `getStatus()`, the `statusCode` of an "http-errors"/Fastify error, else 500.
+ * Also used for non-HTTP handlers, whose errors are recorded with HTTP-style codes.
+ */
+export function statusOfError(error: unknown): number {
+  if (typeof error !== 'object' || error === null) return 500;
+  try {
+    const e = error as { getStatus?: unknown; statusCode?: unknown; status?: unknown };
+    const status = typeof e.getStatus === 'function' ? (e.getStatus as () => unknown).call(error) : e.statusCode ?? e.status;
+    return isErrorStatus(status) ? status : 500;
+  } catch {
+    // A hostile getter or getStatus() must not turn the error report into a crash.
+    return 500;
+  }
+}
+
+function isErrorStatus(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 400 && value <= 599;
+}

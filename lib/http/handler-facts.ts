@@ -1,0 +1,54 @@
+import { patternText } from './parsers/call-description.js';
+import { isTrackingSkipped } from './skip-tracking.decorator.js';
+
+/** Nest's metadata keys, as literals: `@nestjs/microservices` and `@nestjs/websockets` are optional. */
+const MESSAGE_PATTERN_METADATA = 'microservices:pattern';
+const WS_MESSAGE_METADATA = 'message';
+
+/** What never changes for one handler: read from its metadata once, on its first call. */
+export interface HandlerFacts {
+  controller?: string;
+  name?: string;
+  skip: boolean;
+  /** `@MessagePattern`/`@EventPattern` or `@SubscribeMessage` pattern, as text. */
+  declaredPattern?: string;
+}
+
+/** Per analytics instance, keyed by the handler function: WeakMap, so a reloaded module frees its entries. */
+export class HandlerFactsCache {
+  private readonly cache = new WeakMap<object, HandlerFacts>();
+
+  get(cls: unknown, handler: unknown): HandlerFacts {
+    if (typeof handler !== 'function') return factsOf(cls, handler);
+    let facts = this.cache.get(handler);
+    if (!facts) {
+      facts = factsOf(cls, handler);
+      this.cache.set(handler, facts);
+    }
+    return facts;
+  }
+}
+
+function factsOf(cls: unknown, handler: unknown): HandlerFacts {
+  const facts: HandlerFacts = { skip: isTrackingSkipped(handler, cls) };
+  const controller = nameOf(cls);
+  const name = nameOf(handler);
+  if (controller) facts.controller = controller;
+  if (name) facts.name = name;
+  if (typeof handler === 'function') {
+    const declared = declaredPatternOf(handler);
+    if (declared !== undefined) facts.declaredPattern = declared;
+  }
+  return facts;
+}
+
+function declaredPatternOf(handler: object): string | undefined {
+  const patterns: unknown = Reflect.getMetadata(MESSAGE_PATTERN_METADATA, handler);
+  const first = Array.isArray(patterns) ? patterns[0] : patterns;
+  return patternText(first) ?? patternText(Reflect.getMetadata(WS_MESSAGE_METADATA, handler));
+}
+
+function nameOf(target: unknown): string | undefined {
+  const name = typeof target === 'function' ? target.name : undefined;
+  return name ? name : undefined;
+}

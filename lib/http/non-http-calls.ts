@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import type { ArgumentsHost, ExecutionContext } from '@nestjs/common';
+import type { RequestFacts } from '../context/request-context.js';
+import { recordApiCall, recordApiError, type CallOrigin } from './api-event-recorder.js';
+import type { ApiTracker } from './api-tracker.js';
+import type { NonHttpContextType } from './api-tracking.resolver.js';
+import { statusOfError } from './error-status.js';
+import type { HandlerFacts } from './handler-facts.js';
+import { httpCallStateOf, type HttpCallState } from './http-call-state.js';
+import type { CallDescription } from './parsers/call-description.js';
+import { CONTEXT_PARSERS } from './parsers/context-parsers.js';
+import { rawRequestOf } from './parsers/http-request.parser.js';
+
+/** One call of a microservice, gateway or resolver handler, recorded when its stream ends. */
+export interface NonHttpCall {
+  readonly facts: RequestFacts;
+  readonly description: CallDescription;
+  readonly handler: HandlerFacts;
+  readonly startedAt: number;
+  readonly timestamp: number;
+  hasError: boolean;
+  error?: unknown;
+}
+
+/**
+ * Where a non-HTTP call is tracked: on its own (`call`), or as part of the HTTP request that
+ * carries it (`http`, GraphQL over HTTP), or not at all (undefined: a nested resolver outside
+ * any tracked request).
+ */
+export type CallTracking = { call: NonHttpCall } | { http: HttpCallState } | undefined;
+
+const NO_HANDLER: HandlerFacts = { skip: false };
+
+export function beginNonHttpCall(tracker: ApiTracker, type: NonHttpContextType, context: ExecutionContext): CallTracking {
+  const handler = tracker.handlers.get(context.getClass(), context.getHandler());
+  const description = CONTEXT_PARSERS[type](context, handler, tracker.settings);
+  const http = httpStateFor(tracker, description);
+  if (http) {
+    if (description.standalone) joinHttpRequest(http, description, handler);
+    return { http };
+  }
+  if (!description.standalone) return undefined;
+  const facts = tracker.core.requestContext.get() ?? { requestId: randomUUID() };
+  return { call: { facts, description, handler, startedAt: performance.now(), timestamp: Date.now(), hasError: false } };
+}
+
+/** The handler threw: its `Backend Error` is recorded now (a non-HTTP call has no response to wait for). */
+export function failNonHttpCall(tracker: ApiTracker, call: NonHttpCall, error: unknown): void {
+  if (!call.hasError) {
+    call.hasError = true;
+    call.error = error;
+  }
+  tracker.guard(() => tracker.core.requestContext.run(call.facts, () => recordOnce(tracker, error, call.description, originOf(call))));
+}
+
+export function endNonHttpCall(tracker: ApiTracker, call: NonHttpCall): void {
+  if (!tracker.settings.apiEnabled || call.handler.skip || (!call.hasError && !tracker.sampled())) return;
+  const { description, handler } = call;
+  tracker.guard(() =>
+    tracker.core.requestContext.run(call.facts, () => {
+      call.facts.apiRecorded = true;
+      recordApiCall(
+        tracker.core,
+        {
+          method: description.method,
+          path: description.path,
+          route: description.route,
+          statusCode: call.hasError ? statusOfError(call.error) : 200,
+          durationMs: performance.now() - call.startedAt,
+          userAgent: description.userAgent,
+          ipAddress: description.ipAddress,
+          controller: handler.controller,
+          handler: handler.name,
+        },
+        originOf(call),
+        call.timestamp,
+      );
+    }),
+  );
+}
+
+/**
+ * For the exception filter: an exception of a non-HTTP handler that the interceptor did not see
+ * (thrown by a guard) is recorded now; one it saw is not recorded again.
+ */
+export function captureNonHttpError(tracker: ApiTracker, type: NonHttpContextType, host: ArgumentsHost, error: unknown): void {
+  const description = CONTEXT_PARSERS[type](host as ExecutionContext, NO_HANDLER, tracker.settings);
+  const http = httpStateFor(tracker, description);
+  if (http) return tracker.captureError(http, error);
+  const facts = tracker.core.requestContext.get() ?? { requestId: randomUUID() };
+  tracker.core.requestContext.run(facts, () =>
+    recordOnce(tracker, error, description, { requestId: facts.requestId, identity: { userId: facts.userId, anonymousId: facts.anonymousId }, ipAddress: description.ipAddress, userAgent: description.userAgent }),
+  );
+}
+
+function recordOnce(tracker: ApiTracker, error: unknown, description: CallDescription, origin: CallOrigin): void {
+  if (!tracker.settings.errorsEnabled) return;
+  if (typeof error === 'object' && error !== null) {
+    if (tracker.recordedErrors.has(error)) return;
+    tracker.recordedErrors.add(error);
+  }
+  recordApiError(tracker.core, error, { statusCode: statusOfError(error), method: description.method, route: description.route }, origin);
+}
+
+function httpStateFor(tracker: ApiTracker, description: CallDescription): HttpCallState | undefined {
+  if (!description.httpRequest) return undefined;
+  const state = httpCallStateOf(rawRequestOf(description.httpRequest));
+  return state?.owner === tracker ? state : undefined;
+}
+
+/** GraphQL over HTTP: the request is the call, named by its (first) root field. */
+function joinHttpRequest(state: HttpCallState, description: CallDescription, handler: HandlerFacts): void {
+  if (handler.skip) state.skip = true;
+  if (state.handlerStartedAt !== undefined) return;
+  state.handlerStartedAt = performance.now();
+  state.route = description.route;
+  state.controller = handler.controller;
+  state.handler = handler.name;
+}
+
+function originOf(call: NonHttpCall): CallOrigin {
+  const { facts, description } = call;
+  return {
+    requestId: facts.requestId,
+    identity: { userId: facts.userId, anonymousId: facts.anonymousId },
+    ipAddress: description.ipAddress,
+    userAgent: description.userAgent,
+  };
+}

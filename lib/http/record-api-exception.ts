@@ -1,0 +1,27 @@
+import type { ArgumentsHost } from '@nestjs/common';
+import type { AnalyticsCore } from '../analytics-core.js';
+import { apiTrackerOrNothing } from './api-tracker.registry.js';
+import { captureNonHttpError } from './non-http-calls.js';
+import { isNonHttpContextType } from './parsers/context-parsers.js';
+
+/**
+ * Records an exception the way the library's own filter does: for an app's exception filter that
+ * answers exceptions before the library's filter would (see `AnalyticsExceptionFilter`). Call it
+ * from your filter's `catch(exception, host)`; a request's exception is still recorded once, with
+ * the status your filter sends, however many of these see it. Never throws.
+ */
+export function recordApiException(analytics: { core: AnalyticsCore }, exception: unknown, host: ArgumentsHost): void {
+  const tracker = apiTrackerOrNothing(analytics.core);
+  if (!tracker?.active) return;
+  try {
+    const type = host.getType<string>();
+    if (type === 'http') {
+      const state = tracker.begin(host.getArgByIndex(0), host.getArgByIndex(1));
+      tracker.captureError(state, exception);
+    } else if (isNonHttpContextType(type)) {
+      captureNonHttpError(tracker, type, host, exception);
+    }
+  } catch (error) {
+    tracker.reportFailure(error);
+  }
+}

@@ -1,0 +1,13 @@
+import { randomUUID } from 'node:crypto';
+
+/**
+ * An incoming `X-Request-Id` is kept when it looks like an id: 1–128 printable ASCII characters
+ * without spaces. Anything else (a huge header, control characters, a list) is not echoed into
+ * the warehouse; a fresh UUID is used instead.
+ */
+const ACCEPTED_ID = /^[\x21-\x7e]{1,128}$/;
+
+export function requestIdFrom(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return typeof value === 'string' && ACCEPTED_ID.test(value) ? value : randomUUID();
+}

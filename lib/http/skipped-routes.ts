@@ -1,0 +1,35 @@
+import { DiscoveryService, MetadataScanner, type ModulesContainer } from '@nestjs/core';
+import { isTrackingSkipped } from './skip-tracking.decorator.js';
+
+/**
+ * Which route handlers carry `@SkipTracking()`, by the name Nest gives the function it registers
+ * with the router (`Controller.method`). A request that a guard rejects never reaches the
+ * interceptor; the router's handler function is all that identifies it, and Fastify hands over
+ * a bound copy of it without the controller's metadata, so the name is looked up here. Built on
+ * first use, when every controller is known. Two controllers with the same class name share an
+ * entry: if either is skipped, the name is.
+ */
+export class SkippedRoutes {
+  private names?: ReadonlySet<string>;
+
+  constructor(private readonly modules: ModulesContainer) {}
+
+  has(controller: string, handler: string): boolean {
+    this.names ??= this.collect();
+    return this.names.has(`${controller}.${handler}`);
+  }
+
+  private collect(): Set<string> {
+    const names = new Set<string>();
+    const scanner = new MetadataScanner();
+    for (const wrapper of new DiscoveryService(this.modules).getControllers()) {
+      const cls = wrapper.metatype;
+      if (typeof cls !== 'function' || !cls.prototype) continue;
+      for (const method of scanner.getAllMethodNames(cls.prototype)) {
+        const fn = (cls.prototype as Record<string, unknown>)[method];
+        if (isTrackingSkipped(fn, cls)) names.add(`${wrapper.name}.${method}`);
+      }
+    }
+    return names;
+  }
+}

@@ -1,0 +1,162 @@
+import { EventEmitter } from 'node:events';
+import { ApiTracker } from '../../lib/http/api-tracker.js';
+import { apiTrackerFor } from '../../lib/http/api-tracker.registry.js';
+import { resolveApiTracking } from '../../lib/http/api-tracking.resolver.js';
+import { trackApiRequest } from '../../lib/http/track-api-request.js';
+import type { ApiTrackingOptions } from '../../lib/index.js';
+import { memoryAnalytics } from '../support/memory-analytics.js';
+
+function fakeRequest(path = '/orders/1', headers: Record<string, string> = {}) {
+  return { method: 'GET', url: path, headers, socket: { remoteAddress: '192.0.2.10' } };
+}
+
+function fakeResponse(statusCode = 200) {
+  return Object.assign(new EventEmitter(), { statusCode });
+}
+
+function tracked(api: ApiTrackingOptions = {}, random?: () => number) {
+  const memory = memoryAnalytics({ api });
+  const core = memory.analytics.core;
+  const tracker = random ? new ApiTracker(core, resolveApiTracking(core.options.raw, core.options.ipPolicy), random) : apiTrackerFor(core);
+  return { ...memory, core, tracker };
+}
+
+describe('ApiTracker', () => {
+  it('sampleRate keeps the share of successful requests the random source selects, and every failure', async () => {
+    const draws = [0.2, 0.7, 0.4];
+    const { tracker, delivered } = tracked({ sampleRate: 0.5 }, () => draws.shift()!);
+    for (const [path, status] of [['/a', 200], ['/b', 200], ['/c', 503], ['/d', 200]] as const) {
+      const res = fakeResponse(status);
+      tracker.begin(fakeRequest(path), res);
+      res.emit('close');
+    }
+    expect((await delivered()).map((e) => [e.properties.path, e.properties.status_code])).toEqual([
+      ['/a', 200],
+      ['/c', 503],
+      ['/d', 200],
+    ]);
+    // A failure is kept without a draw: three draws for four requests.
+    expect(draws).toEqual([]);
+  });
+
+  it('a request is recorded once, however often its response says it is over', async () => {
+    const { tracker, delivered } = tracked();
+    const res = fakeResponse();
+    tracker.begin(fakeRequest(), res);
+    res.emit('close');
+    res.emit('close');
+    expect(await delivered()).toHaveLength(1);
+  });
+
+  it('an error that arrives after the response is over is still recorded, once', async () => {
+    const { tracker, delivered } = tracked();
+    const res = fakeResponse(200);
+    const state = tracker.begin(fakeRequest(), res);
+    res.emit('close');
+    const late = new Error('failed after sending');
+    tracker.captureError(state, late);
+    tracker.captureError(state, late);
+    const events = await delivered();
+    expect(events.map((e) => e.event)).toEqual(['API Call', 'Backend Error']);
+    expect(events[1].properties).toMatchObject({ error_message: 'failed after sending', status_code: 500 });
+    expect(events[1].properties.request_id).toBe(events[0].properties.request_id);
+  });
+
+  it('a response that closed before tracking began is recorded all the same', async () => {
+    const { tracker, delivered } = tracked();
+    const res = Object.assign(fakeResponse(400), { closed: true });
+    tracker.begin(fakeRequest(), res);
+    await new Promise((resolve) => setImmediate(resolve));
+    const [api] = await delivered();
+    expect(api.properties.status_code).toBe(400);
+  });
+
+  it('a request begun by another analytics instance is left to it', async () => {
+    const first = tracked();
+    const second = tracked();
+    const req = fakeRequest();
+    const res = fakeResponse();
+    const state = first.tracker.begin(req, res);
+    expect(second.tracker.begin(req, res)).toBe(state);
+    second.tracker.captureError(state, new Error('not mine'));
+    res.emit('close');
+    expect((await first.delivered()).map((e) => e.event)).toEqual(['API Call']);
+    expect(await second.delivered()).toEqual([]);
+  });
+});
+
+describe('trackApiRequest (the middleware form)', () => {
+  it('runs the rest of the chain inside the request context, with the incoming request id', async () => {
+    const { core, analytics, delivered } = tracked();
+    const res = fakeResponse();
+    let seen: string | undefined;
+    trackApiRequest(core, fakeRequest('/x', { 'x-request-id': 'req-42' }), res, () => {
+      seen = core.requestContext.get()?.requestId;
+      analytics.track('Inside');
+    });
+    res.emit('close');
+    expect(seen).toBe('req-42');
+    expect((await delivered()).map((e) => [e.event, e.properties.request_id])).toEqual([
+      ['Inside', 'req-42'],
+      ['API Call', 'req-42'],
+    ]);
+  });
+
+  it('mounted twice (the guide form and the module): one API Call, next called by each', async () => {
+    const { core, delivered } = tracked();
+    const req = fakeRequest();
+    const res = fakeResponse();
+    let calls = 0;
+    trackApiRequest(core, req, res, () => {
+      calls++;
+      trackApiRequest(core, req, res, () => calls++);
+    });
+    res.emit('close');
+    expect(calls).toBe(2);
+    expect(await delivered()).toHaveLength(1);
+  });
+
+  it('accepts Fastify request and reply objects (their raw Node objects carry the state)', async () => {
+    const { core, delivered } = tracked();
+    const raw = fakeRequest('/plain/5');
+    const rawRes = fakeResponse(201);
+    trackApiRequest(core, { raw, routeOptions: { url: '/plain/:id' } }, { raw: rawRes }, () => undefined);
+    rawRes.emit('close');
+    const [api] = await delivered();
+    expect(api.properties).toMatchObject({ path: '/plain/5', route: '/plain/:id', status_code: 201 });
+  });
+
+  it('with analytics disabled it only calls next', () => {
+    const { analytics } = memoryAnalytics({ enabled: false });
+    const req = fakeRequest();
+    let called = 0;
+    trackApiRequest(analytics.core, req, fakeResponse(), () => called++);
+    expect(called).toBe(1);
+    expect(Object.getOwnPropertySymbols(req)).toEqual([]);
+  });
+
+  it('bad api options outside Nest: reported once, requests pass through untracked', async () => {
+    const { analytics, delivered } = memoryAnalytics({ api: { sampleRate: 5 } });
+    const errors: Error[] = [];
+    analytics.on('error', (e) => errors.push(e));
+    let called = 0;
+    for (let i = 0; i < 3; i++) trackApiRequest(analytics.core, fakeRequest(), fakeResponse(), () => called++);
+    expect(called).toBe(3);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].message).toContain('api.sampleRate: got number 5');
+    expect(await delivered()).toEqual([]);
+  });
+
+  it('a request that cannot be read: counted as a warning, the app goes on', () => {
+    const { core, analytics } = tracked();
+    const hostile = {
+      get headers(): never {
+        throw new Error('unreadable headers');
+      },
+    };
+    let called = 0;
+    trackApiRequest(core, hostile, fakeResponse(), () => called++);
+    expect(called).toBe(1);
+    expect(analytics.stats().warnings.api_tracking_failed).toBe(1);
+  });
+});

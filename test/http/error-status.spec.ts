@@ -1,0 +1,29 @@
+import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
+import { statusOfError } from '../../lib/http/error-status.js';
+
+describe('statusOfError', () => {
+  it.each([
+    ['NotFoundException', new NotFoundException(), 404],
+    ['a BadRequestException subclass', new (class extends BadRequestException {})(), 400],
+    ['an HttpException with a custom status', new HttpException('quota', 429), 429],
+    ['an http-errors style error', Object.assign(new Error('gone'), { statusCode: 410, status: 410, expose: true }), 410],
+    ['a Fastify-style error with statusCode', Object.assign(new Error('too large'), { statusCode: 413 }), 413],
+    ['a plain Error', new Error('boom'), 500],
+    ['an Error with a non-error status', Object.assign(new Error('odd'), { status: 200 }), 500],
+    ['an Error with a status that is not a number', Object.assign(new Error('odd'), { status: '404' }), 500],
+    ['a string', 'boom', 500],
+    ['null', null, 500],
+    ['undefined', undefined, 500],
+  ])('%s → %d', (_label, error, status) => {
+    expect(statusOfError(error)).toBe(status);
+  });
+
+  it('is 500 when reading the status throws', () => {
+    const hostile = {
+      getStatus() {
+        throw new Error('nope');
+      },
+    };
+    expect(statusOfError(hostile)).toBe(500);
+  });
+});
