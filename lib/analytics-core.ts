@@ -21,10 +21,8 @@ import type { AnalyticsTransport } from './transports/transport.interface.js';
 const MAX_EVENT_NAME_LENGTH = 128;
 const LIBRARY = Object.freeze({ name: PACKAGE_NAME, version: LIBRARY_VERSION });
 
-/** A feature attached to a core: stopped (once) when the core shuts down. */
-export interface AttachedFeature {
-  stop(): void | Promise<void>;
-}
+/** A feature attached to a core; one with a `stop()` is stopped (once) when the core shuts down. */
+export type AttachedFeature = object & { stop?(): void | Promise<void> };
 
 /**
  * Everything one analytics instance owns: options, request context, reporter and pipeline. The
@@ -144,7 +142,7 @@ export class AnalyticsCore {
     const features = [...this.features.values()];
     this.features.clear();
     // A feature that fails to stop must not keep the queue from being delivered.
-    await Promise.allSettled(features.map(async (feature) => feature.stop()));
+    await Promise.allSettled(features.map(async (feature) => feature.stop?.()));
     if (!this.pipeline) return;
     const { undelivered, spooled } = await this.pipeline.shutdown(timeoutMs);
     if (spooled) {

@@ -3,33 +3,20 @@ import { ApiTracker } from './api-tracker.js';
 import { resolveApiTracking } from './api-tracking.resolver.js';
 
 /**
- * One `ApiTracker` per analytics instance. A side table keyed by the core, because the callers
- * that need it (the service's `trackApiRequest`, the module's providers, an app's exception
- * filter) hold only the core; the WeakMap keeps two apps in one process apart and lets a closed
- * app's tracker be collected with its core.
+ * One `ApiTracker` per analytics instance, attached to its core: the callers that need it (the
+ * service's `trackApiRequest`, the module's providers, an app's exception filter) hold only the
+ * core, and two apps in one process stay apart. Throws `AnalyticsConfigError` for bad
+ * `api`/`errors` options: the module calls it at bootstrap.
  */
-const trackers = new WeakMap<AnalyticsCore, ApiTracker | Error>();
-
-/** Throws `AnalyticsConfigError` for bad `api`/`errors` options: the module calls it at bootstrap. */
 export function apiTrackerFor(core: AnalyticsCore): ApiTracker {
-  const known = trackers.get(core);
-  if (known instanceof Error) throw known;
-  if (known) return known;
-  try {
-    const tracker = new ApiTracker(core, resolveApiTracking(core.options.raw, core.options.ipPolicy));
-    trackers.set(core, tracker);
-    return tracker;
-  } catch (error) {
-    trackers.set(core, error as Error);
-    throw error;
-  }
+  return (
+    core.attached<ApiTracker>(ApiTracker) ??
+    core.attach(ApiTracker, new ApiTracker(core, resolveApiTracking(core.options.raw, core.options.ipPolicy)))
+  );
 }
 
-/** For request-time callers, which must never throw: bad options are reported once and tracking is off. */
+/** For request-time callers, which must never throw: bad options are reported (once) and tracking is off. */
 export function apiTrackerOrNothing(core: AnalyticsCore): ApiTracker | undefined {
-  const known = trackers.get(core);
-  if (known instanceof ApiTracker) return known;
-  if (known instanceof Error) return undefined;
   try {
     return apiTrackerFor(core);
   } catch (error) {
