@@ -17,6 +17,6 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
-  setupFilesAfterEnv: ['<rootDir>/test/support/no-unhandled-errors.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/no-unhandled-errors.ts', '<rootDir>/test/support/no-secret-output.ts'],
   testTimeout: 30000,
 };

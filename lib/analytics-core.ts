@@ -8,10 +8,12 @@ import type { KindEvent } from './events/event-builders.js';
 import { MessageIdGenerator } from './events/message-id.js';
 import { Sanitizer } from './events/sanitize.js';
 import { TABLE_NAME_PATTERN } from './events/table-router.js';
+import { assessPipelineHealth } from './health/pipeline-health.js';
 import { AnalyticsReporter } from './pipeline/analytics-reporter.js';
 import type { AnalyticsStats } from './pipeline/analytics-stats.interface.js';
 import { DeliveryPipeline } from './pipeline/delivery-pipeline.js';
 import { createKeyMatcher } from './privacy/sensitive-keys.js';
+import { knownSecretSpellings, withKnownSecrets } from './privacy/known-secrets.js';
 import { scrubString } from './privacy/scrub-string.js';
 import { openSpool } from './spool/open-spool.js';
 import { resolveSpoolOptions } from './spool/spool-options.resolver.js';
@@ -35,6 +37,8 @@ export class AnalyticsCore {
   private readonly pipeline?: DeliveryPipeline;
   private readonly ids = new MessageIdGenerator();
   private readonly sanitizer: Sanitizer;
+  /** Every string of an event passes through it: the privacy rules plus the configured write key. */
+  private readonly scrub: (text: string) => string;
   private readonly features = new Map<object, AttachedFeature>();
 
   constructor(
@@ -44,9 +48,10 @@ export class AnalyticsCore {
   ) {
     this.reporter = new AnalyticsReporter(logger, options.debug);
     const isSensitiveKey = createKeyMatcher(options.redactKeys);
+    this.scrub = withKnownSecrets(scrubString, knownSecretSpellings(options.writeKey));
     this.sanitizer = new Sanitizer({
       isSensitiveKey,
-      scrub: scrubString,
+      scrub: this.scrub,
       maxStringLength: options.maxStringLength,
       maxDepth: 8,
       maxArrayLength: 1000,
@@ -106,13 +111,12 @@ export class AnalyticsCore {
     const warnings = { ...s.warnings };
     if (truncated) warnings.truncated = truncated;
     if (unserialisable) warnings.unserialisable = unserialisable;
-    return {
+    const queue = {
       queued: this.pipeline?.queuedEvents ?? 0,
       queuedBytes: this.pipeline?.queuedBytes ?? 0,
       inFlight: this.pipeline?.inFlightCount ?? 0,
-      ...s,
-      warnings,
     };
+    return { ...queue, ...s, warnings, health: assessPipelineHealth({ ...queue, failingSince: s.failingSince }, this.options) };
   }
 
   flush(): Promise<void> {
@@ -154,23 +158,26 @@ export class AnalyticsCore {
 
   private envelope(draft: EventDraft, messageId: string): AnalyticsEvent {
     const facts = this.requestContext.get();
-    const properties = this.sanitizer.sanitize(draft.properties ?? {}) as Record<string, unknown>;
-    properties.event_category ??= 'backend';
+    const properties = this.sanitizer.sanitizeProperties(draft.properties ?? {});
+    // Both are text columns of every table (COMMON_FIELDS): a caller's value of another type loses to the default.
+    if (typeof properties.event_category !== 'string') properties.event_category = 'backend';
+    if (typeof properties.event_action !== 'string') properties.event_action = 'custom';
     if (facts?.requestId !== undefined) properties.request_id ??= facts.requestId;
     if (this.options.serviceName !== undefined) properties.service_name ??= this.options.serviceName;
     if (this.options.environment !== undefined) properties.environment ??= this.options.environment;
     const event: AnalyticsEvent = {
       type: 'track',
-      event: draft.event,
+      // A redaction can lengthen a name past Jitsu's limit; it is cut back to it.
+      event: this.scrub(draft.event).slice(0, MAX_EVENT_NAME_LENGTH),
       messageId,
       timestamp: this.timestamp(draft.timestamp),
       properties,
       context: { library: LIBRARY, ...draft.context },
       JITSU_TABLE_NAME: draft.table,
     };
-    const userId = idOf(draft.userId) ?? facts?.userId;
+    const userId = idOf(draft.userId, this.scrub) ?? facts?.userId;
     if (userId !== undefined) event.userId = userId;
-    const anonymousId = idOf(draft.anonymousId) ?? facts?.anonymousId;
+    const anonymousId = idOf(draft.anonymousId, this.scrub) ?? facts?.anonymousId;
     if (anonymousId !== undefined) event.anonymousId = anonymousId;
     return event;
   }
@@ -198,8 +205,8 @@ function invalidDraft(draft: EventDraft): string | undefined {
 }
 
 /** Ids are scrubbed too: an e-mail address used as a user id keeps only its domain. */
-function idOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return value === '' ? undefined : scrubString(value);
+function idOf(value: unknown, scrub: (text: string) => string): string | undefined {
+  if (typeof value === 'string') return value === '' ? undefined : scrub(value);
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'bigint') return value.toString();
   return undefined;

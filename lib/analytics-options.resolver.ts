@@ -7,6 +7,7 @@ import type {
 import type { AnalyticsEvent } from './events/analytics-event.interface.js';
 import type { AnalyticsTransport } from './transports/transport.interface.js';
 import { resolveTableNames, TABLE_NAME_PATTERN, TableNames } from './events/table-router.js';
+import { knownSecretSpellings, removeKnownSecrets } from './privacy/known-secrets.js';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -54,6 +55,17 @@ export interface ResolvedOptions {
 export const MAX_EVENT_BYTES = 1_000_000;
 
 export function resolveOptions(input: JitsuAnalyticsOptions | undefined | null): ResolvedOptions {
+  try {
+    return resolve(input);
+  } catch (error) {
+    if (isConfigError(error)) throw error;
+    // A getter or proxy among the options threw while they were read.
+    const why = removeKnownSecrets(describeFailure(error), knownSecretSpellings(readWriteKey(input)));
+    throw new AnalyticsConfigError([`options: reading them threw ${why}; expected plain values`]);
+  }
+}
+
+function resolve(input: JitsuAnalyticsOptions | undefined | null): ResolvedOptions {
   const raw: JitsuAnalyticsOptions = input ?? {};
   const problems: string[] = [];
   const read = new OptionReader(problems);
@@ -69,8 +81,8 @@ export function resolveOptions(input: JitsuAnalyticsOptions | undefined | null):
   const maxBatchBytes = read.int('maxBatchBytes', raw.maxBatchBytes, 1024 * 1024, 1024);
   const tables = resolveTableNames(raw.tables);
   for (const [kind, name] of Object.entries(tables)) {
-    if (!TABLE_NAME_PATTERN.test(name)) {
-      problems.push(`tables.${kind}: got ${JSON.stringify(name)}, expected a table name of letters, digits and _ (not starting with a digit, at most 63 characters)`);
+    if (typeof name !== 'string' || !TABLE_NAME_PATTERN.test(name)) {
+      problems.push(`tables.${kind}: got ${typeof name === 'string' ? JSON.stringify(name) : describe(name)}, expected a table name of letters, digits and _ (not starting with a digit, at most 63 characters)`);
     }
   }
   if (raw.beforeSend !== undefined && typeof raw.beforeSend !== 'function') {
@@ -110,7 +122,11 @@ export function resolveOptions(input: JitsuAnalyticsOptions | undefined | null):
     beforeSend: raw.beforeSend,
     raw,
   };
-  if (problems.length > 0) throw new AnalyticsConfigError(problems);
+  if (problems.length > 0) {
+    // Values are quoted back, and a mixed-up environment puts the key into any of them.
+    const secrets = knownSecretSpellings(raw.writeKey);
+    throw new AnalyticsConfigError(problems.map((problem) => removeKnownSecrets(problem, secrets)));
+  }
   return resolved;
 }
 
@@ -152,6 +168,31 @@ function checkWriteKey(key: unknown, protocol: 'next' | 'classic', problems: str
   } else if (protocol === 'next' && !/^[^:\s]+:[^:\s]+$/.test(key)) {
     // Name the shape only: the value may be the secret itself.
     problems.push(`writeKey: expected a server-to-server key of the form 'keyId:secret', got a value of ${key.length} characters that is not of that form`);
+  }
+}
+
+/** `instanceof` itself throws on a revoked proxy, which a hostile getter may throw. */
+function isConfigError(error: unknown): error is AnalyticsConfigError {
+  try {
+    return error instanceof AnalyticsConfigError;
+  } catch {
+    return false;
+  }
+}
+
+function describeFailure(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
+  } catch {
+    return 'an unreadable error';
+  }
+}
+
+function readWriteKey(input: unknown): unknown {
+  try {
+    return (input as JitsuAnalyticsOptions | null | undefined)?.writeKey;
+  } catch {
+    return undefined;
   }
 }
 

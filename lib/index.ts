@@ -14,7 +14,7 @@ export type { AnalyticsEvent, AnalyticsEventContext } from './events/analytics-e
 export type { TrackOptions } from './events/event-draft.interface.js';
 export { EVENT_CATALOG, type EventKind, type EventKindSpec } from './events/event-catalog.js';
 export { DEFAULT_TABLES, routeEvent, type TableNames, type TableOverrides } from './events/table-router.js';
-export type { AnalyticsStats, DropReason, DroppedInfo, SentInfo } from './pipeline/analytics-stats.interface.js';
+export type { AnalyticsStats, DropReason, DroppedInfo, PipelineHealth, SentInfo } from './pipeline/analytics-stats.interface.js';
 export type { AnalyticsTransport, DeliveryResult, QueuedEvent } from './transports/transport.interface.js';
 export { DeliveryError, type FinalDropReason } from './transports/delivery-error.js';
 export { MemoryTransport } from './transports/memory.transport.js';

@@ -102,8 +102,13 @@ export function extract(field: string, read: Extractor<unknown> | undefined, cal
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return typeof error === 'string' ? error : typeof error;
+  try {
+    if (error instanceof Error) return `${error.name}: ${error.message}`;
+    return typeof error === 'string' ? error : typeof error;
+  } catch {
+    // A getter on the thrown value threw, or it is a revoked proxy.
+    return 'a value that cannot be read';
+  }
 }
 
 function describe(value: unknown): string {

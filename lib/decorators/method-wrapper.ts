@@ -39,19 +39,46 @@ export function wrapMethod(original: Method, spec: TrackedMethodSpec): Method {
         settle(core, spec, this, args, undefined, error, started, true);
         throw error;
       }
-      if (result instanceof Promise) {
-        result.then(
+      const kind = resultKind(result);
+      const watched =
+        kind === 'promise' &&
+        watchPromise(
+          result as Promise<unknown>,
           (value) => settle(core, spec, this, args, value, undefined, started, false),
           (error) => settle(core, spec, this, args, undefined, error, started, true),
         );
-        return result;
-      }
-      if (isObservable(result)) return timedObservable(result, core, spec, this, args);
+      if (watched) return result;
+      if (kind === 'observable') return timedObservable(result as Observable<unknown>, core, spec, this, args);
       settle(core, spec, this, args, result, undefined, started, false);
       return result;
     },
   }.tracked;
   return tracked;
+}
+
+const nativeThen = Promise.prototype.then;
+
+/**
+ * Attaches through the native `then`, not the object's own, which may be overridden (and throw).
+ * False when that fails (not a real Promise, a hostile species): the call is then recorded at return.
+ */
+function watchPromise(promise: Promise<unknown>, onValue: (value: unknown) => void, onError: (error: unknown) => void): boolean {
+  try {
+    nativeThen.call(promise, onValue, onError);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A proxy's traps run on `instanceof` and on reads: one that throws is an ordinary value here. */
+function resultKind(result: unknown): 'promise' | 'observable' | 'other' {
+  try {
+    if (result instanceof Promise) return 'promise';
+    return isObservable(result) ? 'observable' : 'other';
+  } catch {
+    return 'other';
+  }
 }
 
 function timedObservable(
@@ -96,8 +123,8 @@ function settle(
   try {
     spec.record(core, { args, result, error, instance }, durationMs, failed);
   } catch (problem) {
-    const extractor = problem instanceof ExtractorFailure;
-    const why = extractor ? problem.message : `could not build the event: ${(problem as Error)?.message ?? String(problem)}`;
+    const extractor = isExtractorFailure(problem);
+    const why = extractor ? problem.message : `could not build the event: ${describeProblem(problem)}`;
     core.reporter.dropped(extractor ? 'extractor_failed' : 'invalid_event', ['(unassigned)'], scrubString(`@${spec.decorator}() on ${spec.site}: ${why}`));
   }
   if (failed) recordBackendError(core, spec, error);
@@ -107,6 +134,27 @@ function recordBackendError(core: AnalyticsCore, spec: TrackedMethodSpec, error:
   try {
     core.recordKind(backendErrorEvent({ source: spec.errorSource, error, statusCode: errorStatus(error) }));
   } catch (problem) {
-    core.reporter.dropped('invalid_event', ['(unassigned)'], `@${spec.decorator}() on ${spec.site}: could not describe the error: ${(problem as Error)?.message ?? String(problem)}`);
+    core.reporter.dropped('invalid_event', ['(unassigned)'], scrubString(`@${spec.decorator}() on ${spec.site}: could not describe the error: ${describeProblem(problem)}`));
+  }
+}
+
+/**
+ * What was thrown while recording may be anything a caller's getter threw, even a revoked proxy
+ * that throws on `instanceof` and on every read: reporting it must not throw in turn, or the
+ * failure would reach the decorated method's caller.
+ */
+function isExtractorFailure(problem: unknown): problem is ExtractorFailure {
+  try {
+    return problem instanceof ExtractorFailure;
+  } catch {
+    return false;
+  }
+}
+
+function describeProblem(problem: unknown): string {
+  try {
+    return String((problem as Error)?.message ?? problem);
+  } catch {
+    return 'a value that cannot be read';
   }
 }

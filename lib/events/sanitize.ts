@@ -47,6 +47,20 @@ export class Sanitizer {
     return out === OMIT ? null : out;
   }
 
+  /**
+   * An event's property bag, entry by entry. The bag is built by spreading the caller's objects,
+   * which copies an own `toJSON` too; honouring it here would replace the whole bag, the
+   * library's own fields included, with whatever it returns.
+   */
+  sanitizeProperties(bag: object): Record<string, unknown> {
+    this.ancestors.add(bag);
+    try {
+      return this.entries(Object.entries(bag), 1);
+    } finally {
+      this.ancestors.delete(bag);
+    }
+  }
+
   private value(v: unknown, depth: number): unknown {
     switch (typeof v) {
       case 'string':
@@ -128,11 +142,11 @@ export class Sanitizer {
       // Keys are data too: `{ [email]: ... }` must not carry the address out.
       const key = this.options.scrub(typeof rawKey === 'string' ? rawKey : String(rawKey));
       if (this.options.isSensitiveKey(key)) {
-        if (v !== undefined) out[key] = REDACTED;
+        if (v !== undefined) put(out, key, REDACTED);
         continue;
       }
       const item = this.value(v, depth);
-      if (item !== OMIT) out[key] = item;
+      if (item !== OMIT) put(out, key, item);
     }
     return out;
   }
@@ -145,4 +159,14 @@ export class Sanitizer {
   private note(kind: keyof SanitizeReport): void {
     this.report[kind]++;
   }
+}
+
+/**
+ * An own `__proto__` key (JSON.parse and spreads make them) stays a key: assigned, it would
+ * replace the prototype, dropping the value and letting inherited fields shadow the ones the
+ * envelope adds later.
+ */
+function put(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }

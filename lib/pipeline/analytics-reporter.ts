@@ -17,7 +17,7 @@ const LOG_INTERVAL_MS = 10_000;
  */
 export class AnalyticsReporter {
   private readonly emitter = new EventEmitter();
-  private readonly counters: Omit<AnalyticsStats, 'queued' | 'queuedBytes' | 'inFlight'> = {
+  private readonly counters: Omit<AnalyticsStats, 'queued' | 'queuedBytes' | 'inFlight' | 'health'> = {
     sent: 0,
     batches: 0,
     failed: 0,
@@ -84,7 +84,7 @@ export class AnalyticsReporter {
     else this.logger?.error(error.message);
   }
 
-  snapshot(): Omit<AnalyticsStats, 'queued' | 'queuedBytes' | 'inFlight'> {
+  snapshot(): Omit<AnalyticsStats, 'queued' | 'queuedBytes' | 'inFlight' | 'health'> {
     return { ...this.counters, dropped: { ...this.counters.dropped }, warnings: { ...this.counters.warnings } };
   }
 

@@ -35,6 +35,20 @@ export interface AnalyticsStats {
   lastSuccessAt?: string;
   /** Since when every delivery attempt has failed (unset while deliveries succeed). */
   failingSince?: string;
+  /** Whether the pipeline keeps up, by the default thresholds (lib/health/pipeline-health.ts). */
+  health: PipelineHealth;
+}
+
+/** The facts a health check reads; `AnalyticsHealthIndicator` applies the same rule with its own thresholds. */
+export interface PipelineHealth {
+  /** 'down' once deliveries have failed for longer than 5 minutes or the queue is 90% full. */
+  status: 'up' | 'down';
+  /** Why it is down, in words safe to show (empty when up). */
+  reasons: string[];
+  /** 0..1: the larger of held events / `maxQueueSize` and queued bytes / `maxQueueBytes`. */
+  queueFill: number;
+  /** How long every delivery attempt has failed, ms (absent while deliveries succeed). */
+  failingForMs?: number;
 }
 
 export interface DroppedInfo {

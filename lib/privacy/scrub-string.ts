@@ -77,6 +77,19 @@ export function scrubString(value: string): string {
 }
 
 /**
+ * Only the rules that cannot match anything but a credential in text that is not prose (SQL, where
+ * `token FROM` would read as a scheme and its credential): a URL's password, a JWT, an e-mail's
+ * local part.
+ */
+export function scrubEmbeddedCredentials(value: string): string {
+  let out = value;
+  if (out.includes('://')) out = out.replace(URL_USERINFO, `$1:${REDACTED}@`);
+  if (out.includes('eyJ')) out = out.replace(JWT, REDACTED_JWT);
+  if (out.includes('@')) out = out.replace(EMAIL, redactEmail);
+  return out;
+}
+
+/**
  * One pass over the characters: true when any rule below could act (false positives only cost the
  * slow path). Cheaper than one combined regex, which tries every alternative at every position.
  */

@@ -1,5 +1,6 @@
 import { type SqlClassification, classifyTokens } from './sql-classify.js';
-import { type SqlToken, scanSql } from './sql-scanner.js';
+import { scrubEmbeddedCredentials } from './scrub-string.js';
+import { MAX_SQL_INPUT, type SqlToken, scanSql } from './sql-scanner.js';
 
 export { classifySql, type SqlClassification } from './sql-classify.js';
 export { MAX_SQL_INPUT } from './sql-scanner.js';
@@ -28,7 +29,7 @@ const NO_SPACE_AFTER = new Set(['(', '[', '.', '::', ':']);
 
 export function fingerprintSql(sql: string): string {
   if (typeof sql !== 'string' || sql === '') return '';
-  return render(collapseLists(scanSql(sql)));
+  return render(collapseLists(tokensOf(sql)));
 }
 
 export interface SqlDescription extends SqlClassification {
@@ -38,8 +39,19 @@ export interface SqlDescription extends SqlClassification {
 /** classifySql and fingerprintSql together, reading the statement once (the database event needs both). */
 export function describeSql(sql: string): SqlDescription {
   if (typeof sql !== 'string' || sql === '') return { queryType: 'OTHER', fingerprint: '' };
-  const tokens = scanSql(sql);
+  const tokens = tokensOf(sql);
   return { ...classifyTokens(tokens), fingerprint: render(collapseLists(tokens)) };
+}
+
+/**
+ * Identifiers are kept as written, so credentials that malformed or injected SQL leaves outside
+ * its literals would be kept too; and once the fingerprint spaces its tokens (`postgres:// u:pw @
+ * host`), the scrubber that later runs on every event string no longer recognises a URL's
+ * password, a JWT or an e-mail address. Those three are removed before the statement is read;
+ * they cannot match keywords, identifiers or placeholders, so fingerprints do not change.
+ */
+function tokensOf(sql: string): SqlToken[] {
+  return scanSql(scrubEmbeddedCredentials(sql.length > MAX_SQL_INPUT ? sql.slice(0, MAX_SQL_INPUT) : sql));
 }
 
 function collapseLists(tokens: readonly SqlToken[]): SqlToken[] {
