@@ -8,7 +8,7 @@ import type { KindEvent } from './events/event-builders.js';
 import { MessageIdGenerator } from './events/message-id.js';
 import { Sanitizer } from './events/sanitize.js';
 import { TABLE_NAME_PATTERN } from './events/table-router.js';
-import { assessPipelineHealth } from './health/pipeline-health.js';
+import { assessPipelineHealth, type QueueLimits } from './health/pipeline-health.js';
 import { AnalyticsReporter } from './pipeline/analytics-reporter.js';
 import type { AnalyticsStats } from './pipeline/analytics-stats.interface.js';
 import { DeliveryPipeline } from './pipeline/delivery-pipeline.js';
@@ -40,6 +40,8 @@ export class AnalyticsCore {
   /** Every string of an event passes through it: the privacy rules plus the configured write key. */
   private readonly scrub: (text: string) => string;
   private readonly features = new Map<object, AttachedFeature>();
+  /** What `queued`/`queuedBytes` are measured against for health. */
+  readonly queueLimits: QueueLimits;
 
   constructor(
     readonly options: ResolvedOptions,
@@ -58,6 +60,8 @@ export class AnalyticsCore {
     });
     // Validated even when disabled, so a bad spool option fails every bootstrap alike.
     const spool = resolveSpoolOptions(options.raw.spool);
+    // With a spool, what waits is bounded by the disk, not by the in-memory queue bounds.
+    this.queueLimits = spool ? { maxQueueSize: Number.POSITIVE_INFINITY, maxQueueBytes: spool.maxBytes } : options;
     if (options.enabled && transport) {
       this.pipeline = new DeliveryPipeline(transport, options, this.reporter, spool && openSpool(spool, options, this.reporter));
     }
@@ -116,7 +120,7 @@ export class AnalyticsCore {
       queuedBytes: this.pipeline?.queuedBytes ?? 0,
       inFlight: this.pipeline?.inFlightCount ?? 0,
     };
-    return { ...queue, ...s, warnings, health: assessPipelineHealth({ ...queue, failingSince: s.failingSince }, this.options) };
+    return { ...queue, ...s, warnings, health: assessPipelineHealth({ ...queue, failingSince: s.failingSince }, this.queueLimits) };
   }
 
   flush(): Promise<void> {

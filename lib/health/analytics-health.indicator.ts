@@ -31,14 +31,14 @@ export class AnalyticsHealthIndicator {
     const core = this.analytics.core;
     if (!core.enabled) return session.up({ enabled: false });
     const stats = core.stats();
-    const health = assessPipelineHealth(stats, core.options, thresholds);
+    const health = assessPipelineHealth(stats, core.queueLimits, thresholds);
     const details = {
       enabled: true,
       queued: stats.queued,
       inFlight: stats.inFlight,
       queuedBytes: stats.queuedBytes,
-      maxQueueSize: core.options.maxQueueSize,
-      maxQueueBytes: core.options.maxQueueBytes,
+      maxQueueSize: core.queueLimits.maxQueueSize,
+      maxQueueBytes: core.queueLimits.maxQueueBytes,
       queueFill: health.queueFill,
       queueFullRatio: thresholds.queueFullRatio,
       failingSince: stats.failingSince,

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import type { JitsuAnalyticsOptions } from '../../lib/analytics.options.js';
 import type { AnalyticsService } from '../../lib/analytics.service.js';
@@ -91,5 +94,22 @@ describe('stats().health', () => {
     const { instance } = analytics({ enabled: false });
     instance.track('Ignored');
     expect(instance.stats().health).toEqual({ status: 'up', reasons: [], queueFill: 0 });
+  });
+});
+
+describe('stats().health with a disk spool', () => {
+  it('measures the backlog against spool.maxBytes, not the in-memory queue bounds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'health-spool-'));
+    try {
+      const { instance } = analytics({ maxQueueSize: 50, spool: { dir, maxBytes: 64 * 1024 * 1024, fsync: 'never' } });
+      for (let i = 0; i < 500; i++) instance.track('Waiting', { i });
+      const stats = instance.stats();
+      expect(stats.queued + stats.inFlight).toBe(500);
+      expect(stats.health.status).toBe('up');
+      expect(stats.health.queueFill).toBeLessThan(0.01);
+      await instance.shutdown();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
