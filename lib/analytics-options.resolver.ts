@@ -7,6 +7,8 @@ import type {
 import type { AnalyticsEvent } from './events/analytics-event.interface.js';
 import type { AnalyticsTransport } from './transports/transport.interface.js';
 import { resolveTableNames, TABLE_NAME_PATTERN, TableNames } from './events/table-router.js';
+import { describeValue } from './options/describe-value.js';
+import { OptionReader } from './options/option-reader.js';
 import { knownSecretSpellings, removeKnownSecrets } from './privacy/known-secrets.js';
 
 export interface RetryPolicy {
@@ -68,7 +70,7 @@ export function resolveOptions(input: JitsuAnalyticsOptions | undefined | null):
 function resolve(input: JitsuAnalyticsOptions | undefined | null): ResolvedOptions {
   const raw: JitsuAnalyticsOptions = input ?? {};
   const problems: string[] = [];
-  const read = new OptionReader(problems);
+  const read = new OptionReader('', problems);
   if (typeof raw !== 'object') throw new AnalyticsConfigError([`options: expected an object, got ${typeof raw}`]);
 
   const enabled = read.bool('enabled', raw.enabled, true);
@@ -78,15 +80,15 @@ function resolve(input: JitsuAnalyticsOptions | undefined | null): ResolvedOptio
   const writeKey = raw.writeKey;
   if (!('send' in destination) && destination.type === 'jitsu' && enabled) checkWriteKey(writeKey, protocol, problems);
   const retry = raw.retry ?? {};
-  const maxBatchBytes = read.int('maxBatchBytes', raw.maxBatchBytes, 1024 * 1024, 1024);
+  const maxBatchBytes = read.int('maxBatchBytes', raw.maxBatchBytes, 1024 * 1024, { min: 1024 });
   const tables = resolveTableNames(raw.tables);
   for (const [kind, name] of Object.entries(tables)) {
     if (typeof name !== 'string' || !TABLE_NAME_PATTERN.test(name)) {
-      problems.push(`tables.${kind}: got ${typeof name === 'string' ? JSON.stringify(name) : describe(name)}, expected a table name of letters, digits and _ (not starting with a digit, at most 63 characters)`);
+      problems.push(`tables.${kind}: got ${typeof name === 'string' ? JSON.stringify(name) : describeValue(name)}, expected a table name of letters, digits and _ (not starting with a digit, at most 63 characters)`);
     }
   }
   if (raw.beforeSend !== undefined && typeof raw.beforeSend !== 'function') {
-    problems.push(`beforeSend: got ${describe(raw.beforeSend)}, expected a function (event) => event | null`);
+    read.problem('beforeSend', raw.beforeSend, 'a function (event) => event | null');
   }
 
   const resolved: ResolvedOptions = {
@@ -96,26 +98,26 @@ function resolve(input: JitsuAnalyticsOptions | undefined | null): ResolvedOptio
     writeKey,
     protocol,
     destination,
-    batchSize: read.int('batchSize', raw.batchSize, 10, 1),
-    batchTimeout: read.int('batchTimeout', raw.batchTimeout, 5000, 1),
-    maxQueueSize: read.int('maxQueueSize', raw.maxQueueSize, 100_000, 1),
-    maxQueueBytes: read.int('maxQueueBytes', raw.maxQueueBytes, 64 * 1024 * 1024, MAX_EVENT_BYTES),
+    batchSize: read.int('batchSize', raw.batchSize, 10, { min: 1 }),
+    batchTimeout: read.int('batchTimeout', raw.batchTimeout, 5000, { min: 1 }),
+    maxQueueSize: read.int('maxQueueSize', raw.maxQueueSize, 100_000, { min: 1 }),
+    maxQueueBytes: read.int('maxQueueBytes', raw.maxQueueBytes, 64 * 1024 * 1024, { min: MAX_EVENT_BYTES }),
     overflow: read.oneOf('overflow', raw.overflow, ['dropNewest', 'dropOldest'] as const, 'dropNewest'),
     maxBatchBytes,
-    maxBatchEvents: read.int('maxBatchEvents', raw.maxBatchEvents, 500, 1),
-    maxInFlight: read.int('maxInFlight', raw.maxInFlight, 2, 1),
+    maxBatchEvents: read.int('maxBatchEvents', raw.maxBatchEvents, 500, { min: 1 }),
+    maxInFlight: read.int('maxInFlight', raw.maxInFlight, 2, { min: 1 }),
     retry: {
-      maxAttempts: read.int('retry.maxAttempts', retry.maxAttempts, 10, 1),
-      initialDelayMs: read.int('retry.initialDelayMs', retry.initialDelayMs, 500, 0),
-      maxDelayMs: read.int('retry.maxDelayMs', retry.maxDelayMs, 30_000, 0),
-      maxElapsedMs: read.int('retry.maxElapsedMs', retry.maxElapsedMs, 300_000, 0),
+      maxAttempts: read.int('retry.maxAttempts', retry.maxAttempts, 10, { min: 1 }),
+      initialDelayMs: read.int('retry.initialDelayMs', retry.initialDelayMs, 500, { min: 0 }),
+      maxDelayMs: read.int('retry.maxDelayMs', retry.maxDelayMs, 30_000, { min: 0 }),
+      maxElapsedMs: read.int('retry.maxElapsedMs', retry.maxElapsedMs, 300_000, { min: 0 }),
     },
-    requestTimeout: read.int('requestTimeout', raw.requestTimeout, 10_000, 1),
-    shutdownTimeout: read.int('shutdownTimeout', raw.shutdownTimeout, 5000, 0),
-    gzipMinBytes: raw.gzipMinBytes === undefined ? undefined : read.int('gzipMinBytes', raw.gzipMinBytes, 0, 0),
+    requestTimeout: read.int('requestTimeout', raw.requestTimeout, 10_000, { min: 1 }),
+    shutdownTimeout: read.int('shutdownTimeout', raw.shutdownTimeout, 5000, { min: 0 }),
+    gzipMinBytes: raw.gzipMinBytes === undefined ? undefined : read.int('gzipMinBytes', raw.gzipMinBytes, 0, { min: 0 }),
     tables,
     redactKeys: raw.redact?.keys ?? [],
-    maxStringLength: read.int('redact.maxStringLength', raw.redact?.maxStringLength, 16_384, 16),
+    maxStringLength: read.int('redact.maxStringLength', raw.redact?.maxStringLength, 16_384, { min: 16 }),
     ipPolicy: read.oneOf('ipPolicy', raw.ipPolicy, ['keep', 'stripLastOctet', 'remove'] as const, 'stripLastOctet'),
     serviceName: read.text('serviceName', raw.serviceName),
     environment: read.text('environment', raw.environment) ?? (process.env.NODE_ENV || undefined),
@@ -138,22 +140,19 @@ function resolveDestination(
   const d = raw.destination ?? (jitsuUrl ? 'jitsu' : 'console');
   if (typeof d === 'string') {
     if (d === 'jitsu' || d === 'memory' || d === 'console') return checkJitsuUrl({ type: d }, jitsuUrl, problems);
-    problems.push(`destination: got ${JSON.stringify(d)}, expected 'jitsu', 'memory', 'console', { type: 'warehouse', url } or a transport object with send(batch, signal)`);
-    return { type: 'console' };
-  }
-  if (d && typeof d === 'object') {
+  } else if (d && typeof d === 'object') {
     if ('send' in d && typeof d.send === 'function') return d;
     const type = (d as { type?: unknown }).type;
     if (type === 'warehouse') {
       const url = (d as { url?: unknown }).url;
       if (typeof url !== 'string' || !/^(sqlite:|postgres(ql)?:\/\/)/.test(url)) {
-        problems.push(`destination.url: expected 'sqlite:<file path>' or 'postgres://user:pass@host:5432/db', got ${typeof url === 'string' ? `a value starting ${JSON.stringify(url.split(':')[0])}` : describe(url)}`);
+        problems.push(`destination.url: expected 'sqlite:<file path>' or 'postgres://user:pass@host:5432/db', got ${typeof url === 'string' ? `a value starting ${describeValue(url.split(':')[0])}` : describeValue(url)}`);
       }
       return d as { type: 'warehouse'; url: string };
     }
     if (type === 'jitsu' || type === 'memory' || type === 'console') return checkJitsuUrl({ type }, jitsuUrl, problems);
   }
-  problems.push(`destination: got ${describe(d)}, expected 'jitsu', 'memory', 'console', { type: 'warehouse', url } or a transport object with send(batch, signal)`);
+  problems.push(`destination: got ${describeValue(d)}, expected 'jitsu', 'memory', 'console', { type: 'warehouse', url } or a transport object with send(batch, signal)`);
   return { type: 'console' };
 }
 
@@ -164,7 +163,7 @@ function checkJitsuUrl(d: { type: 'jitsu' | 'memory' | 'console' }, jitsuUrl: st
 
 function checkWriteKey(key: unknown, protocol: 'next' | 'classic', problems: string[]): void {
   if (typeof key !== 'string' || key.trim() === '') {
-    problems.push(`writeKey: required when sending to Jitsu, got ${key === '' ? 'an empty string' : describe(key)}; expected ${protocol === 'next' ? "a server-to-server key 'keyId:secret'" : 'a Classic server token'}`);
+    problems.push(`writeKey: required when sending to Jitsu, got ${key === '' ? 'an empty string' : describeValue(key)}; expected ${protocol === 'next' ? "a server-to-server key 'keyId:secret'" : 'a Classic server token'}`);
   } else if (protocol === 'next' && !/^[^:\s]+:[^:\s]+$/.test(key)) {
     // Name the shape only: the value may be the secret itself.
     problems.push(`writeKey: expected a server-to-server key of the form 'keyId:secret', got a value of ${key.length} characters that is not of that form`);
@@ -192,67 +191,6 @@ function readWriteKey(input: unknown): unknown {
   try {
     return (input as JitsuAnalyticsOptions | null | undefined)?.writeKey;
   } catch {
-    return undefined;
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
-  return `${typeof value} ${String(value)}`;
-}
-
-/** Reads one option, recording a problem (and returning the default) when it is invalid. */
-class OptionReader {
-  constructor(private readonly problems: string[]) {}
-
-  int(name: string, value: unknown, fallback: number, min: number): number {
-    if (value === undefined || value === null || value === '') return fallback;
-    const n = typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < min) {
-      this.problems.push(`${name}: got ${describe(value)}, expected an integer >= ${min} (a number or a numeric string)`);
-      return fallback;
-    }
-    return n;
-  }
-
-  bool(name: string, value: unknown, fallback: boolean): boolean {
-    if (value === undefined || value === null || value === '') return fallback;
-    if (typeof value === 'boolean') return value;
-    if (typeof value === 'string') {
-      const v = value.trim().toLowerCase();
-      if (['true', '1', 'yes', 'on'].includes(v)) return true;
-      if (['false', '0', 'no', 'off'].includes(v)) return false;
-    }
-    this.problems.push(`${name}: got ${describe(value)}, expected a boolean (or 'true'/'false', '1'/'0')`);
-    return fallback;
-  }
-
-  oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
-    if (value === undefined || value === null || value === '') return fallback;
-    if (allowed.includes(value as T)) return value as T;
-    this.problems.push(`${name}: got ${describe(value)}, expected one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
-    return fallback;
-  }
-
-  text(name: string, value: unknown): string | undefined {
-    if (value === undefined || value === null || value === '') return undefined;
-    if (typeof value === 'string') return value;
-    this.problems.push(`${name}: got ${describe(value)}, expected a string`);
-    return undefined;
-  }
-
-  url(name: string, value: unknown): string | undefined {
-    const text = this.text(name, value);
-    if (text === undefined) return undefined;
-    try {
-      const url = new URL(text);
-      if (url.protocol === 'http:' || url.protocol === 'https:') return text.replace(/\/+$/, '');
-    } catch {
-      // reported below
-    }
-    this.problems.push(`${name}: got ${describe(text)}, expected an http(s) URL such as 'http://localhost:8080'`);
     return undefined;
   }
 }

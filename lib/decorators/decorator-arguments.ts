@@ -1,5 +1,6 @@
 import { AnalyticsConfigError } from '../analytics-config.error.js';
 import { TABLE_NAME_PATTERN } from '../events/table-router.js';
+import { describeValue } from '../options/describe-value.js';
 import type { Extractor, TrackedCall } from './tracked-call.interface.js';
 
 /**
@@ -18,7 +19,7 @@ export class DecoratorArguments {
   /** A required non-empty string argument such as an action or a service name. */
   text(name: string, value: unknown, maxLength = 256): string {
     if (typeof value !== 'string' || value.trim() === '' || value.length > maxLength) {
-      this.problem(`${name}: got ${describe(value)}, expected a non-empty string of at most ${maxLength} characters`);
+      this.problem(`${name}: got ${describeValue(value)}, expected a non-empty string of at most ${maxLength} characters`);
       return '';
     }
     return value;
@@ -28,7 +29,7 @@ export class DecoratorArguments {
   options<T extends object>(value: T | undefined, allowed: readonly string[]): Partial<T> {
     if (value === undefined || value === null) return {};
     if (typeof value !== 'object' || Array.isArray(value)) {
-      this.problem(`options: got ${describe(value)}, expected an object with ${allowed.join(', ')}`);
+      this.problem(`options: got ${describeValue(value)}, expected an object with ${allowed.join(', ')}`);
       return {};
     }
     for (const key of Object.keys(value)) {
@@ -41,7 +42,7 @@ export class DecoratorArguments {
   extractor<T>(name: string, value: unknown): Extractor<T> | undefined {
     if (value === undefined) return undefined;
     if (typeof value === 'function') return value as Extractor<T>;
-    this.problem(`options.${name}: got ${describe(value)}, expected a function ({ args, result, error, instance }) => value`);
+    this.problem(`options.${name}: got ${describeValue(value)}, expected a function ({ args, result, error, instance }) => value`);
     return undefined;
   }
 
@@ -49,14 +50,14 @@ export class DecoratorArguments {
   table(name: string, value: unknown): string | undefined {
     if (value === undefined) return undefined;
     if (typeof value === 'string' && TABLE_NAME_PATTERN.test(value)) return value;
-    this.problem(`options.${name}: got ${describe(value)}, expected a table name of letters, digits and _ (not starting with a digit, at most 63 characters)`);
+    this.problem(`options.${name}: got ${describeValue(value)}, expected a table name of letters, digits and _ (not starting with a digit, at most 63 characters)`);
     return undefined;
   }
 
   flag(name: string, value: unknown): boolean {
     if (value === undefined) return false;
     if (typeof value === 'boolean') return value;
-    this.problem(`options.${name}: got ${describe(value)}, expected true or false`);
+    this.problem(`options.${name}: got ${describeValue(value)}, expected true or false`);
     return false;
   }
 
@@ -109,12 +110,4 @@ function describeError(error: unknown): string {
     // A getter on the thrown value threw, or it is a revoked proxy.
     return 'a value that cannot be read';
   }
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
-  return `${typeof value} ${String(value)}`;
 }

@@ -1,3 +1,5 @@
+import { describeValue } from '../options/describe-value.js';
+
 /**
  * `api.exclude`: compiled once at bootstrap into one predicate over request paths. A string
  * pattern is a path where a final `*` matches any rest (also across `/`) and a `:name` segment
@@ -27,9 +29,9 @@ export function compilePathPatterns(patterns: unknown, optionName: string): { ma
     } else if (typeof pattern === 'string' && pattern.startsWith('/')) {
       const compiled = patternToRegExp(pattern);
       if (compiled instanceof RegExp) regexps.push(compiled);
-      else problems.push(`${optionName}[${i}]: got ${describe(pattern)}, ${compiled}`);
+      else problems.push(`${optionName}[${i}]: got ${describeValue(pattern)}, ${compiled}`);
     } else {
-      problems.push(`${optionName}[${i}]: got ${describe(pattern)}, expected a path starting with '/' (e.g. '/health' or '/internal/*') or a RegExp`);
+      problems.push(`${optionName}[${i}]: got ${describeValue(pattern, 'type')}, expected a path starting with '/' (e.g. '/health' or '/internal/*') or a RegExp`);
     }
   });
   if (regexps.length === 0) return { matches: NEVER, problems };
@@ -63,10 +65,4 @@ function patternToRegExp(pattern: string): RegExp | string {
   });
   if (segments.includes(undefined)) return `expected each ':name' to be a whole segment (e.g. '/users/:id/avatar')`;
   return new RegExp(`^${segments.join('/')}${rest ? '.*' : ''}$`);
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (value === null) return 'null';
-  return typeof value;
 }

@@ -1,5 +1,5 @@
-import { AnalyticsConfigError } from '../analytics-config.error.js';
-import { OptionProblems, describeValue } from './option-reader.js';
+import { describeValue } from '../options/describe-value.js';
+import { OptionReader } from '../options/option-reader.js';
 import { type QueryMatcher, queryMatcher } from './query-matcher.js';
 
 /**
@@ -35,21 +35,21 @@ export const DEFAULT_SLOW_QUERY_MS = 1000;
  * options) on top. `group` names the option in messages. Throws `AnalyticsConfigError`.
  */
 export function resolveDatabaseOptions(base: unknown, override?: unknown, group = 'database'): ResolvedDatabaseOptions {
-  const read = new OptionProblems(group);
-  const merged = { ...new OptionProblems('database').object(base), ...read.object(override) };
-  const slowQueryMs = read.number('slowQueryMs', merged.slowQueryMs, DEFAULT_SLOW_QUERY_MS, 0);
-  const sampleRate = read.number('sampleRate', merged.sampleRate, 1, 0, 1);
+  const read = new OptionReader(group);
+  const merged = { ...new OptionReader('database').object(base), ...read.object(override) };
+  const slowQueryMs = read.number('slowQueryMs', merged.slowQueryMs, DEFAULT_SLOW_QUERY_MS, { min: 0 });
+  const sampleRate = read.number('sampleRate', merged.sampleRate, 1, { min: 0, max: 1 });
   const patterns: Array<string | RegExp> = [];
   const ignore = merged.ignore;
   if (ignore !== undefined && ignore !== null) {
-    if (!Array.isArray(ignore)) read.add('ignore', ignore, 'an array of strings and regular expressions');
+    if (!Array.isArray(ignore)) read.problem('ignore', ignore, 'an array of strings and regular expressions');
     else {
       ignore.forEach((p: unknown, i) => {
         if ((typeof p === 'string' && p.trim() !== '') || p instanceof RegExp) patterns.push(p);
-        else read.add(`ignore[${i}]`, p, `a non-empty string or a RegExp (got ${describeValue(p)})`);
+        else read.problem(`ignore[${i}]`, p, `a non-empty string or a RegExp (got ${describeValue(p)})`);
       });
     }
   }
-  if (read.list.length > 0) throw new AnalyticsConfigError(read.list);
+  read.throwIfAny();
   return { slowQueryMs, sampleRate, ignore: queryMatcher(patterns) };
 }

@@ -1,5 +1,4 @@
-import { AnalyticsConfigError } from '../analytics-config.error.js';
-import { OptionProblems } from './option-reader.js';
+import { OptionReader } from '../options/option-reader.js';
 import { type ServiceNameMap, serviceNameMap } from './service-names.js';
 
 /** `outboundHttp`: `External API Call` events for requests the application makes. */
@@ -21,22 +20,22 @@ export interface ResolvedOutboundHttpOptions {
 
 /** Throws `AnalyticsConfigError` naming every bad field. */
 export function resolveOutboundHttpOptions(raw: unknown): ResolvedOutboundHttpOptions {
-  const read = new OptionProblems('outboundHttp');
+  const read = new OptionReader('outboundHttp');
   const o = read.object(raw);
   const enabled = read.bool('enabled', o.enabled, false);
   const services: Record<string, string> = {};
   if (o.services !== undefined && o.services !== null) {
     if (typeof o.services !== 'object' || Array.isArray(o.services)) {
-      read.add('services', o.services, `an object of host → service name, e.g. { 'api.stripe.com': 'stripe' }`);
+      read.problem('services', o.services, `an object of host → service name, e.g. { 'api.stripe.com': 'stripe' }`);
     } else {
       for (const [host, name] of Object.entries(o.services)) {
-        if (typeof name !== 'string' || name.trim() === '') read.add(`services[${JSON.stringify(host)}]`, name, 'a non-empty service name');
+        if (typeof name !== 'string' || name.trim() === '') read.problem(`services[${JSON.stringify(host)}]`, name, 'a non-empty service name');
         else if (!/^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i.test(host)) {
-          read.add('services', host, `host keys such as 'api.stripe.com', '*.stripe.com' or 'localhost:4000'`);
+          read.problem('services', host, `host keys such as 'api.stripe.com', '*.stripe.com' or 'localhost:4000'`);
         } else services[host] = name;
       }
     }
   }
-  if (read.list.length > 0) throw new AnalyticsConfigError(read.list);
+  read.throwIfAny();
   return { enabled, services: serviceNameMap(services) };
 }

@@ -1,5 +1,4 @@
-import { AnalyticsConfigError } from '../analytics-config.error.js';
-import { OptionProblems } from './option-reader.js';
+import { OptionReader } from '../options/option-reader.js';
 
 /**
  * `system`: the System Performance sampler. Besides the catalogue fields each event carries
@@ -25,10 +24,10 @@ export const MIN_SYSTEM_INTERVAL_MS = 100;
 
 /** Throws `AnalyticsConfigError` naming every bad field. */
 export function resolveSystemOptions(raw: unknown): ResolvedSystemOptions {
-  const read = new OptionProblems('system');
+  const read = new OptionReader('system');
   const o = read.object(raw);
   const enabled = read.bool('enabled', o.enabled, true);
-  const intervalMs = Math.round(read.number('intervalMs', o.intervalMs, DEFAULT_SYSTEM_INTERVAL_MS, MIN_SYSTEM_INTERVAL_MS));
-  if (read.list.length > 0) throw new AnalyticsConfigError(read.list);
+  const intervalMs = Math.round(read.number('intervalMs', o.intervalMs, DEFAULT_SYSTEM_INTERVAL_MS, { min: MIN_SYSTEM_INTERVAL_MS }));
+  read.throwIfAny();
   return { enabled, intervalMs };
 }

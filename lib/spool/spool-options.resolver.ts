@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { AnalyticsConfigError } from '../analytics-config.error.js';
+import { describeValue } from '../options/describe-value.js';
+import { OptionReader } from '../options/option-reader.js';
 import type { SpoolFsyncPolicy } from './spool.options.js';
 
 export interface ResolvedSpoolOptions {
@@ -16,7 +18,7 @@ export const MIN_SPOOL_MAX_BYTES = 64 * 1024;
 const MAX_SEGMENT_BYTES = 4 * 1024 * 1024;
 const MIN_SEGMENT_BYTES = 16 * 1024;
 const FSYNC_POLICIES: readonly SpoolFsyncPolicy[] = ['always', 'interval', 'never'];
-const KNOWN_KEYS = new Set(['dir', 'maxBytes', 'fsync']);
+const KNOWN_KEYS = ['dir', 'maxBytes', 'fsync'];
 
 /**
  * Validates `options.spool`; undefined when the spool is off (absent, null or false). Throws
@@ -35,27 +37,21 @@ export function resolveSpoolOptions(raw: unknown): ResolvedSpoolOptions | undefi
 function readSpoolOptions(raw: unknown): ResolvedSpoolOptions | undefined {
   if (raw === undefined || raw === null || raw === false) return undefined;
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new AnalyticsConfigError([`spool: got ${describe(raw)}, expected { dir: string, maxBytes?: number, fsync?: 'always' | 'interval' | 'never' }`]);
+    throw new AnalyticsConfigError([`spool: got ${describeValue(raw)}, expected { dir: string, maxBytes?: number, fsync?: 'always' | 'interval' | 'never' }`]);
   }
-  const input = raw as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const key of Object.keys(input)) {
-    if (!KNOWN_KEYS.has(key)) problems.push(`spool.${key}: unknown option; expected dir, maxBytes or fsync`);
-  }
+  const read = new OptionReader('spool');
+  const input = read.object(raw, KNOWN_KEYS, 'dir, maxBytes or fsync');
   const dir = input.dir;
   if (typeof dir !== 'string' || dir.trim() === '') {
-    problems.push(`spool.dir: got ${describe(dir)}, expected the path of a directory for the spool files (created if missing)`);
+    read.problem('dir', dir, 'the path of a directory for the spool files (created if missing)');
   }
-  const maxBytes = readMaxBytes(input.maxBytes, problems);
-  const fsync = input.fsync ?? 'interval';
-  if (!FSYNC_POLICIES.includes(fsync as SpoolFsyncPolicy)) {
-    problems.push(`spool.fsync: got ${describe(fsync)}, expected one of ${FSYNC_POLICIES.map((p) => `'${p}'`).join(', ')}`);
-  }
-  if (problems.length > 0) throw new AnalyticsConfigError(problems);
+  const maxBytes = read.int('maxBytes', input.maxBytes, DEFAULT_SPOOL_MAX_BYTES, { min: MIN_SPOOL_MAX_BYTES, unit: 'bytes' });
+  const fsync = read.oneOf('fsync', input.fsync, FSYNC_POLICIES, 'interval');
+  read.throwIfAny();
   return {
     dir: resolve(dir as string),
     maxBytes,
-    fsync: fsync as SpoolFsyncPolicy,
+    fsync,
     segmentBytes: segmentBytesFor(maxBytes),
   };
 }
@@ -66,19 +62,4 @@ function readSpoolOptions(raw: unknown): ResolvedSpoolOptions | undefined {
  */
 export function segmentBytesFor(maxBytes: number): number {
   return Math.min(MAX_SEGMENT_BYTES, Math.max(MIN_SEGMENT_BYTES, Math.floor(maxBytes / 8)));
-}
-
-function readMaxBytes(value: unknown, problems: string[]): number {
-  if (value === undefined || value === null || value === '') return DEFAULT_SPOOL_MAX_BYTES;
-  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-  if (typeof n === 'number' && Number.isSafeInteger(n) && n >= MIN_SPOOL_MAX_BYTES) return n;
-  problems.push(`spool.maxBytes: got ${describe(value)}, expected an integer number of bytes >= ${MIN_SPOOL_MAX_BYTES} (a number or a numeric string)`);
-  return DEFAULT_SPOOL_MAX_BYTES;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
-  return `${typeof value} ${String(value)}`;
 }

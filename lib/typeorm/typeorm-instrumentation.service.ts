@@ -4,8 +4,8 @@ import type { DataSource } from 'typeorm';
 import type { AnalyticsCore } from '../analytics-core.js';
 import { AnalyticsConfigError } from '../analytics-config.error.js';
 import { type DatabaseOptions, resolveDatabaseOptions } from '../instrumentation/database-options.js';
-import { describeValue } from '../instrumentation/option-reader.js';
 import { ANALYTICS_CORE } from '../jitsu-analytics.constants.js';
+import { OptionReader } from '../options/option-reader.js';
 import { instrumentDataSource } from './instrument-data-source.js';
 import { JITSU_ANALYTICS_TYPEORM_OPTIONS, type JitsuAnalyticsTypeOrmOptions } from './typeorm-analytics.options.js';
 
@@ -77,17 +77,17 @@ async function dataSourceTokens(): Promise<(name: string) => unknown> {
 
 function checkedEntries(dataSources: unknown): ReadonlyArray<string | DataSource> {
   if (dataSources === undefined || dataSources === null) return [DEFAULT_NAME];
-  const problems: string[] = [];
+  const read = new OptionReader(GROUP);
   if (!Array.isArray(dataSources)) {
-    problems.push(`${GROUP}.dataSources: got ${describeValue(dataSources)}, expected an array of DataSource names or instances`);
+    read.problem('dataSources', dataSources, 'an array of DataSource names or instances');
   } else {
     dataSources.forEach((entry: unknown, i) => {
       if (!(typeof entry === 'string' && entry !== '') && !isDataSource(entry)) {
-        problems.push(`${GROUP}.dataSources[${i}]: got ${describeValue(entry)}, expected a DataSource name or a DataSource instance`);
+        read.problem(`dataSources[${i}]`, entry, 'a DataSource name or a DataSource instance');
       }
     });
   }
-  if (problems.length > 0) throw new AnalyticsConfigError(problems);
+  read.throwIfAny();
   return dataSources as ReadonlyArray<string | DataSource>;
 }
 
