@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The sample app's end-to-end smoke test on NestJS 11. In a temporary copy of the repository
+# (sources and the installed node_modules), every @nestjs/* package is swapped for its NestJS 11
+# line, then the copy is built and test/e2e/sample-app/sample-app.e2e-spec.ts runs there. The
+# checkout itself is never touched. @nestjs/config has no 11.x: its NestJS 11 line is 4.x.
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/nest11-smoke.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+echo "nest11-smoke: copying $repo to $work"
+tar -C "$repo" --exclude=./.git --exclude=./dist --exclude=./data --exclude=./coverage --exclude=./test/artifacts -cf - . | tar -C "$work" -xf -
+cd "$work"
+
+npm install --no-save --no-audit --no-fund \
+  '@nestjs/common@^11' '@nestjs/core@^11' '@nestjs/platform-express@^11' '@nestjs/platform-fastify@^11' \
+  '@nestjs/testing@^11' '@nestjs/config@^4' '@nestjs/typeorm@^11' '@nestjs/terminus@^11'
+
+# Fail loudly if the swap did not take: the test below must run on NestJS 11.
+node -e '
+  const major = (name) => Number(require(`${name}/package.json`).version.split(".")[0]);
+  const versions = Object.fromEntries(["@nestjs/common", "@nestjs/core", "@nestjs/platform-express", "@nestjs/typeorm", "@nestjs/terminus", "@nestjs/config"].map((n) => [n, require(`${n}/package.json`).version]));
+  console.log("nest11-smoke: running with", versions);
+  if (["@nestjs/common", "@nestjs/core", "@nestjs/platform-express"].some((n) => major(n) !== 11)) process.exit(1);
+'
+
+npm run build
+npm test -- test/e2e/sample-app/sample-app.e2e-spec.ts
