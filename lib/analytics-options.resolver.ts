@@ -53,6 +53,9 @@ export interface ResolvedOptions {
   raw: JitsuAnalyticsOptions;
 }
 
+/** Node runs a longer timer after 1 ms (with a warning), so delays beyond it are refused. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Jitsu refuses single events over 1,000,000 bytes. */
 export const MAX_EVENT_BYTES = 1_000_000;
 
@@ -99,7 +102,7 @@ function resolve(input: JitsuAnalyticsOptions | undefined | null): ResolvedOptio
     protocol,
     destination,
     batchSize: read.int('batchSize', raw.batchSize, 10, { min: 1 }),
-    batchTimeout: read.int('batchTimeout', raw.batchTimeout, 5000, { min: 1 }),
+    batchTimeout: read.int('batchTimeout', raw.batchTimeout, 5000, { min: 1, max: MAX_TIMER_MS }),
     maxQueueSize: read.int('maxQueueSize', raw.maxQueueSize, 100_000, { min: 1 }),
     maxQueueBytes: read.int('maxQueueBytes', raw.maxQueueBytes, 64 * 1024 * 1024, { min: MAX_EVENT_BYTES }),
     overflow: read.oneOf('overflow', raw.overflow, ['dropNewest', 'dropOldest'] as const, 'dropNewest'),
@@ -108,12 +111,12 @@ function resolve(input: JitsuAnalyticsOptions | undefined | null): ResolvedOptio
     maxInFlight: read.int('maxInFlight', raw.maxInFlight, 2, { min: 1 }),
     retry: {
       maxAttempts: read.int('retry.maxAttempts', retry.maxAttempts, 10, { min: 1 }),
-      initialDelayMs: read.int('retry.initialDelayMs', retry.initialDelayMs, 500, { min: 0 }),
-      maxDelayMs: read.int('retry.maxDelayMs', retry.maxDelayMs, 30_000, { min: 0 }),
+      initialDelayMs: read.int('retry.initialDelayMs', retry.initialDelayMs, 500, { min: 0, max: MAX_TIMER_MS }),
+      maxDelayMs: read.int('retry.maxDelayMs', retry.maxDelayMs, 30_000, { min: 0, max: MAX_TIMER_MS }),
       maxElapsedMs: read.int('retry.maxElapsedMs', retry.maxElapsedMs, 300_000, { min: 0 }),
     },
-    requestTimeout: read.int('requestTimeout', raw.requestTimeout, 10_000, { min: 1 }),
-    shutdownTimeout: read.int('shutdownTimeout', raw.shutdownTimeout, 5000, { min: 0 }),
+    requestTimeout: read.int('requestTimeout', raw.requestTimeout, 10_000, { min: 1, max: MAX_TIMER_MS }),
+    shutdownTimeout: read.int('shutdownTimeout', raw.shutdownTimeout, 5000, { min: 0, max: MAX_TIMER_MS }),
     gzipMinBytes: raw.gzipMinBytes === undefined ? undefined : read.int('gzipMinBytes', raw.gzipMinBytes, 0, { min: 0 }),
     tables,
     redactKeys: raw.redact?.keys ?? [],

@@ -57,10 +57,15 @@ describe('resolveOptions', () => {
   it('names each bad option, its value and what is expected, all at once', () => {
     const message = problemsOf({ ...jitsu, batchSize: 'ten', batchTimeout: -5, protocol: 'v2' as 'next', overflow: 'random' as 'dropNewest', enabled: 'maybe' });
     expect(message).toContain(`batchSize: got "ten", expected an integer >= 1`);
-    expect(message).toContain('batchTimeout: got number -5, expected an integer >= 1');
+    expect(message).toContain('batchTimeout: got number -5, expected an integer between 1 and 2147483647');
     expect(message).toContain(`protocol: got "v2", expected one of 'next', 'classic'`);
     expect(message).toContain(`overflow: got "random", expected one of 'dropNewest', 'dropOldest'`);
     expect(message).toContain(`enabled: got "maybe", expected a boolean`);
+  });
+
+  it('refuses delays a Node timer cannot hold', () => {
+    expect(problemsOf({ batchTimeout: 2 ** 31 })).toContain('batchTimeout: got number 2147483648, expected an integer between 1 and 2147483647');
+    expect(resolveOptions({ shutdownTimeout: 2 ** 31 - 1 }).shutdownTimeout).toBe(2 ** 31 - 1);
   });
 
   it('rejects a bad jitsuUrl, a missing one for the jitsu destination, and bad table names', () => {
