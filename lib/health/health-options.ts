@@ -1,4 +1,5 @@
 import { AnalyticsConfigError } from '../analytics-config.error.js';
+import { describeValue } from '../options/describe-value.js';
 import { DEFAULT_HEALTH_THRESHOLDS, type HealthThresholds } from './pipeline-health.js';
 
 /** Options of `AnalyticsHealthIndicator.isHealthy(key, options)`. */
@@ -18,11 +19,11 @@ export function resolveHealthOptions(options?: AnalyticsHealthOptions | null): H
   const problems: string[] = [];
   const failingForMs = numberOption(options.failingForMs, DEFAULT_HEALTH_THRESHOLDS.failingForMs);
   if (failingForMs === undefined || failingForMs < 0) {
-    problems.push(`health.failingForMs: got ${describe(options.failingForMs)}, expected a number of milliseconds >= 0`);
+    problems.push(`health.failingForMs: got ${describeValue(options.failingForMs)}, expected a number of milliseconds >= 0`);
   }
   const queueFullRatio = numberOption(options.queueFullRatio, DEFAULT_HEALTH_THRESHOLDS.queueFullRatio);
   if (queueFullRatio === undefined || queueFullRatio <= 0 || queueFullRatio > 1) {
-    problems.push(`health.queueFullRatio: got ${describe(options.queueFullRatio)}, expected a number greater than 0 and at most 1 (e.g. 0.9)`);
+    problems.push(`health.queueFullRatio: got ${describeValue(options.queueFullRatio)}, expected a number greater than 0 and at most 1 (e.g. 0.9)`);
   }
   if (problems.length > 0) throw new AnalyticsConfigError(problems);
   return { failingForMs: failingForMs!, queueFullRatio: queueFullRatio! };
@@ -33,10 +34,4 @@ function numberOption(value: unknown, fallback: number): number | undefined {
   if (value === undefined || value === null || value === '') return fallback;
   const n = typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'object') return value === null ? 'null' : Array.isArray(value) ? 'an array' : 'an object';
-  return `${typeof value} ${String(value)}`;
 }
