@@ -7,6 +7,7 @@ import type { ApiTracker } from './api-tracker.js';
 import { apiTrackerFor } from './api-tracker.registry.js';
 import { ApiTrackingInterceptor } from './api-tracking.interceptor.js';
 import { FastifyRequestBinding } from './fastify-request-binding.js';
+import { nameRouteHandlers } from './route-names.js';
 import { SkippedRoutes } from './skipped-routes.js';
 import { trackApiRequest, type MiddlewareNext } from './track-api-request.js';
 
@@ -23,6 +24,7 @@ export const apiTrackingProviders: Provider[] = [
     inject: [ANALYTICS_CORE, ModulesContainer],
     useFactory: (core: AnalyticsCore, modules: ModulesContainer) => {
       const tracker = apiTrackerFor(core);
+      nameRouteHandlers(modules);
       tracker.skippedRoutes = new SkippedRoutes(modules);
       return tracker;
     },

@@ -1,3 +1,4 @@
+import { ROUTE_NAMES_METADATA } from '../../lib/http/route-names.js';
 import {
   clientIpOf,
   controllerAndHandlerOf,
@@ -46,6 +47,12 @@ describe('the HTTP request parser', () => {
     expect(controllerAndHandlerOf(bound)).toEqual({ controller: 'UsersController', handler: 'findOne' });
     expect(controllerAndHandlerOf(function plain() {})).toEqual({});
     expect(controllerAndHandlerOf(undefined)).toEqual({});
+  });
+
+  it('names an anonymous router function (NestJS 11) from the mark nameRouteHandlers leaves on the route method', () => {
+    const anonymous = (() => () => 0)();
+    Reflect.defineMetadata(ROUTE_NAMES_METADATA, 'OrdersController.pay', anonymous);
+    expect(controllerAndHandlerOf(anonymous)).toEqual({ controller: 'OrdersController', handler: 'pay' });
   });
 
   it('the client IP: socket address unless a trusted proxy forwarded it, then the ip policy', () => {

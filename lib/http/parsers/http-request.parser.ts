@@ -1,4 +1,5 @@
 import { applyIpPolicy, clientIp, type IpPolicy } from '../../privacy/ip-policy.js';
+import { ROUTE_NAMES_METADATA } from '../route-names.js';
 
 /**
  * Reads a request the way Express, Fastify and plain Node present it. Express hands over the
@@ -90,10 +91,17 @@ export function routeHandlerOf(request: unknown, ignoredRoutes?: readonly unknow
   return typeof handle === 'function' ? (handle as (...args: unknown[]) => unknown) : undefined;
 }
 
-/** `Controller.method`, as Nest names the route handlers it registers (Fastify binds them: `bound X.y`). */
+/**
+ * `Controller.method`, as NestJS 12 names the route handlers it registers (Fastify binds them:
+ * `bound X.y`), else as `nameRouteHandlers` marked them (NestJS 11 copies that mark over).
+ */
 export function controllerAndHandlerOf(handler: unknown): { controller?: string; handler?: string } {
-  const name = typeof handler === 'function' && typeof handler.name === 'string' ? handler.name.replace(/^(?:bound )+/, '') : '';
-  const dot = name.indexOf('.');
-  if (dot <= 0 || dot === name.length - 1) return {};
-  return { controller: name.slice(0, dot), handler: name.slice(dot + 1) };
+  if (typeof handler !== 'function') return {};
+  const own = typeof handler.name === 'string' ? handler.name.replace(/^(?:bound )+/, '') : '';
+  const marked: unknown = Reflect.getMetadata(ROUTE_NAMES_METADATA, handler);
+  for (const name of [own, typeof marked === 'string' ? marked : '']) {
+    const dot = name.indexOf('.');
+    if (dot > 0 && dot < name.length - 1) return { controller: name.slice(0, dot), handler: name.slice(dot + 1) };
+  }
+  return {};
 }
