@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { ResolvedOptions } from './analytics-options.resolver.js';
-import { RequestContext } from './context/request-context.js';
+import { RequestContext, type RequestFacts } from './context/request-context.js';
 import type { AnalyticsEvent } from './events/analytics-event.interface.js';
 import type { EventDraft } from './events/event-draft.interface.js';
 import { eventKindSpec } from './events/event-catalog.js';
@@ -12,6 +12,7 @@ import { assessPipelineHealth, type QueueLimits } from './health/pipeline-health
 import { AnalyticsReporter } from './pipeline/analytics-reporter.js';
 import type { AnalyticsStats } from './pipeline/analytics-stats.interface.js';
 import { DeliveryPipeline } from './pipeline/delivery-pipeline.js';
+import { EventIntake, isSnapshot } from './pipeline/event-intake.js';
 import { createKeyMatcher } from './privacy/sensitive-keys.js';
 import { knownSecretSpellings, withKnownSecrets } from './privacy/known-secrets.js';
 import { scrubString } from './privacy/scrub-string.js';
@@ -35,11 +36,16 @@ export class AnalyticsCore {
   readonly reporter: AnalyticsReporter;
   readonly requestContext = new RequestContext();
   private readonly pipeline?: DeliveryPipeline;
+  /** Events recorded but not built yet (see EventIntake); present when the pipeline is. */
+  private readonly intake?: EventIntake;
   private readonly ids = new MessageIdGenerator();
   private readonly sanitizer: Sanitizer;
   /** Every string of an event passes through it: the privacy rules plus the configured write key. */
   private readonly scrub: (text: string) => string;
   private readonly features = new Map<object, AttachedFeature>();
+  /** The last timestamp formatted: events recorded within one millisecond share the text. */
+  private isoMs = Number.NaN;
+  private iso = '';
   /** What `queued`/`queuedBytes` are measured against for health. */
   readonly queueLimits: QueueLimits;
 
@@ -64,6 +70,7 @@ export class AnalyticsCore {
     this.queueLimits = spool ? { maxQueueSize: Number.POSITIVE_INFINITY, maxQueueBytes: spool.maxBytes } : options;
     if (options.enabled && transport) {
       this.pipeline = new DeliveryPipeline(transport, options, this.reporter, spool && openSpool(spool, options, this.reporter));
+      this.intake = new EventIntake((draft, at, facts) => this.build(draft, at, facts));
     }
   }
 
@@ -85,15 +92,43 @@ export class AnalyticsCore {
     });
   }
 
-  /** Builds the envelope, serialises once and queues; a bad event is dropped and counted. */
+  /**
+   * The application's path: checks the draft and keeps it; the envelope, sanitising and
+   * serialising run on the next turn (see EventIntake). The event is built now instead when the
+   * draft could still change, when a `beforeSend` hook is set (user code that expects to see each
+   * event as it is tracked), and with the spool, whose promise is that an event is on disk once
+   * the call returns. A bad event, or one the queue bound refuses, is dropped and counted here.
+   */
   record(draft: EventDraft): void {
     const pipeline = this.pipeline;
-    if (!pipeline) return;
-    const messageId = this.ids.next();
+    const intake = this.intake;
+    if (!pipeline || !intake) return;
     try {
       const problem = invalidDraft(draft);
-      if (problem) return this.reporter.dropped('invalid_event', [messageId], problem);
-      let event: AnalyticsEvent | null | undefined = this.envelope(draft, messageId);
+      if (problem) return this.reporter.dropped('invalid_event', [this.ids.next()], problem);
+      // The bound counts the events still waiting to be built: a full queue costs a dead
+      // destination's application a counter increment per event, not a serialised event.
+      if (intake.length >= pipeline.roomForEvents()) {
+        return this.reporter.dropped('queue_full', [this.ids.next()], 'queue bound reached');
+      }
+      const at = Date.now();
+      const facts = this.requestContext.get();
+      const deferrable = !this.options.beforeSend && !pipeline.durable && !pipeline.closed;
+      if (deferrable && isSnapshot(draft, this.options.maxStringLength)) {
+        return intake.push(draft, at, facts);
+      }
+      intake.drain();
+      this.build(draft, at, facts);
+    } catch (error) {
+      this.reporter.dropped('invalid_event', [this.ids.next()], `could not build the event: ${(error as Error)?.message ?? error}`);
+    }
+  }
+
+  /** Builds the envelope, serialises once and queues; a bad event is dropped and counted. Never throws. */
+  private build(draft: EventDraft, at: number, facts: RequestFacts | undefined): void {
+    const messageId = this.ids.next(at);
+    try {
+      let event: AnalyticsEvent | null | undefined = this.envelope(draft, messageId, at, facts);
       if (this.options.beforeSend) {
         try {
           event = this.options.beforeSend(event);
@@ -103,13 +138,15 @@ export class AnalyticsCore {
         if (!event) return this.reporter.dropped('filtered', [messageId], 'beforeSend returned no event');
       }
       const json = JSON.stringify(event);
-      pipeline.offer({ messageId: event.messageId, table: event.JITSU_TABLE_NAME, json, bytes: Buffer.byteLength(json) });
+      this.pipeline!.offer({ messageId: event.messageId, table: event.JITSU_TABLE_NAME, json, bytes: Buffer.byteLength(json) });
     } catch (error) {
       this.reporter.dropped('invalid_event', [messageId], `could not build the event: ${(error as Error)?.message ?? error}`);
     }
   }
 
   stats(): AnalyticsStats {
+    // Counters include every event recorded so far.
+    this.intake?.drain();
     const s = this.reporter.snapshot();
     const { truncated, unserialisable } = this.sanitizer.report;
     const warnings = { ...s.warnings };
@@ -124,6 +161,7 @@ export class AnalyticsCore {
   }
 
   flush(): Promise<void> {
+    this.intake?.drain();
     return this.pipeline ? this.pipeline.flush() : Promise.resolve();
   }
 
@@ -152,6 +190,7 @@ export class AnalyticsCore {
     // A feature that fails to stop must not keep the queue from being delivered.
     await Promise.allSettled(features.map(async (feature) => feature.stop?.()));
     if (!this.pipeline) return;
+    this.intake?.drain();
     const { undelivered, spooled } = await this.pipeline.shutdown(timeoutMs);
     if (spooled) {
       this.logger?.warn(`shut down with ${spooled} event(s) undelivered after ${timeoutMs} ms; they stay in the spool and are sent at the next start`);
@@ -160,8 +199,7 @@ export class AnalyticsCore {
     }
   }
 
-  private envelope(draft: EventDraft, messageId: string): AnalyticsEvent {
-    const facts = this.requestContext.get();
+  private envelope(draft: EventDraft, messageId: string, at: number, facts: RequestFacts | undefined): AnalyticsEvent {
     const properties = this.sanitizer.sanitizeProperties(draft.properties ?? {});
     // Both are text columns of every table (COMMON_FIELDS): a caller's value of another type loses to the default.
     if (typeof properties.event_category !== 'string') properties.event_category = 'backend';
@@ -174,7 +212,7 @@ export class AnalyticsCore {
       // A redaction can lengthen a name past Jitsu's limit; it is cut back to it.
       event: this.scrub(draft.event).slice(0, MAX_EVENT_NAME_LENGTH),
       messageId,
-      timestamp: this.timestamp(draft.timestamp),
+      timestamp: this.timestamp(draft.timestamp, at),
       properties,
       context: { library: LIBRARY, ...draft.context },
       JITSU_TABLE_NAME: draft.table,
@@ -186,12 +224,20 @@ export class AnalyticsCore {
     return event;
   }
 
-  private timestamp(value: unknown): string {
-    if (value === undefined || value === null) return new Date().toISOString();
+  private timestamp(value: unknown, at: number): string {
+    if (value === undefined || value === null) return this.isoAt(at);
     const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined;
     if (date && !Number.isNaN(date.getTime())) return date.toISOString();
     this.reporter.warn('invalid_timestamp', `an event's timestamp is not a valid date (${typeof value}); the current time was used`);
-    return new Date().toISOString();
+    return this.isoAt(at);
+  }
+
+  private isoAt(ms: number): string {
+    if (ms !== this.isoMs) {
+      this.isoMs = ms;
+      this.iso = new Date(ms).toISOString();
+    }
+    return this.iso;
   }
 }
 

@@ -105,6 +105,28 @@ export class DeliveryPipeline {
     return this.closing;
   }
 
+  /**
+   * How many more events the memory bound takes before refusing them (`queue_full`), so a caller
+   * can drop an event before paying to build it. Infinite where the bound never refuses the
+   * newest: `overflow: 'dropOldest'`, a durable store (it bounds itself), or a closed pipeline
+   * (that refusal is `closed`).
+   */
+  roomForEvents(): number {
+    if (this.queue.durable || this.options.overflow === 'dropOldest' || this.state === 'closed') return Number.POSITIVE_INFINITY;
+    if (this.heldBytes >= this.options.maxQueueBytes) return 0;
+    return this.options.maxQueueSize - this.heldEvents;
+  }
+
+  /** After shutdown: every event offered is refused (`closed`). */
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** Queued events are on disk (the spool): an event counts as kept once `offer` returns. */
+  get durable(): boolean {
+    return this.queue.durable;
+  }
+
   get queuedEvents(): number {
     return this.queue.length;
   }
