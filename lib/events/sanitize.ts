@@ -26,6 +26,16 @@ export interface SanitizeReport {
 export const REDACTED = '[REDACTED]';
 const OMIT = Symbol('omit');
 
+/** Distinct keys whose scrubbed spelling and sensitivity are remembered (the same keys recur on every event). */
+const KEY_MEMO_SIZE = 1000;
+/** Longer keys are worked out each time rather than held. */
+const KEY_MEMO_MAX_LENGTH = 64;
+
+interface KeyFacts {
+  readonly key: string;
+  readonly sensitive: boolean;
+}
+
 /**
  * A string its caller explicitly chose to send as written (`@TrackEmail({ includeRecipient:
  * true })` records the full address): it is cut at `maxStringLength` but not scrubbed. A
@@ -39,6 +49,7 @@ export class Verbatim {
 export class Sanitizer {
   readonly report: SanitizeReport = { truncated: 0, unserialisable: 0 };
   private readonly ancestors = new Set<object>();
+  private readonly keyMemo = new Map<string, KeyFacts>();
 
   constructor(private readonly options: SanitizeOptions) {}
 
@@ -55,7 +66,7 @@ export class Sanitizer {
   sanitizeProperties(bag: object): Record<string, unknown> {
     this.ancestors.add(bag);
     try {
-      return this.entries(Object.entries(bag), 1);
+      return this.fields(bag, 1);
     } finally {
       this.ancestors.delete(bag);
     }
@@ -111,14 +122,14 @@ export class Sanitizer {
     if (ArrayBuffer.isView(o) || o instanceof ArrayBuffer) {
       return this.stand(`[binary ${o.byteLength} bytes]`);
     }
-    if (o instanceof Map) return this.entries(o.entries(), depth);
+    if (o instanceof Map) return this.mapEntries(o, depth);
     if (o instanceof Set) return this.array([...o], depth);
     if (o instanceof Error) {
       return { name: this.string(o.name), message: this.string(String(o.message)) };
     }
     const toJSON = (o as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') return this.value(toJSON.call(o), depth);
-    return this.entries(Object.entries(o), depth);
+    return this.fields(o, depth);
   }
 
   private array(a: readonly unknown[], depth: number): unknown[] {
@@ -136,19 +147,41 @@ export class Sanitizer {
     return out;
   }
 
-  private entries(entries: Iterable<[unknown, unknown]>, depth: number): Record<string, unknown> {
+  /** An object's own enumerable string keys, read one by one (no [key, value] pair per field). */
+  private fields(o: object, depth: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [rawKey, v] of entries) {
-      // Keys are data too: `{ [email]: ... }` must not carry the address out.
-      const key = this.options.scrub(typeof rawKey === 'string' ? rawKey : String(rawKey));
-      if (this.options.isSensitiveKey(key)) {
-        if (v !== undefined) put(out, key, REDACTED);
-        continue;
-      }
-      const item = this.value(v, depth);
-      if (item !== OMIT) put(out, key, item);
-    }
+    const values = o as Record<string, unknown>;
+    for (const rawKey of Object.keys(o)) this.field(out, rawKey, values[rawKey], depth);
     return out;
+  }
+
+  private mapEntries(map: Map<unknown, unknown>, depth: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [rawKey, v] of map) this.field(out, typeof rawKey === 'string' ? rawKey : String(rawKey), v, depth);
+    return out;
+  }
+
+  private field(out: Record<string, unknown>, rawKey: string, v: unknown, depth: number): void {
+    const { key, sensitive } = this.keyFacts(rawKey);
+    if (sensitive) {
+      if (v !== undefined) put(out, key, REDACTED);
+      return;
+    }
+    const item = this.value(v, depth);
+    if (item !== OMIT) put(out, key, item);
+  }
+
+  /** Keys are data too: `{ [email]: ... }` must not carry the address out. */
+  private keyFacts(rawKey: string): KeyFacts {
+    const known = this.keyMemo.get(rawKey);
+    if (known !== undefined) return known;
+    const key = this.options.scrub(rawKey);
+    const facts = { key, sensitive: this.options.isSensitiveKey(key) };
+    if (rawKey.length <= KEY_MEMO_MAX_LENGTH) {
+      if (this.keyMemo.size >= KEY_MEMO_SIZE) this.keyMemo.delete(this.keyMemo.keys().next().value as string);
+      this.keyMemo.set(rawKey, facts);
+    }
+    return facts;
   }
 
   private stand<T>(replacement: T): T {
