@@ -54,5 +54,5 @@ export function applyApiTrackingMiddleware(consumer: MiddlewareConsumer, core: A
     .apply(function jitsuAnalyticsRequest(req: unknown, res: unknown, next: MiddlewareNext) {
       trackApiRequest(core, req, res, next);
     })
-    .forRoutes({ path: '*', method: RequestMethod.ALL });
+    .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
 }
