@@ -1,14 +1,8 @@
 /** Jest 30 in ESM mode (see DESIGN.md): @swc/jest compiles TypeScript with decorator metadata so Nest DI works by type. */
-const swc = {
-  jsc: {
-    target: 'es2022',
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-    keepClassNames: true,
-  },
-  module: { type: 'es6' },
-  sourceMaps: 'inline',
-};
+import { readFileSync } from 'node:fs';
+
+/** Shared with the chaos suite, which compiles its app process with the same transform. */
+const swc = JSON.parse(readFileSync(new URL('./swc.transform.json', import.meta.url), 'utf8'));
 
 export default {
   testEnvironment: 'node',

@@ -6,17 +6,10 @@ import { transform, type Options } from '@swc/core';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** The transform Jest uses (jest.config.js), emitting plain ES modules that Node runs directly. */
+/** The transform Jest uses (swc.transform.json), emitting plain ES modules that Node runs directly. */
 const SWC: Options = {
+  ...(JSON.parse(readFileSync(join(REPO, 'swc.transform.json'), 'utf8')) as Options),
   swcrc: false,
-  jsc: {
-    target: 'es2022',
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-    keepClassNames: true,
-  },
-  module: { type: 'es6' },
-  sourceMaps: 'inline',
 };
 
 export interface CompiledSources {
