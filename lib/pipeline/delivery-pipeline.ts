@@ -36,7 +36,8 @@ interface Batch {
  * The bounded queue and its sender. `offer` is synchronous and O(1): it never waits on the
  * network. Batches leave when `batchSize` events are queued, when `batchTimeout` has passed since
  * the queue became non-empty, on `flush()` and at shutdown; each takes as many queued events as
- * fit `maxBatchEvents`/`maxBatchBytes`, so bursts go out in few large requests. Memory is bounded
+ * fit `maxBatchEvents`/`maxBatchBytes`, so bursts go out in few large requests, and a steady
+ * stream grows its batches while one is in flight. Memory is bounded
  * by counting queued and in-flight events together.
  */
 export class DeliveryPipeline {
@@ -232,6 +233,10 @@ export class DeliveryPipeline {
     while (this.inFlight.size < this.options.maxInFlight && this.queue.length > 0) {
       const forced = this.queue.peek()!.seq <= this.flushUntil;
       if (!forced && this.queue.length < this.options.batchSize) break;
+      // While a batch is on its way, a partial one waits for it and leaves with whatever arrived
+      // meanwhile: a busy service sends a few large requests rather than one per `batchSize`
+      // events. Full batches and flushes use every slot.
+      if (!forced && this.inFlight.size > 0 && !this.fullBatchWaiting()) break;
       const events = this.queue.takeBatch(this.options.maxBatchEvents, this.options.maxBatchBytes);
       const batch: Batch = { events, minSeq: events[0]!.seq };
       this.inFlight.add(batch);
@@ -241,6 +246,10 @@ export class DeliveryPipeline {
         .then(() => this.settle(batch));
     }
     if (this.queue.length === 0) this.clearTimer();
+  }
+
+  private fullBatchWaiting(): boolean {
+    return this.queue.length >= this.options.maxBatchEvents || this.queue.bytes >= this.options.maxBatchBytes;
   }
 
   private settle(batch: Batch): void {

@@ -93,6 +93,31 @@ describe('DeliveryPipeline', () => {
     expect(transport.delivered.size).toBe(200);
   });
 
+  it('grows a steady stream into larger batches while one is in flight, and still uses every slot for full batches', async () => {
+    const transport = new ScriptedTransport();
+    let release!: () => void;
+    transport.next(1, () => new Promise<void>((r) => (release = r)));
+    const { pipeline } = setup({ batchSize: 2, maxBatchEvents: 6, batchTimeout: 60_000 }, transport);
+    pipeline.offer(event(0));
+    pipeline.offer(event(1));
+    await tick();
+    expect(transport.attempts.map((a) => a.ids.length)).toEqual([2]);
+    // Partial batches wait for the one in flight instead of taking the second slot...
+    for (let i = 2; i < 6; i++) pipeline.offer(event(i));
+    await tick();
+    expect(transport.attempts).toHaveLength(1);
+    // ...and a full one does not.
+    for (let i = 6; i < 8; i++) pipeline.offer(event(i));
+    await tick();
+    expect(transport.attempts.map((a) => a.ids.length)).toEqual([2, 6]);
+    pipeline.offer(event(8));
+    pipeline.offer(event(9));
+    release();
+    await pipeline.flush();
+    expect(transport.attempts.map((a) => a.ids.length)).toEqual([2, 6, 2]);
+    expect(transport.delivered.size).toBe(10);
+  });
+
   it('flush() resolves only when what was queued before it is delivered, and concurrent flushes share it', async () => {
     const transport = new ScriptedTransport().next(2, () => Promise.reject(new DeliveryError('503', { retryable: true, status: 503 })));
     const { pipeline, reporter } = setup({}, transport);
