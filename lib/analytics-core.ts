@@ -22,6 +22,8 @@ import { LIBRARY_VERSION, PACKAGE_NAME } from './transports/jitsu/library-versio
 import type { AnalyticsTransport } from './transports/transport.interface.js';
 
 const MAX_EVENT_NAME_LENGTH = 128;
+/** The largest time a `Date` holds (±100,000,000 days around 1970). */
+const MAX_DATE_MS = 8.64e15;
 const LIBRARY = Object.freeze({ name: PACKAGE_NAME, version: LIBRARY_VERSION });
 
 /** A feature attached to a core; one with a `stop()` is stopped (once) when the core shuts down. */
@@ -78,8 +80,11 @@ export class AnalyticsCore {
     return this.pipeline !== undefined;
   }
 
-  /** Records an event of one of the nine kinds, with its table from the configured names. */
-  recordKind(built: KindEvent, draft?: Partial<EventDraft>): void {
+  /**
+   * Records an event of one of the nine kinds, with its table from the configured names. `facts`
+   * are the request's, for a caller that holds them outside its context (the end of a response).
+   */
+  recordKind(built: KindEvent, draft?: Partial<EventDraft>, facts?: RequestFacts): void {
     if (!this.pipeline) return;
     for (const warning of built.warnings ?? []) this.reporter.warn('invalid_field', warning);
     const spec = eventKindSpec(built.kind);
@@ -89,7 +94,7 @@ export class AnalyticsCore {
       userId: built.userId,
       ...draft,
       properties: built.properties,
-    });
+    }, facts);
   }
 
   /**
@@ -99,7 +104,7 @@ export class AnalyticsCore {
    * event as it is tracked), and with the spool, whose promise is that an event is on disk once
    * the call returns. A bad event, or one the queue bound refuses, is dropped and counted here.
    */
-  record(draft: EventDraft): void {
+  record(draft: EventDraft, requestFacts?: RequestFacts): void {
     const pipeline = this.pipeline;
     const intake = this.intake;
     if (!pipeline || !intake) return;
@@ -112,7 +117,7 @@ export class AnalyticsCore {
         return this.reporter.dropped('queue_full', [this.ids.next()], 'queue bound reached');
       }
       const at = Date.now();
-      const facts = this.requestContext.get();
+      const facts = requestFacts ?? this.requestContext.get();
       const deferrable = !this.options.beforeSend && !pipeline.durable && !pipeline.closed;
       if (deferrable && isSnapshot(draft, this.options.maxStringLength)) {
         return intake.push(draft, at, facts);
@@ -142,6 +147,11 @@ export class AnalyticsCore {
     } catch (error) {
       this.reporter.dropped('invalid_event', [messageId], `could not build the event: ${(error as Error)?.message ?? error}`);
     }
+  }
+
+  /** A text through the privacy rules every string of an event passes. */
+  scrubText(text: string): string {
+    return this.scrub(text);
   }
 
   stats(): AnalyticsStats {
@@ -226,6 +236,8 @@ export class AnalyticsCore {
 
   private timestamp(value: unknown, at: number): string {
     if (value === undefined || value === null) return this.isoAt(at);
+    // Epoch milliseconds (a request's start) share the formatted text of the last event's millisecond.
+    if (typeof value === 'number' && Math.abs(value) <= MAX_DATE_MS) return this.isoAt(value);
     const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined;
     if (date && !Number.isNaN(date.getTime())) return date.toISOString();
     this.reporter.warn('invalid_timestamp', `an event's timestamp is not a valid date (${typeof value}); the current time was used`);

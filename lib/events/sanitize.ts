@@ -30,6 +30,13 @@ const OMIT = Symbol('omit');
 const KEY_MEMO_SIZE = 1000;
 /** Longer keys are worked out each time rather than held. */
 const KEY_MEMO_MAX_LENGTH = 64;
+/**
+ * Distinct short strings whose scrubbed form is remembered: routes, methods, user agents, query
+ * fingerprints and table names recur on most events, and scrubbing is the costliest step of
+ * building one. Longer strings are scrubbed each time.
+ */
+const VALUE_MEMO_SIZE = 2000;
+const VALUE_MEMO_MAX_LENGTH = 256;
 
 interface KeyFacts {
   readonly key: string;
@@ -50,6 +57,7 @@ export class Sanitizer {
   readonly report: SanitizeReport = { truncated: 0, unserialisable: 0 };
   private readonly ancestors = new Set<object>();
   private readonly keyMemo = new Map<string, KeyFacts>();
+  private readonly valueMemo = new Map<string, string>();
 
   constructor(private readonly options: SanitizeOptions) {}
 
@@ -92,7 +100,11 @@ export class Sanitizer {
   }
 
   private string(s: string): string {
-    return this.options.scrub(this.truncate(s));
+    // Only strings that need no cutting are remembered, so every cut is still counted.
+    if (s.length > VALUE_MEMO_MAX_LENGTH || s.length > this.options.maxStringLength) return this.options.scrub(this.truncate(s));
+    const known = this.valueMemo.get(s);
+    if (known !== undefined) return known;
+    return remember(this.valueMemo, s, this.options.scrub(s), VALUE_MEMO_SIZE);
   }
 
   private truncate(s: string): string {
@@ -177,11 +189,7 @@ export class Sanitizer {
     if (known !== undefined) return known;
     const key = this.options.scrub(rawKey);
     const facts = { key, sensitive: this.options.isSensitiveKey(key) };
-    if (rawKey.length <= KEY_MEMO_MAX_LENGTH) {
-      if (this.keyMemo.size >= KEY_MEMO_SIZE) this.keyMemo.delete(this.keyMemo.keys().next().value as string);
-      this.keyMemo.set(rawKey, facts);
-    }
-    return facts;
+    return rawKey.length <= KEY_MEMO_MAX_LENGTH ? remember(this.keyMemo, rawKey, facts, KEY_MEMO_SIZE) : facts;
   }
 
   private stand<T>(replacement: T): T {
@@ -192,6 +200,13 @@ export class Sanitizer {
   private note(kind: keyof SanitizeReport): void {
     this.report[kind]++;
   }
+}
+
+/** Adds to a bounded memo, forgetting its oldest entry when full. */
+function remember<T>(memo: Map<string, T>, key: string, value: T, size: number): T {
+  if (memo.size >= size) memo.delete(memo.keys().next().value as string);
+  memo.set(key, value);
+  return value;
 }
 
 /**

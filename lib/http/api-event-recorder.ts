@@ -1,10 +1,12 @@
 import type { AnalyticsCore } from '../analytics-core.js';
+import type { RequestFacts } from '../context/request-context.js';
 import { apiCallEvent, backendErrorEvent, type ApiCallFields } from '../events/event-builders.js';
 import type { Identity } from './identify.js';
 
 /** Who and where, shared by a call's `API Call` and its `Backend Error`. */
 export interface CallOrigin {
-  requestId: string;
+  /** The call's request facts (its id above all): recorded with them even outside their context. */
+  facts: RequestFacts;
   identity: Identity;
   ipAddress?: string;
   userAgent?: string;
@@ -15,7 +17,7 @@ export interface CallOrigin {
  * error's), as the `ogma` parsers do, so one column serves every transport.
  */
 export function recordApiCall(core: AnalyticsCore, fields: ApiCallFields, origin: CallOrigin, timestamp: number): void {
-  core.recordKind(apiCallEvent(fields, { request_id: origin.requestId }), draftOf(origin, timestamp));
+  core.recordKind(apiCallEvent(fields), draftOf(origin, timestamp), origin.facts);
 }
 
 export function recordApiError(
@@ -25,8 +27,9 @@ export function recordApiError(
   origin: CallOrigin,
 ): void {
   core.recordKind(
-    backendErrorEvent({ source: 'api', error, statusCode: where.statusCode, method: where.method, route: where.route }, { request_id: origin.requestId }),
+    backendErrorEvent({ source: 'api', error, statusCode: where.statusCode, method: where.method, route: where.route }),
     draftOf(origin, Date.now()),
+    origin.facts,
   );
 }
 

@@ -10,6 +10,7 @@ import {
   clientIpOf,
   controllerAndHandlerOf,
   headerOf,
+  type NodeRequestLike,
   rawRequestOf,
   rawResponseOf,
   requestMethodOf,
@@ -34,6 +35,8 @@ export class ApiTracker {
   readonly recordedErrors = new WeakSet<object>();
   /** Set by the Nest module; absent for `createAnalytics`, which has no controllers. */
   skippedRoutes?: SkippedRoutes;
+  /** The last client address seen and what `ipPolicy` made of it: behind a proxy most requests share one. */
+  private lastClient?: { address: unknown; forwarded: unknown; ip: string | undefined };
 
   constructor(
     readonly core: AnalyticsCore,
@@ -57,7 +60,7 @@ export class ApiTracker {
     }
     const path = requestPathOf(raw);
     const state: HttpCallState = {
-      facts: { requestId: requestIdFrom(raw.headers?.['x-request-id']) },
+      facts: { requestId: requestIdFrom(raw.headers?.['x-request-id'], this.core) },
       owner: this,
       startedAt: performance.now(),
       timestamp: Date.now(),
@@ -107,14 +110,14 @@ export class ApiTracker {
       state.hasError = true;
       state.error = error;
     }
-    if (state.ended && !state.errorRecorded) this.guard(() => this.core.requestContext.run(state.facts, () => this.recordError(state)));
+    if (state.ended && !state.errorRecorded) this.guard(() => this.recordError(state));
   }
 
   /** The response is over: one `API Call` (unless excluded, skipped or sampled out), one `Backend Error` if something threw. */
   end(state: HttpCallState): void {
     if (state.ended) return;
     state.ended = true;
-    this.guard(() => this.core.requestContext.run(state.facts, () => this.record(state)));
+    this.guard(() => this.record(state));
   }
 
   private record(state: HttpCallState): void {
@@ -183,11 +186,21 @@ export class ApiTracker {
   private origin(state: HttpCallState): CallOrigin {
     const identity: Identity = { userId: state.facts.userId, anonymousId: state.facts.anonymousId };
     return {
-      requestId: state.facts.requestId,
+      facts: state.facts,
       identity,
-      ipAddress: clientIpOf(state.raw, this.settings.trustProxy, this.settings.ipPolicy),
+      ipAddress: this.clientIp(state.raw),
       userAgent: headerOf(state.raw, 'user-agent'),
     };
+  }
+
+  private clientIp(raw: NodeRequestLike): string | undefined {
+    const address = raw.socket?.remoteAddress;
+    const forwarded = this.settings.trustProxy ? raw.headers?.['x-forwarded-for'] : undefined;
+    const last = this.lastClient;
+    if (last && last.address === address && last.forwarded === forwarded && !Array.isArray(forwarded)) return last.ip;
+    const ip = clientIpOf(raw, this.settings.trustProxy, this.settings.ipPolicy);
+    this.lastClient = { address, forwarded, ip };
+    return ip;
   }
 
   sampled(): boolean {

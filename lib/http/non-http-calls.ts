@@ -50,33 +50,31 @@ export function failNonHttpCall(tracker: ApiTracker, call: NonHttpCall, error: u
     call.hasError = true;
     call.error = error;
   }
-  tracker.guard(() => tracker.core.requestContext.run(call.facts, () => recordOnce(tracker, error, call.description, originOf(call))));
+  tracker.guard(() => recordOnce(tracker, error, call.description, originOf(call.facts, call.description)));
 }
 
 export function endNonHttpCall(tracker: ApiTracker, call: NonHttpCall): void {
   if (!tracker.settings.apiEnabled || call.handler.skip || (!call.hasError && !tracker.sampled())) return;
   const { description, handler } = call;
-  tracker.guard(() =>
-    tracker.core.requestContext.run(call.facts, () => {
-      call.facts.apiRecorded = true;
-      recordApiCall(
-        tracker.core,
-        {
-          method: description.method,
-          path: description.path,
-          route: description.route,
-          statusCode: call.hasError ? statusOfError(call.error) : 200,
-          durationMs: performance.now() - call.startedAt,
-          userAgent: description.userAgent,
-          ipAddress: description.ipAddress,
-          controller: handler.controller,
-          handler: handler.name,
-        },
-        originOf(call),
-        call.timestamp,
-      );
-    }),
-  );
+  tracker.guard(() => {
+    call.facts.apiRecorded = true;
+    recordApiCall(
+      tracker.core,
+      {
+        method: description.method,
+        path: description.path,
+        route: description.route,
+        statusCode: call.hasError ? statusOfError(call.error) : 200,
+        durationMs: performance.now() - call.startedAt,
+        userAgent: description.userAgent,
+        ipAddress: description.ipAddress,
+        controller: handler.controller,
+        handler: handler.name,
+      },
+      originOf(call.facts, description),
+      call.timestamp,
+    );
+  });
 }
 
 /**
@@ -88,9 +86,7 @@ export function captureNonHttpError(tracker: ApiTracker, type: NonHttpContextTyp
   const http = httpStateFor(tracker, description);
   if (http) return tracker.captureError(http, error);
   const facts = tracker.core.requestContext.get() ?? { requestId: randomUUID() };
-  tracker.core.requestContext.run(facts, () =>
-    recordOnce(tracker, error, description, { requestId: facts.requestId, identity: { userId: facts.userId, anonymousId: facts.anonymousId }, ipAddress: description.ipAddress, userAgent: description.userAgent }),
-  );
+  recordOnce(tracker, error, description, originOf(facts, description));
 }
 
 function recordOnce(tracker: ApiTracker, error: unknown, description: CallDescription, origin: CallOrigin): void {
@@ -118,10 +114,9 @@ function joinHttpRequest(state: HttpCallState, description: CallDescription, han
   state.handler = handler.name;
 }
 
-function originOf(call: NonHttpCall): CallOrigin {
-  const { facts, description } = call;
+function originOf(facts: RequestFacts, description: CallDescription): CallOrigin {
   return {
-    requestId: facts.requestId,
+    facts,
     identity: { userId: facts.userId, anonymousId: facts.anonymousId },
     ipAddress: description.ipAddress,
     userAgent: description.userAgent,

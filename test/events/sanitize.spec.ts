@@ -91,4 +91,14 @@ describe('Sanitizer', () => {
     expect(clean(undefined).out).toBeNull();
     expect(clean('secret-x').out).toBe('[X]');
   });
+
+  it('scrubs a recurring string once and gives every later event the same scrubbed text, still counting each cut', () => {
+    const scrubbed: string[] = [];
+    const scrub = (text: string) => (scrubbed.push(text), options.scrub(text));
+    const sanitizer = new Sanitizer({ ...options, scrub });
+    const events = Array.from({ length: 3 }, () => sanitizer.sanitize({ route: 'a secret-1 b', long: 'secret-2'.repeat(4) }));
+    expect(events).toEqual(Array.from({ length: 3 }, () => ({ route: 'a [X] b', long: '[X]-2secr…[truncated 12 chars]' })));
+    expect(scrubbed.filter((text) => text === 'a secret-1 b')).toHaveLength(1);
+    expect(sanitizer.report.truncated).toBe(3);
+  });
 });

@@ -1,4 +1,7 @@
-import { requestIdFrom } from '../../lib/http/request-id.js';
+import { requestIdFrom as requestIdWith } from '../../lib/http/request-id.js';
+import { scrubString } from '../../lib/privacy/scrub-string.js';
+
+const requestIdFrom = (header: string | string[] | undefined) => requestIdWith(header, { scrubText: scrubString });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -25,6 +28,10 @@ describe('requestIdFrom (X-Request-Id)', () => {
   ])('generates a UUID when the header is %s', (_label, header) => {
     const id = requestIdFrom(header as string | string[] | undefined);
     expect(id).toMatch(UUID);
+  });
+
+  it('passes a client id through the privacy rules', () => {
+    expect(requestIdFrom('bob@example.com')).toBe('[REDACTED]@example.com');
   });
 
   it('generates a different id per request', () => {
