@@ -36,9 +36,9 @@ export class QueryRecorder {
     if (!this.core.enabled) return;
     try {
       if (this.options.ignore(query.sql)) return;
-      const shape = this.shape(query.sql);
       const sampled = this.sampled(query);
       if (sampled === undefined) return;
+      const shape = this.shape(query.sql);
       const code = dbErrorCode(query.error);
       const properties: Record<string, unknown> = {
         ...shape.properties,
