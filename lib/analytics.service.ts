@@ -12,6 +12,7 @@ import {
   KindEvent,
   paymentEvent,
 } from './events/event-builders.js';
+import { captureRequestError } from './http/record-api-exception.js';
 import { trackApiRequest, type MiddlewareNext } from './http/track-api-request.js';
 import type { AnalyticsEventMap } from './pipeline/analytics-reporter.js';
 import { safeDbError } from './instrumentation/db-error-message.js';
@@ -102,8 +103,14 @@ export class AnalyticsService {
     return this.kind(() => externalApiEvent(service, endpoint, durationMs, success, extra));
   }
 
-  /** Records a `Backend Error` with `error_source: 'api'`, with method and route when a request is given. */
+  /**
+   * Records a `Backend Error` with `error_source: 'api'`, with method and route when a request is
+   * given. For a request the library is tracking (an app's own exception filter calling this),
+   * the error joins that request instead: recorded once, when its response ends, with the status
+   * sent, however many of the library's components and filters report it.
+   */
   trackApiError(error: unknown, request?: { method?: string; url?: string; route?: { path?: string } }): Promise<void> {
+    if (request !== undefined && captureRequestError(this.core, request, error)) return queued;
     return this.kind(() =>
       backendErrorEvent({
         source: 'api',

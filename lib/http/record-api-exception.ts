@@ -1,7 +1,9 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import type { AnalyticsCore } from '../analytics-core.js';
 import { apiTrackerOrNothing } from './api-tracker.registry.js';
+import { httpCallStateOf } from './http-call-state.js';
 import { captureNonHttpError } from './non-http-calls.js';
+import { rawRequestOf } from './parsers/http-request.parser.js';
 import { isNonHttpContextType } from './parsers/context-parsers.js';
 
 /**
@@ -23,5 +25,23 @@ export function recordApiException(analytics: { core: AnalyticsCore }, exception
     }
   } catch (error) {
     tracker.reportFailure(error);
+  }
+}
+
+/**
+ * Hands `error` to the request's tracking when this instance is tracking `request` and records
+ * errors; false when the caller should record it on its own. Never throws.
+ */
+export function captureRequestError(core: AnalyticsCore, request: unknown, error: unknown): boolean {
+  const tracker = core.enabled ? apiTrackerOrNothing(core) : undefined;
+  if (!tracker?.active || !tracker.settings.errorsEnabled) return false;
+  try {
+    const state = httpCallStateOf(rawRequestOf(request));
+    if (state?.owner !== tracker) return false;
+    tracker.captureError(state, error);
+    return true;
+  } catch (failure) {
+    tracker.reportFailure(failure);
+    return false;
   }
 }

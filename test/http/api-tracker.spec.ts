@@ -159,4 +159,25 @@ describe('trackApiRequest (the middleware form)', () => {
     expect(called).toBe(1);
     expect(analytics.stats().warnings.api_tracking_failed).toBe(1);
   });
+
+  it("the service's trackApiError joins a tracked request: one Backend Error, with the status sent, for every report of it", async () => {
+    const { analytics, delivered } = tracked();
+    const req = fakeRequest('/orders/7');
+    const res = fakeResponse(409);
+    const state = analytics.core.attached<ApiTracker>(ApiTracker)!.begin(req, res);
+    const conflict = new Error('order already paid');
+    await analytics.trackApiError(conflict, req);
+    await analytics.trackApiError(conflict, req);
+    expect(state.hasError).toBe(true);
+    res.emit('close');
+    const events = await delivered();
+    expect(events.map((e) => e.event)).toEqual(['API Call', 'Backend Error']);
+    expect(events[1].properties).toMatchObject({ error_message: 'order already paid', status_code: 409, request_id: events[0].properties.request_id });
+  });
+
+  it("the service's trackApiError records at once for a request nobody tracks", async () => {
+    const { analytics, delivered } = tracked();
+    await analytics.trackApiError(new Error('outside'), fakeRequest('/elsewhere'));
+    expect((await delivered()).map((e) => [e.event, e.properties.route])).toEqual([['Backend Error', '/elsewhere']]);
+  });
 });
