@@ -51,7 +51,48 @@ export function describeSql(sql: string): SqlDescription {
  * they cannot match keywords, identifiers or placeholders, so fingerprints do not change.
  */
 function tokensOf(sql: string): SqlToken[] {
-  return scanSql(scrubEmbeddedCredentials(sql.length > MAX_SQL_INPUT ? sql.slice(0, MAX_SQL_INPUT) : sql));
+  return maskPasswords(scanSql(scrubEmbeddedCredentials(sql.length > MAX_SQL_INPUT ? sql.slice(0, MAX_SQL_INPUT) : sql)));
+}
+
+/** How far back from `BY` an `IDENTIFIED` is looked for (`IDENTIFIED WITH plugin BY ...`). */
+const IDENTIFIED_BY_REACH = 3;
+/** How far past `PASSWORD FOR` the `=` is looked for (`FOR 'app'@'%' =`). */
+const PASSWORD_FOR_REACH = 6;
+
+/**
+ * A password written without quotes (`IDENTIFIED BY hunter2`, `WITH PASSWORD hunter2`,
+ * `SET PASSWORD [FOR app] = hunter2`) scans as an identifier, and identifiers are kept: the word
+ * after `IDENTIFIED ... BY`, or after `PASSWORD` (past its `FOR user =` or `=`), becomes a value.
+ * A column that happens to follow is masked too, which costs a fingerprint a name, never a secret.
+ */
+function maskPasswords(tokens: SqlToken[]): SqlToken[] {
+  for (let i = 0; i < tokens.length; i++) {
+    if (!introducesPassword(tokens, i)) continue;
+    let at = i + 1;
+    if (tokens[at]?.kind === 'keyword' && tokens[at]!.text === 'FOR') {
+      const limit = Math.min(tokens.length, at + PASSWORD_FOR_REACH);
+      while (at < limit && !isOp(tokens[at], '=')) at++;
+    }
+    if (isOp(tokens[at], '=')) at++;
+    const kind = tokens[at]?.kind;
+    if (kind === 'ident' || kind === 'quoted') tokens[at] = VALUE;
+  }
+  return tokens;
+}
+
+function isOp(token: SqlToken | undefined, text: string): boolean {
+  return token !== undefined && token.kind === 'op' && token.text === text;
+}
+
+function introducesPassword(tokens: readonly SqlToken[], i: number): boolean {
+  const token = tokens[i]!;
+  if (token.kind === 'ident') return token.text.toUpperCase() === 'PASSWORD';
+  if (token.kind !== 'keyword' || token.text !== 'BY') return false;
+  for (let back = i - 1; back >= Math.max(0, i - IDENTIFIED_BY_REACH); back--) {
+    const before = tokens[back]!;
+    if (before.kind === 'ident' && before.text.toUpperCase() === 'IDENTIFIED') return true;
+  }
+  return false;
 }
 
 function collapseLists(tokens: readonly SqlToken[]): SqlToken[] {

@@ -37,6 +37,14 @@ describe('fingerprintSql', () => {
     ['SELECT * FROM users WHERE name = "bob" AND nick LIKE "b%"', 'SELECT * FROM users WHERE name = ? AND nick LIKE ?'],
     ['SELECT * FROM users WHERE name IN ("a", "b")', 'SELECT * FROM users WHERE name IN (?)'],
     ['SELECT * FROM "p" JOIN "u" ON "p"."uid" = "u"."id"', 'SELECT * FROM "p" JOIN "u" ON "p"."uid" = "u"."id"'],
+    // passwords written without quotes
+    ['CREATE USER app IDENTIFIED BY hunter2', 'CREATE USER app IDENTIFIED BY ?'],
+    ["ALTER USER app IDENTIFIED WITH caching_sha2_password BY 's3cret'", 'ALTER USER app IDENTIFIED WITH caching_sha2_password BY ?'],
+    ['ALTER ROLE app WITH LOGIN PASSWORD hunter2', 'ALTER ROLE app WITH LOGIN PASSWORD ?'],
+    ['SET PASSWORD FOR app = hunter2', 'SET PASSWORD FOR app = ?'],
+    ["SET PASSWORD FOR 'app'@'%' = hunter2", 'SET PASSWORD FOR ? @ ? = ?'],
+    ['SET PASSWORD = hunter2', 'SET PASSWORD = ?'],
+    ['SELECT password FROM users ORDER BY password', 'SELECT password FROM users ORDER BY password'],
     // several statements, unusual input
     ['BEGIN; UPDATE a SET n = n + 1; COMMIT;', 'BEGIN; UPDATE a SET n = n + ?; COMMIT;'],
     ['   ', ''],
