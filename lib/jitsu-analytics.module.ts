@@ -1,5 +1,14 @@
-import { Inject, Logger, type MiddlewareConsumer, Module, type NestModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import {
+  Inject,
+  Logger,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
+import { DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
 import { AnalyticsCore } from './analytics-core.js';
 import { resolveOptions } from './analytics-options.resolver.js';
 import type { JitsuAnalyticsOptions } from './analytics.options.js';
@@ -40,13 +49,16 @@ import { describeDestination, resolveTransport } from './transports/resolve-tran
   exports: [AnalyticsService, ANALYTICS_CORE],
 })
 export class JitsuAnalyticsModule extends ConfigurableModuleClass implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(ANALYTICS_CORE) private readonly core: AnalyticsCore) {
+  constructor(
+    @Inject(ANALYTICS_CORE) private readonly core: AnalyticsCore,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
+  ) {
     super();
   }
 
-  /** Every request enters its analytics context here, before guards, pipes and handlers run. */
+  /** Every request enters its analytics context here, before middleware, guards, pipes and handlers run. */
   configure(consumer: MiddlewareConsumer): void {
-    applyApiTrackingMiddleware(consumer, this.core);
+    applyApiTrackingMiddleware(consumer, this.core, this.adapterHost?.httpAdapter);
   }
 
   onApplicationBootstrap(): void {
