@@ -49,9 +49,9 @@ export const apiTrackingProviders: Provider[] = [
 
 /**
  * Mounts the request middleware on every route (from the module's `configure`). On Express it goes
- * straight onto the app, ahead of every middleware Nest mounts: Nest's own mounting (a path match,
- * an async exception proxy and a per-request set on every request) cost more than the tracking.
- * Elsewhere (Fastify's middie) it is mounted as Nest middleware.
+ * straight onto the app, ahead of every middleware Nest mounts: Nest's mounting would add a path
+ * match, an async exception proxy and a per-request set to every request. Elsewhere (Fastify's
+ * middie) it is mounted as Nest middleware.
  */
 export function applyApiTrackingMiddleware(consumer: MiddlewareConsumer, core: AnalyticsCore, adapter: HttpServer | undefined): void {
   if (!apiTrackerFor(core).active) return;

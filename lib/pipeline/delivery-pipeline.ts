@@ -37,8 +37,8 @@ interface Batch {
  * network. Batches leave when `batchSize` events are queued, when `batchTimeout` has passed since
  * the queue became non-empty, on `flush()` and at shutdown; each takes as many queued events as
  * fit `maxBatchEvents`/`maxBatchBytes`, so bursts go out in few large requests, and a steady
- * stream grows its batches while one is in flight. Memory is bounded
- * by counting queued and in-flight events together.
+ * stream grows its batches while one is in flight. Memory is bounded by counting queued and
+ * in-flight events together.
  */
 export class DeliveryPipeline {
   private readonly inFlight = new Set<Batch>();
