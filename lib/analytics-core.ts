@@ -5,6 +5,8 @@ import type { AnalyticsEvent } from './events/analytics-event.interface.js';
 import type { EventDraft } from './events/event-draft.interface.js';
 import { eventKindSpec } from './events/event-catalog.js';
 import type { KindEvent } from './events/event-builders.js';
+import { remember } from './events/bounded-memo.js';
+import { FlatEventWriter, type EnvelopeParts } from './events/flat-event-writer.js';
 import { MessageIdGenerator } from './events/message-id.js';
 import { Sanitizer } from './events/sanitize.js';
 import { TABLE_NAME_PATTERN } from './events/table-router.js';
@@ -25,6 +27,9 @@ const MAX_EVENT_NAME_LENGTH = 128;
 /** The largest time a `Date` holds (±100,000,000 days around 1970). */
 const MAX_DATE_MS = 8.64e15;
 const LIBRARY = Object.freeze({ name: PACKAGE_NAME, version: LIBRARY_VERSION });
+const LIBRARY_CONTEXT_JSON = JSON.stringify({ library: LIBRARY });
+/** Distinct event names whose scrubbed spelling is remembered. */
+const EVENT_NAME_MEMO_SIZE = 500;
 
 /** A feature attached to a core; one with a `stop()` is stopped (once) when the core shuts down. */
 export type AttachedFeature = object & { stop?(): void | Promise<void> };
@@ -42,6 +47,9 @@ export class AnalyticsCore {
   private readonly intake?: EventIntake;
   private readonly ids = new MessageIdGenerator();
   private readonly sanitizer: Sanitizer;
+  /** Writes the JSON of events with flat properties directly (see FlatEventWriter). */
+  private readonly writer: FlatEventWriter;
+  private readonly eventNames = new Map<string, string>();
   /** Every string of an event passes through it: the privacy rules plus the configured write key. */
   private readonly scrub: (text: string) => string;
   private readonly features = new Map<object, AttachedFeature>();
@@ -66,6 +74,7 @@ export class AnalyticsCore {
       maxDepth: 8,
       maxArrayLength: 1000,
     });
+    this.writer = new FlatEventWriter(this.sanitizer, options, options.maxStringLength);
     // Validated even when disabled, so a bad spool option fails every bootstrap alike.
     const spool = resolveSpoolOptions(options.raw.spool);
     // With a spool, what waits is bounded by the disk, not by the in-memory queue bounds.
@@ -133,20 +142,27 @@ export class AnalyticsCore {
   private build(draft: EventDraft, at: number, facts: RequestFacts | undefined): void {
     const messageId = this.ids.next(at);
     try {
-      let event: AnalyticsEvent | null | undefined = this.envelope(draft, messageId, at, facts);
-      if (this.options.beforeSend) {
-        try {
-          event = this.options.beforeSend(event);
-        } catch (error) {
-          return this.reporter.dropped('before_send_failed', [messageId], `beforeSend threw: ${(error as Error)?.message}`);
-        }
-        if (!event) return this.reporter.dropped('filtered', [messageId], 'beforeSend returned no event');
+      const parts = this.envelopeParts(draft, messageId, at, facts);
+      const beforeSend = this.options.beforeSend;
+      if (!beforeSend) {
+        const json = this.writer.write(draft, parts, facts) ?? JSON.stringify(this.envelope(draft, parts, facts));
+        return this.offer(messageId, draft.table, json);
       }
-      const json = JSON.stringify(event);
-      this.pipeline!.offer({ messageId: event.messageId, table: event.JITSU_TABLE_NAME, json, bytes: Buffer.byteLength(json) });
+      let event: AnalyticsEvent | null | undefined;
+      try {
+        event = beforeSend(this.envelope(draft, parts, facts));
+      } catch (error) {
+        return this.reporter.dropped('before_send_failed', [messageId], `beforeSend threw: ${(error as Error)?.message}`);
+      }
+      if (!event) return this.reporter.dropped('filtered', [messageId], 'beforeSend returned no event');
+      this.offer(event.messageId, event.JITSU_TABLE_NAME, JSON.stringify(event));
     } catch (error) {
       this.reporter.dropped('invalid_event', [messageId], `could not build the event: ${(error as Error)?.message ?? error}`);
     }
+  }
+
+  private offer(messageId: string, table: string, json: string): void {
+    this.pipeline!.offer({ messageId, table, json, bytes: Buffer.byteLength(json) });
   }
 
   /** A text through the privacy rules every string of an event passes. */
@@ -209,7 +225,20 @@ export class AnalyticsCore {
     }
   }
 
-  private envelope(draft: EventDraft, messageId: string, at: number, facts: RequestFacts | undefined): AnalyticsEvent {
+  /** What both ways of writing an event share: its name, id, time, ids and context. */
+  private envelopeParts(draft: EventDraft, messageId: string, at: number, facts: RequestFacts | undefined): EnvelopeParts {
+    return {
+      name: this.eventName(draft.event),
+      messageId,
+      timestamp: this.timestamp(draft.timestamp, at),
+      userId: idOf(draft.userId, this.scrub) ?? facts?.userId,
+      anonymousId: idOf(draft.anonymousId, this.scrub) ?? facts?.anonymousId,
+      contextJson: draft.context === undefined ? LIBRARY_CONTEXT_JSON : JSON.stringify(contextOf(draft)),
+    };
+  }
+
+  /** The event object, for `beforeSend` and for drafts the flat writer leaves to `JSON.stringify`. */
+  private envelope(draft: EventDraft, parts: EnvelopeParts, facts: RequestFacts | undefined): AnalyticsEvent {
     const properties = this.sanitizer.sanitizeProperties(draft.properties ?? {});
     // Both are text columns of every table (COMMON_FIELDS): a caller's value of another type loses to the default.
     if (typeof properties.event_category !== 'string') properties.event_category = 'backend';
@@ -219,19 +248,23 @@ export class AnalyticsCore {
     if (this.options.environment !== undefined) properties.environment ??= this.options.environment;
     const event: AnalyticsEvent = {
       type: 'track',
-      // A redaction can lengthen a name past Jitsu's limit; it is cut back to it.
-      event: this.scrub(draft.event).slice(0, MAX_EVENT_NAME_LENGTH),
-      messageId,
-      timestamp: this.timestamp(draft.timestamp, at),
+      event: parts.name,
+      messageId: parts.messageId,
+      timestamp: parts.timestamp,
       properties,
-      context: { library: LIBRARY, ...draft.context },
+      context: contextOf(draft),
       JITSU_TABLE_NAME: draft.table,
     };
-    const userId = idOf(draft.userId, this.scrub) ?? facts?.userId;
-    if (userId !== undefined) event.userId = userId;
-    const anonymousId = idOf(draft.anonymousId, this.scrub) ?? facts?.anonymousId;
-    if (anonymousId !== undefined) event.anonymousId = anonymousId;
+    if (parts.userId !== undefined) event.userId = parts.userId;
+    if (parts.anonymousId !== undefined) event.anonymousId = parts.anonymousId;
     return event;
+  }
+
+  /** A redaction can lengthen a name past Jitsu's limit; it is cut back to it. Names recur, so their scrubbed form is remembered. */
+  private eventName(name: string): string {
+    const known = this.eventNames.get(name);
+    if (known !== undefined) return known;
+    return remember(this.eventNames, name, this.scrub(name).slice(0, MAX_EVENT_NAME_LENGTH), EVENT_NAME_MEMO_SIZE);
   }
 
   private timestamp(value: unknown, at: number): string {
@@ -251,6 +284,10 @@ export class AnalyticsCore {
     }
     return this.iso;
   }
+}
+
+function contextOf(draft: EventDraft): AnalyticsEvent['context'] {
+  return { library: LIBRARY, ...draft.context };
 }
 
 function invalidDraft(draft: EventDraft): string | undefined {

@@ -1,3 +1,5 @@
+import { remember } from './bounded-memo.js';
+
 /**
  * Turns any caller-supplied value into plain JSON data, once, at enqueue: the caller's object can
  * change afterwards without changing the event, and nothing the caller passes can make
@@ -38,8 +40,10 @@ const KEY_MEMO_MAX_LENGTH = 64;
 const VALUE_MEMO_SIZE = 2000;
 const VALUE_MEMO_MAX_LENGTH = 256;
 
-interface KeyFacts {
+export interface KeyFacts {
   readonly key: string;
+  /** `key` as JSON text. */
+  readonly json: string;
   readonly sensitive: boolean;
 }
 
@@ -83,7 +87,7 @@ export class Sanitizer {
   private value(v: unknown, depth: number): unknown {
     switch (typeof v) {
       case 'string':
-        return this.string(v);
+        return this.text(v);
       case 'number':
         return Number.isFinite(v) ? v : null;
       case 'boolean':
@@ -99,7 +103,8 @@ export class Sanitizer {
     }
   }
 
-  private string(s: string): string {
+  /** A string as every event string leaves: scrubbed, and cut at `maxStringLength` (counted). */
+  text(s: string): string {
     // Only strings that need no cutting are remembered, so every cut is still counted.
     if (s.length > VALUE_MEMO_MAX_LENGTH || s.length > this.options.maxStringLength) return this.options.scrub(this.truncate(s));
     const known = this.valueMemo.get(s);
@@ -137,7 +142,7 @@ export class Sanitizer {
     if (o instanceof Map) return this.mapEntries(o, depth);
     if (o instanceof Set) return this.array([...o], depth);
     if (o instanceof Error) {
-      return { name: this.string(o.name), message: this.string(String(o.message)) };
+      return { name: this.text(o.name), message: this.text(String(o.message)) };
     }
     const toJSON = (o as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') return this.value(toJSON.call(o), depth);
@@ -183,12 +188,12 @@ export class Sanitizer {
     if (item !== OMIT) put(out, key, item);
   }
 
-  /** Keys are data too: `{ [email]: ... }` must not carry the address out. */
-  private keyFacts(rawKey: string): KeyFacts {
+  /** A key's scrubbed spelling and whether it is redacted. Keys are data too: `{ [email]: ... }` must not carry the address out. */
+  keyFacts(rawKey: string): KeyFacts {
     const known = this.keyMemo.get(rawKey);
     if (known !== undefined) return known;
     const key = this.options.scrub(rawKey);
-    const facts = { key, sensitive: this.options.isSensitiveKey(key) };
+    const facts = { key, json: JSON.stringify(key), sensitive: this.options.isSensitiveKey(key) };
     return rawKey.length <= KEY_MEMO_MAX_LENGTH ? remember(this.keyMemo, rawKey, facts, KEY_MEMO_SIZE) : facts;
   }
 
@@ -200,13 +205,6 @@ export class Sanitizer {
   private note(kind: keyof SanitizeReport): void {
     this.report[kind]++;
   }
-}
-
-/** Adds to a bounded memo, forgetting its oldest entry when full. */
-function remember<T>(memo: Map<string, T>, key: string, value: T, size: number): T {
-  if (memo.size >= size) memo.delete(memo.keys().next().value as string);
-  memo.set(key, value);
-  return value;
 }
 
 /**
