@@ -25,6 +25,9 @@ export interface ExecutedQuery {
  */
 export class QueryRecorder {
   private readonly shapes = new Map<string, KindEvent>();
+  /** The last statement and its shape: a parameterised query in a loop repeats its text exactly. */
+  private lastSql?: string;
+  private lastShape?: KindEvent;
 
   constructor(
     private readonly core: AnalyticsCore,
@@ -61,6 +64,17 @@ export class QueryRecorder {
     return this.random() < sampleRate ? sampleRate : undefined;
   }
 
+  private shape(sql: string): KindEvent {
+    if (sql === this.lastSql) return this.lastShape!;
+    const shape = this.classify(sql);
+    // A bulk statement is not held until the next query.
+    if (sql.length <= MAX_CACHED_SQL_LENGTH) {
+      this.lastSql = sql;
+      this.lastShape = shape;
+    }
+    return shape;
+  }
+
   /**
    * Type, table and fingerprint of a statement, cached under its text with numbers replaced: ORMs
    * inline numeric ids (`WHERE "id" = 42`), and a cache keyed by the raw text would miss on every
@@ -68,7 +82,7 @@ export class QueryRecorder {
    * anyway (the one exception, digits alone in a quoted identifier such as `"col 2"`, shows the
    * first such identifier seen: a name, never a value).
    */
-  private shape(sql: string): KindEvent {
+  private classify(sql: string): KindEvent {
     const key = sql.length <= MAX_CACHED_SQL_LENGTH ? sql.replace(NUMBER, '?') : undefined;
     const cached = key === undefined ? undefined : this.shapes.get(key);
     if (cached) return cached;

@@ -88,6 +88,21 @@ describe('QueryRecorder', () => {
     ]);
   });
 
+  it('gives a statement repeated verbatim its own duration and outcome, and the next statement its own shape', async () => {
+    const r = recorder({});
+    const byId = 'SELECT * FROM a WHERE id = $1';
+    r.record({ sql: byId, durationMs: 1, success: true });
+    r.record({ sql: byId, durationMs: 2, success: false });
+    r.record({ sql: 'UPDATE b SET x = $1', durationMs: 3, success: true });
+    r.record({ sql: byId, durationMs: 4, success: true });
+    expect((await recorded()).map((p) => [p.query_type, p.query_table, p.query_duration_ms, p.query_success])).toEqual([
+      ['SELECT', 'a', 1, true],
+      ['SELECT', 'a', 2, false],
+      ['UPDATE', 'b', 3, true],
+      ['SELECT', 'a', 4, true],
+    ]);
+  });
+
   it('stays correct past its statement cache size, and for statements too long to cache', async () => {
     const r = recorder({ ignore: ['skip_me'] });
     for (let i = 0; i < 600; i++) r.record({ sql: `SELECT c${i} FROM t${i}`, durationMs: 0, success: true });
