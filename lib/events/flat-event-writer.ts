@@ -51,6 +51,7 @@ export class FlatEventWriter {
   write(draft: EventDraft, parts: EnvelopeParts, facts: RequestFacts | undefined): string | undefined {
     const properties = this.properties(draft.properties ?? {}, facts);
     if (properties === undefined) return undefined;
+    // Ids, timestamps and table names are ASCII that the core made or validated: nothing to escape.
     let json = `{"type":"track","event":${this.quote(parts.name)},"messageId":"${parts.messageId}","timestamp":"${parts.timestamp}","properties":${properties},"context":${parts.contextJson},"JITSU_TABLE_NAME":"${draft.table}"`;
     if (parts.userId !== undefined) json += `,"userId":${this.quote(parts.userId)}`;
     if (parts.anonymousId !== undefined) json += `,"anonymousId":${this.quote(parts.anonymousId)}`;
