@@ -27,7 +27,6 @@ const MAX_EVENT_NAME_LENGTH = 128;
 /** The largest time a `Date` holds (±100,000,000 days around 1970). */
 const MAX_DATE_MS = 8.64e15;
 const LIBRARY = Object.freeze({ name: PACKAGE_NAME, version: LIBRARY_VERSION });
-const LIBRARY_CONTEXT_JSON = JSON.stringify({ library: LIBRARY });
 /** Distinct event names whose scrubbed spelling is remembered. */
 const EVENT_NAME_MEMO_SIZE = 500;
 
@@ -49,7 +48,8 @@ export class AnalyticsCore {
   private readonly sanitizer: Sanitizer;
   /** Writes the JSON of events with flat properties directly (see FlatEventWriter). */
   private readonly writer: FlatEventWriter;
-  private readonly eventNames = new Map<string, string>();
+  /** Event names as sent: scrubbed, cut, and as JSON text. */
+  private readonly eventNames = new Map<string, EventName>();
   /** Every string of an event passes through it: the privacy rules plus the configured write key. */
   private readonly scrub: (text: string) => string;
   private readonly features = new Map<object, AttachedFeature>();
@@ -74,7 +74,7 @@ export class AnalyticsCore {
       maxDepth: 8,
       maxArrayLength: 1000,
     });
-    this.writer = new FlatEventWriter(this.sanitizer, options, options.maxStringLength);
+    this.writer = new FlatEventWriter(this.sanitizer, options, options.maxStringLength, LIBRARY);
     // Validated even when disabled, so a bad spool option fails every bootstrap alike.
     const spool = resolveSpoolOptions(options.raw.spool);
     // With a spool, what waits is bounded by the disk, not by the in-memory queue bounds.
@@ -225,15 +225,16 @@ export class AnalyticsCore {
     }
   }
 
-  /** What both ways of writing an event share: its name, id, time, ids and context. */
+  /** What both ways of writing an event share: its name, id, time and ids. */
   private envelopeParts(draft: EventDraft, messageId: string, at: number, facts: RequestFacts | undefined): EnvelopeParts {
+    const { name, json } = this.eventName(draft.event);
     return {
-      name: this.eventName(draft.event),
+      name,
+      nameJson: json,
       messageId,
       timestamp: this.timestamp(draft.timestamp, at),
       userId: idOf(draft.userId, this.scrub) ?? facts?.userId,
       anonymousId: idOf(draft.anonymousId, this.scrub) ?? facts?.anonymousId,
-      contextJson: draft.context === undefined ? LIBRARY_CONTEXT_JSON : JSON.stringify(contextOf(draft)),
     };
   }
 
@@ -252,7 +253,8 @@ export class AnalyticsCore {
       messageId: parts.messageId,
       timestamp: parts.timestamp,
       properties,
-      context: contextOf(draft),
+      // The user agent is the client's text: it passes the privacy rules like any property.
+      context: { library: LIBRARY, ...(draft.context && this.sanitizer.sanitizeProperties(draft.context)) },
       JITSU_TABLE_NAME: draft.table,
     };
     if (parts.userId !== undefined) event.userId = parts.userId;
@@ -260,11 +262,12 @@ export class AnalyticsCore {
     return event;
   }
 
-  /** A redaction can lengthen a name past Jitsu's limit; it is cut back to it. Names recur, so their scrubbed form is remembered. */
-  private eventName(name: string): string {
-    const known = this.eventNames.get(name);
+  /** A redaction can lengthen a name past Jitsu's limit; it is cut back to it. Names recur, so their form as sent is remembered. */
+  private eventName(raw: string): EventName {
+    const known = this.eventNames.get(raw);
     if (known !== undefined) return known;
-    return remember(this.eventNames, name, this.scrub(name).slice(0, MAX_EVENT_NAME_LENGTH), EVENT_NAME_MEMO_SIZE);
+    const name = this.scrub(raw).slice(0, MAX_EVENT_NAME_LENGTH);
+    return remember(this.eventNames, raw, { name, json: JSON.stringify(name) }, EVENT_NAME_MEMO_SIZE);
   }
 
   private timestamp(value: unknown, at: number): string {
@@ -286,8 +289,9 @@ export class AnalyticsCore {
   }
 }
 
-function contextOf(draft: EventDraft): AnalyticsEvent['context'] {
-  return { library: LIBRARY, ...draft.context };
+interface EventName {
+  readonly name: string;
+  readonly json: string;
 }
 
 function invalidDraft(draft: EventDraft): string | undefined {

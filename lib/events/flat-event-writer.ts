@@ -18,14 +18,16 @@ export interface EnvelopeDefaults {
 export interface EnvelopeParts {
   /** The event name, scrubbed and cut to Jitsu's limit. */
   readonly name: string;
+  /** `name` as JSON text. */
+  readonly nameJson: string;
   readonly messageId: string;
   /** ISO 8601 text. */
   readonly timestamp: string;
   readonly userId?: string;
   readonly anonymousId?: string;
-  /** `{ library, ...draft.context }` as JSON text. */
-  readonly contextJson: string;
 }
+
+const REDACTED_JSON = JSON.stringify(REDACTED);
 
 /**
  * Writes the JSON text of an event whose properties are a flat bag of primitives (the common
@@ -35,24 +37,38 @@ export interface EnvelopeParts {
  * escaped once rather than on every event. The text is the one `JSON.stringify` gives for the
  * envelope the core would build (same keys, order and values; tested against it).
  *
+ * The context (`ip`, `userAgent`) passes the same rules as the properties.
+ *
  * A draft it cannot write exactly so returns `undefined`, and the core takes the general path:
  * a value that is an object, a key the privacy rules rename (two renamed keys could collide), or
- * a field the envelope would overwrite in place (a non-text `event_category`, a null `request_id`).
+ * a field the envelope would overwrite in place (a non-text `event_category`, a null `request_id`,
+ * a context `library`).
  */
 export class FlatEventWriter {
   private readonly jsonMemo = new Map<string, string>();
+  /** `{"library":{...}` — the context's first field, always. */
+  private readonly libraryContext: string;
+  private readonly serviceJson?: string;
+  private readonly environmentJson?: string;
 
   constructor(
     private readonly sanitizer: Sanitizer,
-    private readonly defaults: EnvelopeDefaults,
+    defaults: EnvelopeDefaults,
     private readonly maxStringLength: number,
-  ) {}
+    library: object,
+  ) {
+    this.libraryContext = `{"library":${JSON.stringify(library)}`;
+    if (defaults.serviceName !== undefined) this.serviceJson = JSON.stringify(defaults.serviceName);
+    if (defaults.environment !== undefined) this.environmentJson = JSON.stringify(defaults.environment);
+  }
 
   write(draft: EventDraft, parts: EnvelopeParts, facts: RequestFacts | undefined): string | undefined {
     const properties = this.properties(draft.properties ?? {}, facts);
     if (properties === undefined) return undefined;
+    const context = draft.context === undefined ? `${this.libraryContext}}` : this.context(draft.context);
+    if (context === undefined) return undefined;
     // Ids, timestamps and table names are ASCII that the core made or validated: nothing to escape.
-    let json = `{"type":"track","event":${this.quote(parts.name)},"messageId":"${parts.messageId}","timestamp":"${parts.timestamp}","properties":${properties},"context":${parts.contextJson},"JITSU_TABLE_NAME":"${draft.table}"`;
+    let json = `{"type":"track","event":${parts.nameJson},"messageId":"${parts.messageId}","timestamp":"${parts.timestamp}","properties":${properties},"context":${context},"JITSU_TABLE_NAME":"${draft.table}"`;
     if (parts.userId !== undefined) json += `,"userId":${this.quote(parts.userId)}`;
     if (parts.anonymousId !== undefined) json += `,"anonymousId":${this.quote(parts.anonymousId)}`;
     return `${json}}`;
@@ -68,17 +84,9 @@ export class FlatEventWriter {
     for (const rawKey of Object.keys(bag)) {
       const { key, json: keyJson, sensitive } = this.sanitizer.keyFacts(rawKey);
       if (key !== rawKey) return undefined;
-      const value = bag[rawKey];
-      let text: string;
-      if (sensitive) {
-        if (value === undefined) continue;
-        text = `"${REDACTED}"`;
-      } else {
-        const written = this.value(value);
-        if (written === undefined) return undefined;
-        if (written === '') continue;
-        text = written;
-      }
+      const text = this.fieldValue(sensitive, bag[rawKey]);
+      if (text === undefined) return undefined;
+      if (text === '') continue;
       switch (key) {
         case 'event_category':
         case 'event_action':
@@ -97,13 +105,31 @@ export class FlatEventWriter {
       }
       json += `${json.length === 1 ? '' : ','}${keyJson}:${text}`;
     }
-    const { serviceName: service, environment: env } = this.defaults;
     if (!category) json += `${json.length === 1 ? '' : ','}"event_category":"backend"`;
     if (!action) json += ',"event_action":"custom"';
     if (!requestId && facts?.requestId !== undefined) json += `,"request_id":${this.quote(facts.requestId)}`;
-    if (!serviceName && service !== undefined) json += `,"service_name":${this.quote(service)}`;
-    if (!environment && env !== undefined) json += `,"environment":${this.quote(env)}`;
+    if (!serviceName && this.serviceJson !== undefined) json += `,"service_name":${this.serviceJson}`;
+    if (!environment && this.environmentJson !== undefined) json += `,"environment":${this.environmentJson}`;
     return `${json}}`;
+  }
+
+  private context(context: object): string | undefined {
+    let json = this.libraryContext;
+    const fields = context as Record<string, unknown>;
+    for (const rawKey of Object.keys(context)) {
+      const { key, json: keyJson, sensitive } = this.sanitizer.keyFacts(rawKey);
+      if (key !== rawKey || key === 'library') return undefined;
+      const text = this.fieldValue(sensitive, fields[rawKey]);
+      if (text === undefined) return undefined;
+      if (text !== '') json += `,${keyJson}:${text}`;
+    }
+    return `${json}}`;
+  }
+
+  /** A field's value after the privacy rules, as JSON text: '' to omit it, undefined when it is not a primitive. */
+  private fieldValue(sensitive: boolean, value: unknown): string | undefined {
+    if (sensitive) return value === undefined ? '' : REDACTED_JSON;
+    return this.value(value);
   }
 
   /** A primitive's JSON text; '' to omit it (as JSON.stringify omits undefined); undefined when not a primitive. */

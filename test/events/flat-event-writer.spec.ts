@@ -63,6 +63,7 @@ const CORPUS: Array<[string, EventDraft, RequestFacts?]> = [
   ['a nested object', draft({ cart: { items: 2, coupon: 'jane@example.com' }, list: [1, 'a'] })],
   ['a Date value', draft({ at: new Date(0) })],
   ['ids, a context and a timestamp', draft({ a: 1 }, { userId: 42, anonymousId: 'anon "1"', context: { ip: '10.0.0.0', userAgent: 'curl/8' }, timestamp: 1_700_000_000_000 })],
+  ['a user agent with an e-mail and a token', draft({}, { context: { ip: '10.0.0.0', userAgent: 'bot/1 (admin@example.com; api_key=abcdefghijklmnop1234)' } })],
   ['an e-mail as user id', draft({}, { userId: 'jane@example.com', timestamp: '2026-01-02T03:04:05Z' })],
   ['request facts', draft({ a: 'b' }), facts],
   ['request facts with the caller’s ids', draft({}, { userId: 'caller' }), facts],
@@ -85,6 +86,10 @@ describe('FlatEventWriter', () => {
       const expected = generalTexts[i]!.replace(idOf(generalTexts[i]!), idOf(fastTexts[i]!));
       expect({ name, json: fastTexts[i] }).toEqual({ name, json: expected });
     });
+    // No address or token of the corpus survives either path, in properties, ids, names or context.
+    for (const texts of [fastTexts, generalTexts]) {
+      expect(texts.join('\n')).not.toMatch(/[a-z.]+@example\.com|abcdefghijklmnop|wk-secret/i);
+    }
     expect(fast.core.stats().warnings).toEqual(general.core.stats().warnings);
     expect(fast.core.stats().warnings.truncated).toBeGreaterThan(0);
   });
@@ -92,18 +97,23 @@ describe('FlatEventWriter', () => {
   describe('on its own', () => {
     const sanitizer = () =>
       new Sanitizer({ isSensitiveKey: (key) => key === 'password', scrub: scrubString, maxStringLength: 40, maxDepth: 8, maxArrayLength: 10 });
-    const parts: EnvelopeParts = { name: 'Order Placed', messageId: 'id-1', timestamp: '2026-01-01T00:00:00.000Z', contextJson: '{"library":{}}' };
+    const parts: EnvelopeParts = { name: 'Order Placed', nameJson: '"Order Placed"', messageId: 'id-1', timestamp: '2026-01-01T00:00:00.000Z' };
+    const library = { name: 'lib', version: '1' };
 
     it('writes a flat bag itself, with the envelope defaults', () => {
-      const writer = new FlatEventWriter(sanitizer(), { serviceName: 'svc' }, 40);
-      const json = writer.write(draft({ total: 12.5, note: 'by jane@example.com', password: 'p' }), parts, { requestId: 'r1' });
+      const writer = new FlatEventWriter(sanitizer(), { serviceName: 'svc' }, 40, library);
+      const json = writer.write(
+        draft({ total: 12.5, note: 'by jane@example.com', password: 'p' }, { context: { ip: '10.0.0.0', userAgent: 'bot (jane@example.com)' } }),
+        parts,
+        { requestId: 'r1' },
+      );
       expect(JSON.parse(json!)).toEqual({
         type: 'track',
         event: 'Order Placed',
         messageId: 'id-1',
         timestamp: '2026-01-01T00:00:00.000Z',
         properties: { total: 12.5, note: 'by [REDACTED]@example.com', password: '[REDACTED]', event_category: 'backend', event_action: 'custom', request_id: 'r1', service_name: 'svc' },
-        context: { library: {} },
+        context: { library, ip: '10.0.0.0', userAgent: 'bot ([REDACTED]@example.com)' },
         JITSU_TABLE_NAME: 'custom_events',
       });
     });
@@ -116,13 +126,18 @@ describe('FlatEventWriter', () => {
       ['a null service_name', { service_name: null }],
       ['a function', { fn: () => 1 }],
     ])('leaves %s to the general path', (_, properties) => {
-      expect(new FlatEventWriter(sanitizer(), {}, 40).write(draft(properties), parts, undefined)).toBeUndefined();
+      expect(new FlatEventWriter(sanitizer(), {}, 40, library).write(draft(properties), parts, undefined)).toBeUndefined();
+    });
+
+    it('leaves a context that would replace the library field to the general path', () => {
+      const d = draft({}, { context: { library: 'mine' } as EventDraft['context'] });
+      expect(new FlatEventWriter(sanitizer(), {}, 40, library).write(d, parts, undefined)).toBeUndefined();
     });
 
     it('escapes a remembered string once and reuses its text', () => {
       const s = sanitizer();
       const text = jest.spyOn(s, 'text');
-      const writer = new FlatEventWriter(s, {}, 40);
+      const writer = new FlatEventWriter(s, {}, 40, library);
       for (let i = 0; i < 3; i++) writer.write(draft({ fingerprint: 'SELECT "a" FROM "t"' }), parts, undefined);
       expect(text).toHaveBeenCalledTimes(1);
     });

@@ -39,6 +39,17 @@ describe('ApiTracker', () => {
     expect(draws).toEqual([]);
   });
 
+  it('the client’s user agent passes the privacy rules in the context as in the properties', async () => {
+    const { tracker, delivered } = tracked();
+    const res = fakeResponse();
+    tracker.begin(fakeRequest('/a', { 'user-agent': 'MyBot/1.0 (contact: jane.doe@example.com; token=abcdefghijklmnop1234)' }), res);
+    res.emit('close');
+    const [event] = await delivered();
+    expect(event!.context.userAgent).toBe('MyBot/1.0 (contact: [REDACTED]@example.com; token=[REDACTED])');
+    expect(event!.properties.user_agent).toBe(event!.context.userAgent);
+    expect(JSON.stringify(event)).not.toMatch(/jane\.doe|abcdefghijklmnop/);
+  });
+
   it('a request is recorded once, however often its response says it is over', async () => {
     const { tracker, delivered } = tracked();
     const res = fakeResponse();
