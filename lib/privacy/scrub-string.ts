@@ -61,6 +61,17 @@ const EMAIL = /(?<![\w.!#$%&'*+^`{|}~-])([\w.!#$%&'*+^`{|}~-]+)@((?:[A-Za-z0-9-]
 /** Quotes and dots opening a local part are punctuation around it (`'bob@x.io'`), kept as written. */
 const LEADING_PUNCTUATION = /^['.]*/;
 
+/**
+ * Credentials whose format names them, so no `key=` is needed in front (`?key=AIza…` in a URL, a
+ * key pasted into a message): Stripe secret and restricted keys, GitHub, GitLab, Slack and npm
+ * tokens, AWS access key ids, Google API keys. Each starts at a word boundary and has a minimum
+ * length, so `risk_test_case` or a bare `sk_live_` stays.
+ */
+const VENDOR_SECRET =
+  /(?<![\w-])(?:[rs]k_(?:live|test)_[A-Za-z0-9]{10,}|gh[opsur]_[A-Za-z0-9]{30,}|github_pat_\w{30,}|glpat-[\w-]{20,}|xox[abeprs]-[A-Za-z0-9-]{10,}|npm_[A-Za-z0-9]{36}|AKIA[0-9A-Z]{16}|AIza[\w-]{35})/g;
+/** The words that open a `VENDOR_SECRET`, before its first `_` or `-`. */
+const VENDOR_PREFIXES: ReadonlySet<string> = new Set(['sk', 'rk', 'gho', 'ghp', 'ghs', 'ghu', 'ghr', 'github', 'glpat', 'xoxa', 'xoxb', 'xoxe', 'xoxp', 'xoxr', 'xoxs', 'npm']);
+
 /** A run of digit groups separated by single spaces or dashes; card candidates are picked out of it. */
 const DIGIT_RUN = /\d+(?:[ -]\d+)*/g;
 
@@ -72,6 +83,7 @@ export function scrubString(value: string): string {
   out = out.replace(AUTH_SCHEME, `$1$2${REDACTED}`);
   out = out.replace(AUTH_HEADER, redactAuthHeader);
   out = out.replace(KEY_VALUE, redactKeyValue);
+  out = out.replace(VENDOR_SECRET, REDACTED);
   if (out.includes('@')) out = out.replace(EMAIL, redactEmail);
   return out.replace(DIGIT_RUN, redactCards);
 }
@@ -114,14 +126,23 @@ function mightBeSensitive(text: string): boolean {
     if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
       if (wordStart < 0) wordStart = i;
       else if (c === 74 && text.charCodeAt(i - 1) === 121 && text.charCodeAt(i - 2) === 101) return true;
+      else if (i - wordStart === 3 && isKeyIdStart(text, wordStart)) return true;
       continue;
     }
     if ((c === 32 || (c >= 9 && c <= 13) || c === 160) && wordStart >= 0 && isSchemeWord(text, wordStart, i)) return true;
+    if ((c === 95 || c === 45) && wordStart >= 0 && i - wordStart <= 6 && VENDOR_PREFIXES.has(text.slice(wordStart, i))) return true;
     wordStart = -1;
     if (c === 64) return true;
     if (c === 61 || c === 58) keyed = true;
   }
   return keyed && SECRET_KEY.test(text);
+}
+
+/** `AKIA` (AWS) or `AIza` (Google) opening a word. */
+function isKeyIdStart(text: string, start: number): boolean {
+  if (text.charCodeAt(start) !== 65) return false;
+  const rest = text.slice(start + 1, start + 4);
+  return rest === 'KIA' || rest === 'Iza';
 }
 
 function isSchemeWord(text: string, start: number, end: number): boolean {

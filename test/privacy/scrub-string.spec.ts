@@ -142,6 +142,36 @@ describe('scrubString', () => {
     expect(scrubString(input)).toBe(expected);
   });
 
+  // Formats documented by each vendor; the bodies here are made up.
+  const STRIPE = `sk_live_${'4eC39HqLyjWDarjtT1zdp7dc'}`;
+  const GITHUB = `ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}`;
+  it.each([
+    [`charge failed with ${STRIPE}`, `charge failed with ${REDACTED}`],
+    [`rk_test_${'abcdefghijKLMNOP1234'} rejected`, `${REDACTED} rejected`],
+    [`push with ${GITHUB}.`, `push with ${REDACTED}.`],
+    [`github_pat_${'11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCD'}`, REDACTED],
+    [`glpat-${'xYz123_abcDEF-456ghiJKL'}`, REDACTED],
+    [`slack xoxb-${'123456789012-1234567890123-AbCdEfGhIjKlMnOp'}`, `slack ${REDACTED}`],
+    [`//registry.npmjs.org/:_authToken npm_${'a'.repeat(36)}`, `//registry.npmjs.org/:_authToken ${REDACTED}`],
+    ['aws AKIAIOSFODNN7EXAMPLE denied', `aws ${REDACTED} denied`],
+    [`https://maps.example.com/api?key=AIza${'SyA-1234567890abcdefghijklmnopqrstu'}&q=x`, `https://maps.example.com/api?key=${REDACTED}&q=x`],
+    [`MyBot/1.0 (${STRIPE})`, `MyBot/1.0 (${REDACTED})`],
+  ])('redacts a credential its format names: %j', (input, expected) => {
+    expect(scrubString(input)).toBe(expected);
+  });
+
+  it.each([
+    'risk_test_case_1234567890 passed',
+    'sk_live_ only',
+    'ghp_short',
+    'desk_live_abcdefghijklmnop',
+    'AKIA is a prefix',
+    'github_repo_name',
+    'npm_config_cache',
+  ])('keeps look-alikes that are not credentials: %j', (text) => {
+    expect(scrubString(text)).toBe(text);
+  });
+
   it('handles several kinds in one string', () => {
     const input = `user bob@acme.io paid with 4111 1111 1111 1111 using Bearer ${JWT} and password=x1`;
     expect(scrubString(input)).toBe(
