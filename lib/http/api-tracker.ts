@@ -179,8 +179,9 @@ export class ApiTracker {
     state.identified = true;
     const { identity, failure } = identifyRequest(this.settings.identify, state.request);
     if (failure) this.core.reporter.warn('identify_failed', failure);
-    if (identity.userId !== undefined) state.facts.userId = identity.userId;
-    if (identity.anonymousId !== undefined) state.facts.anonymousId = identity.anonymousId;
+    // Every event of the request carries these ids: an address used as one keeps only its domain.
+    if (identity.userId !== undefined) state.facts.userId = this.core.scrubText(identity.userId);
+    if (identity.anonymousId !== undefined) state.facts.anonymousId = this.core.scrubText(identity.anonymousId);
   }
 
   private origin(state: HttpCallState): CallOrigin {

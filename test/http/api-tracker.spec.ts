@@ -50,6 +50,19 @@ describe('ApiTracker', () => {
     expect(JSON.stringify(event)).not.toMatch(/jane\.doe|abcdefghijklmnop/);
   });
 
+  it('ids from identify pass the privacy rules for every event of the request, not only its API Call', async () => {
+    const { analytics, tracker, delivered } = tracked({ identify: () => ({ userId: 'jane.doe@example.com', anonymousId: 'bob@example.com' }) });
+    const res = fakeResponse();
+    const state = tracker.begin(fakeRequest('/a'), res);
+    res.emit('close');
+    tracker.core.requestContext.run(state.facts, () => analytics.track('Later in the request'));
+    const events = await delivered();
+    expect(events.map((e) => [e.event, e.userId, e.anonymousId])).toEqual([
+      ['API Call', '[REDACTED]@example.com', '[REDACTED]@example.com'],
+      ['Later in the request', '[REDACTED]@example.com', '[REDACTED]@example.com'],
+    ]);
+  });
+
   it('a request is recorded once, however often its response says it is over', async () => {
     const { tracker, delivered } = tracked();
     const res = fakeResponse();
