@@ -170,6 +170,11 @@ export class AnalyticsCore {
     return this.scrub(text);
   }
 
+  /** Whether a field named so holds a secret (the default names and `redact.keys`). */
+  isSensitiveKey(name: string): boolean {
+    return this.sanitizer.keyFacts(name).sensitive;
+  }
+
   stats(): AnalyticsStats {
     // Counters include every event recorded so far.
     this.intake?.drain();

@@ -18,6 +18,7 @@ import {
   routeHandlerOf,
   routeTemplateOf,
 } from './parsers/http-request.parser.js';
+import { redactPathParams, sensitiveSegments, type SensitiveSegments } from './path-params.js';
 import { requestIdFrom } from './request-id.js';
 import { isTrackingSkipped } from './skip-tracking.decorator.js';
 import type { SkippedRoutes } from './skipped-routes.js';
@@ -35,6 +36,8 @@ export class ApiTracker {
   readonly recordedErrors = new WeakSet<object>();
   /** Set by the Nest module; absent for `createAnalytics`, which has no controllers. */
   skippedRoutes?: SkippedRoutes;
+  /** Per route template, where its sensitive parameters sit in a concrete path. */
+  private readonly routeSecrets = new Map<string, SensitiveSegments>();
   /** The last client address seen and what `ipPolicy` made of it: behind a proxy most requests share one. */
   private lastClient?: { address: unknown; forwarded: unknown; ip: string | undefined };
 
@@ -133,7 +136,7 @@ export class ApiTracker {
       const origin = this.origin(state);
       const fields = {
         method: state.method,
-        path: state.path,
+        path: this.pathOf(state),
         route: state.route,
         statusCode: status,
         durationMs: endedAt - (state.handlerStartedAt ?? state.startedAt),
@@ -192,6 +195,18 @@ export class ApiTracker {
       ipAddress: this.clientIp(state.raw),
       userAgent: headerOf(state.raw, 'user-agent'),
     };
+  }
+
+  /** The concrete path, without the values of route parameters named like secrets (`/reset/:token`). */
+  private pathOf(state: HttpCallState): string {
+    const route = state.route;
+    if (route === undefined) return state.path;
+    let where = this.routeSecrets.get(route);
+    if (where === undefined && !this.routeSecrets.has(route)) {
+      where = sensitiveSegments(route, (name) => this.core.isSensitiveKey(name));
+      this.routeSecrets.set(route, where);
+    }
+    return redactPathParams(state.path, route, where);
   }
 
   private clientIp(raw: NodeRequestLike): string | undefined {

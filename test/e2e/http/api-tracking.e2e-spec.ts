@@ -45,6 +45,13 @@ describe.each(ADAPTERS)('API tracking on %s', (kind) => {
     expect(api.properties.duration_ms).toBeLessThanOrEqual(exchange.elapsedMs);
   });
 
+  it('a route parameter named like a secret: its value is not in the path sent', async () => {
+    const { exchange, events } = await call('/api/users/reset/4f1c9a7be2d84c1fa0e5');
+    expect(exchange.status).toBe(200);
+    expect(only(events, 'API Call').properties).toMatchObject({ path: '/api/users/reset/[REDACTED]', route: '/api/users/reset/:token' });
+    expect(JSON.stringify(events)).not.toContain('4f1c9a7be2d84c1fa0e5');
+  });
+
   it('POST: 201, the status Nest sends for a created resource', async () => {
     const { exchange, events } = await call('/api/users', {
       method: 'POST',

@@ -1,0 +1,38 @@
+import { REDACTED } from '../privacy/scrub-string.js';
+
+/** A route parameter segment (`:token`, `:token?`, `:id(\\d+)`): its name. */
+const PARAM = /^:([A-Za-z_$][\w$]*)/;
+
+/**
+ * Where a route's sensitive parameters sit: their segment indexes, `'unaligned'` when the route
+ * has one but its segments cannot be lined up with a concrete path (wildcards, optional groups),
+ * or undefined when it has none.
+ */
+export type SensitiveSegments = readonly number[] | 'unaligned' | undefined;
+
+export function sensitiveSegments(route: string, isSensitive: (name: string) => boolean): SensitiveSegments {
+  if (!route.includes(':')) return undefined;
+  const segments = route.split('/');
+  const indexes: number[] = [];
+  segments.forEach((segment, i) => {
+    const name = PARAM.exec(segment)?.[1];
+    if (name !== undefined && isSensitive(name)) indexes.push(i);
+  });
+  if (indexes.length === 0) return undefined;
+  return /[*{}]/.test(route) ? 'unaligned' : indexes;
+}
+
+/**
+ * The concrete path with the values of sensitive route parameters replaced: `/reset/:token`
+ * turns `/reset/4f1c9a…` into `/reset/[REDACTED]`, so a token in a link does not reach the
+ * warehouse. A path that does not line up with its route segment by segment gives the route
+ * itself: without the value, nothing is lost but the concrete spelling.
+ */
+export function redactPathParams(path: string, route: string, where: SensitiveSegments): string {
+  if (where === undefined) return path;
+  if (where === 'unaligned') return route;
+  const segments = path.split('/');
+  if (segments.length !== route.split('/').length) return route;
+  for (const i of where) segments[i] = REDACTED;
+  return segments.join('/');
+}

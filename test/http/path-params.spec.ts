@@ -1,0 +1,39 @@
+import { redactPathParams, sensitiveSegments } from '../../lib/http/path-params.js';
+import { createKeyMatcher } from '../../lib/privacy/sensitive-keys.js';
+
+const isSensitive = createKeyMatcher([]);
+const redacted = (path: string, route: string) => redactPathParams(path, route, sensitiveSegments(route, isSensitive));
+
+describe('route parameters named like secrets', () => {
+  it.each([
+    ['/reset/4f1c9a', '/reset/:token', '/reset/[REDACTED]'],
+    ['/api/invites/abc/accept', '/api/invites/:inviteToken/accept', '/api/invites/[REDACTED]/accept'],
+    ['/keys/k1/secrets/s2', '/keys/:apiKey/secrets/:secret', '/keys/[REDACTED]/secrets/[REDACTED]'],
+    ['/confirm/xyz', '/confirm/:token?', '/confirm/[REDACTED]'],
+    ['/otp/123456', '/otp/:otp(\\d+)', '/otp/[REDACTED]'],
+  ])('%s on %s → %s', (path, route, expected) => {
+    expect(redacted(path, route)).toBe(expected);
+  });
+
+  it.each([
+    ['/users/42', '/users/:id'],
+    ['/orders/7/items/3', '/orders/:orderId/items/:itemId'],
+    ['/tokenizer/v2', '/tokenizer/:version'],
+    ['/static/a.css', '/static/a.css'],
+  ])('keeps %s on %s, which has no such parameter', (path, route) => {
+    expect(redacted(path, route)).toBe(path);
+  });
+
+  it.each([
+    ['/reset/abc/', '/reset/:token', 'a trailing slash'],
+    ['/files/a/b/tok', '/files/*path/:token', 'a wildcard'],
+    ['/reset/x', '/reset{/:token}', 'an optional group'],
+  ])('sends the route instead of %s, when the path cannot be lined up (%s)', (path, route) => {
+    expect(redacted(path, route)).toBe(route);
+  });
+
+  it('honours redact.keys', () => {
+    const extra = createKeyMatcher(['tenant']);
+    expect(redactPathParams('/t/acme/x', '/t/:tenant/x', sensitiveSegments('/t/:tenant/x', extra))).toBe('/t/[REDACTED]/x');
+  });
+});
