@@ -4,11 +4,11 @@ import { REDACTED } from '../privacy/scrub-string.js';
 const PARAM = /^:([A-Za-z_$][\w$]*)/;
 
 /**
- * Where a route's sensitive parameters sit: their segment indexes, `'unaligned'` when the route
- * has one but its segments cannot be lined up with a concrete path (wildcards, optional groups),
- * or undefined when it has none.
+ * Where a route's sensitive parameters sit: their segment indexes and the route's segment count
+ * (which a concrete path must match); `'unaligned'` when the route has one but its segments cannot
+ * be lined up with a concrete path (wildcards, optional groups); undefined when it has none.
  */
-export type SensitiveSegments = readonly number[] | 'unaligned' | undefined;
+export type SensitiveSegments = { readonly indexes: readonly number[]; readonly segments: number } | 'unaligned' | undefined;
 
 export function sensitiveSegments(route: string, isSensitive: (name: string) => boolean): SensitiveSegments {
   if (!route.includes(':')) return undefined;
@@ -19,7 +19,7 @@ export function sensitiveSegments(route: string, isSensitive: (name: string) => 
     if (name !== undefined && isSensitive(name)) indexes.push(i);
   });
   if (indexes.length === 0) return undefined;
-  return /[*{}]/.test(route) ? 'unaligned' : indexes;
+  return /[*{}]/.test(route) ? 'unaligned' : { indexes, segments: segments.length };
 }
 
 /**
@@ -32,7 +32,7 @@ export function redactPathParams(path: string, route: string, where: SensitiveSe
   if (where === undefined) return path;
   if (where === 'unaligned') return route;
   const segments = path.split('/');
-  if (segments.length !== route.split('/').length) return route;
-  for (const i of where) segments[i] = REDACTED;
+  if (segments.length !== where.segments) return route;
+  for (const i of where.indexes) segments[i] = REDACTED;
   return segments.join('/');
 }
