@@ -1,4 +1,5 @@
 import { emailDomain } from '../privacy/email.js';
+import { safeErrorMessage } from '../privacy/error-message.js';
 import { describeSql } from '../privacy/sql-fingerprint.js';
 import { stackFingerprint } from '../privacy/stack-fingerprint.js';
 import { eventKindSpec, EventKind } from './event-catalog.js';
@@ -167,7 +168,7 @@ export function backendErrorEvent(f: BackendErrorFields, extra?: Extra): KindEve
   return kindEvent('error', extra, {
     error_source: f.source,
     error_name: isObject && typeof err.name === 'string' ? err.name : typeof f.error,
-    error_message: isObject ? optionalString(err.message) : optionalString(f.error),
+    error_message: isObject ? safeErrorMessage(err, optionalString(err.message)) : optionalString(f.error),
     status_code: f.statusCode,
     method: f.method,
     route: f.route,

@@ -1,4 +1,5 @@
-import { dbErrorCode, redactDbErrorMessage, safeDbError } from '../../lib/instrumentation/db-error-message.js';
+import { dbErrorCode, safeDbError } from '../../lib/instrumentation/db-error-message.js';
+import { redactDbErrorMessage } from '../../lib/privacy/error-message.js';
 
 describe('database error messages', () => {
   it.each([
@@ -11,6 +12,20 @@ describe('database error messages', () => {
     [`near "'; DROP": syntax error`, `near "?": syntax error`],
     [`unterminated quoted string at or near "'secret value"`, `unterminated quoted string at or near "?"`],
     [`relation "users" does not exist`, `relation "users" does not exist`],
+    [
+      `You have an error in your SQL syntax; check the manual near 'key, secret) VALUES ('bob@example.com', 'k_8f7d6e5c')' at line 1`,
+      `You have an error in your SQL syntax; check the manual near '?' at line 1`,
+    ],
+    [
+      `Violation of PRIMARY KEY constraint 'PK_users'. Cannot insert duplicate key in object 'dbo.users'. The duplicate key value is (k_8f7d6e5c, 42).`,
+      `Violation of PRIMARY KEY constraint 'PK_users'. Cannot insert duplicate key in object 'dbo.users'. The duplicate key value is (?).`,
+    ],
+    [`Key (email)=(bob@example.com) already exists.`, `Key (email)=(?) already exists.`],
+    [`Key (user_id)=(42) is not present in table "users".`, `Key (user_id)=(?) is not present in table "users".`],
+    [
+      `Key (room, during)=(1, [2026-01-01,2026-01-02)) conflicts with existing key (room, during)=(1, [2026-01-01,2026-01-03)).`,
+      `Key (room, during)=(?) conflicts with existing key (room, during)=(?).`,
+    ],
   ])('%s → %s', (message, expected) => {
     expect(redactDbErrorMessage(message)).toBe(expected);
   });
