@@ -8,17 +8,24 @@
  * that could start anywhere inside a run (e-mail local parts) are anchored to the start of the run
  * with a look-behind, so a long run without a match is scanned once, not once per position.
  */
+import { isDefaultSensitiveKey } from './sensitive-keys.js';
+
 export const REDACTED = '[REDACTED]';
 export const REDACTED_JWT = '[REDACTED_JWT]';
 export const REDACTED_CARD = '[REDACTED_CARD]';
 
-/** Keys whose `key=value` value is hidden. They match at the end of a longer key too (`csrf_token=`). */
-const SECRET_KEY_NAMES =
-  'passw(?:or)?d|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|write[_-]?key|' +
-  'session[_-]?id|sessid|credentials?|signature';
+/**
+ * Keys whose `key=value` value is hidden when they end a key (`csrf_token=`), besides every key the
+ * property-key rule calls sensitive (`passwordConfirm`, `SECRET_KEY`, `otp`), so free text and
+ * properties agree.
+ */
+const SECRET_KEY_END = /(?:passw(?:or)?d|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|write[_-]?key|session[_-]?id|sessid|credentials?|signature)$/i;
 
-/** Keys only matter before `=` or `:`, so this runs only on strings that have one. */
-const SECRET_KEY = new RegExp(`${SECRET_KEY_NAMES}|authorization`, 'i');
+/**
+ * Keys only matter before `=` or `:`, so this runs only on strings that have one. It may say yes
+ * too often (`shipping`), which only costs the slow path.
+ */
+const SECRET_KEY = /pass|pwd|secret|token|key|auth|credential|session|sessid|signature|cookie|card|cvv|cvc|ssn|pin|otp|pan/i;
 /** HTTP authentication schemes whose credential follows after a space. */
 const SCHEME_WORDS: ReadonlySet<string> = new Set(['bearer', 'basic', 'token', 'digest', 'negotiate']);
 
@@ -45,13 +52,14 @@ const JWT = /(?<![\w-])eyJ[\w-]+(?:\.[\w-]*){2,4}/g;
 const AUTH_HEADER = /((?:proxy-)?authorization["']?\s*[:=]\s*["']?)([^\s"',;&]+)(?:(\s+)([^\s"',;&]+))?/gi;
 
 /**
- * `key=value`, `key = "value"`, `"key": "value"`. A bare `key: value` is left alone because error
- * messages say "invalid token: expired".
+ * The `key=` of `key=value`, `key = "value"`, `"key": "value"`, for every key: `redactKeyValues`
+ * judges the key, then reads the value. The key is a whole run of word characters (the
+ * look-behind), and the value is not part of the match, so a value whose key is harmless is still
+ * searched (`url=https://x?token=…`) and every character is scanned a bounded number of times.
  */
-const KEY_VALUE = new RegExp(
-  `(${SECRET_KEY_NAMES})(["']?)(\\s*[=:]\\s*)("(?:[^"\\\\]|\\\\.)*"?|'(?:[^'\\\\]|\\\\.)*'?|[^\\s&;,"'<>)}\\]]+)`,
-  'gi',
-);
+const KEY_SEPARATOR = /(?<![\w-])([\w-]+)(["']?)(\s*[=:]\s*)/g;
+/** A quoted value (to its closing quote, escapes allowed), or a bare one up to a delimiter. */
+const KEY_VALUE = /"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[^\s&;,"'<>)}\]]+/y;
 
 /**
  * Local part anchored at the start of its run, domain kept. RFC 5322 local-part characters except
@@ -82,7 +90,7 @@ export function scrubString(value: string): string {
   if (out.includes('eyJ')) out = out.replace(JWT, REDACTED_JWT);
   out = out.replace(AUTH_SCHEME, `$1$2${REDACTED}`);
   out = out.replace(AUTH_HEADER, redactAuthHeader);
-  out = out.replace(KEY_VALUE, redactKeyValue);
+  out = redactKeyValues(out);
   out = out.replace(VENDOR_SECRET, REDACTED);
   if (out.includes('@')) out = out.replace(EMAIL, redactEmail);
   return out.replace(DIGIT_RUN, redactCards);
@@ -160,12 +168,27 @@ function redactEmail(match: string, local: string, domain: string): string {
   return lead.length === local.length ? match : `${lead}${REDACTED}@${domain}`;
 }
 
-function redactKeyValue(match: string, key: string, keyQuote: string, separator: string, value: string): string {
-  if (value.startsWith('[REDACTED')) return match;
-  const quoted = keyQuote !== '' || value.startsWith('"') || value.startsWith("'");
-  if (!separator.includes('=') && !quoted) return match;
-  const q = value.startsWith('"') ? '"' : value.startsWith("'") ? "'" : '';
-  return `${key}${keyQuote}${separator}${q}${REDACTED}${q}`;
+/**
+ * A bare `key: value` is kept ("invalid token: expired"); a quoted key or value, or an `=`, marks
+ * an assignment.
+ */
+function redactKeyValues(text: string): string {
+  let out = '';
+  let copied = 0;
+  KEY_SEPARATOR.lastIndex = 0;
+  for (let m = KEY_SEPARATOR.exec(text); m !== null; m = KEY_SEPARATOR.exec(text)) {
+    const [head, key, keyQuote, separator] = m;
+    const valueAt = m.index + head.length;
+    KEY_VALUE.lastIndex = valueAt;
+    const value = KEY_VALUE.exec(text)?.[0];
+    if (value === undefined || value.includes('[REDACTED') || !(SECRET_KEY_END.test(key) || isDefaultSensitiveKey(key))) continue;
+    const q = value.startsWith('"') ? '"' : value.startsWith("'") ? "'" : '';
+    if (!separator.includes('=') && keyQuote === '' && q === '') continue;
+    out += `${text.slice(copied, valueAt)}${q}${REDACTED}${q}`;
+    copied = valueAt + value.length;
+    KEY_SEPARATOR.lastIndex = copied;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /**

@@ -8,8 +8,8 @@
  *    (`user_password`, `accessToken`, `x-api-key`, `cvv2`), or when one of its words, written as
  *    one run (`newpassword`, `user_xapikey`), contains a long unambiguous term or ends in
  *    token/secret/cookie/sessionid (`authtoken`, but not `tokenizer` or `secretary`).
- * 3. Short or everyday terms (auth, pwd, pin, pan, otp, totp, session) count only as the key's last
- *    word (`basic_auth`, `card_pin`, `user_session`), so `author`, `auth_method`, `auth_action`,
+ * 3. Short or everyday terms (auth, pwd, pass, pin, pan, otp, totp, session) count only as the key's
+ *    last word (`basic_auth`, `smtpPass`, `card_pin`, `user_session`), so `author`, `auth_method`, `auth_action`,
  *    `auth_success` (this library's own fields), `pinned`, `spinner`, `panel`, `session_count`
  *    and `session_started_at` are kept.
  * 4. A key whose last word describes the secret instead of holding it is kept: `tokenCount`,
@@ -27,12 +27,14 @@ export const DEFAULT_SENSITIVE_KEYS: readonly string[] = Object.freeze([
   'authorization', 'auth', 'auth_header', 'credential', 'credentials',
   'cookie', 'cookies', 'set-cookie',
   'session', 'sessionid', 'session_id', 'session_key',
-  'credit_card', 'card_number', 'cardnumber', 'pan', 'cvv', 'cvc', 'security_code',
+  'credit_card', 'card_number', 'cardnumber', 'card_no', 'card_num', 'cc_number', 'ccnumber',
+  'pan', 'cvv', 'cvc', 'security_code',
   'ssn', 'pin', 'pin_code', 'pincode', 'otp', 'otp_code', 'totp',
+  'pass', 'encryption_key', 'signing_key', 'master_key', 'auth_key', 'hmac_key',
 ]);
 
 /** Single-word terms too short or too common to match anywhere but at the end of a key. */
-const TAIL_ONLY = new Set(['auth', 'pwd', 'pin', 'pan', 'otp', 'totp', 'session']);
+const TAIL_ONLY = new Set(['auth', 'pwd', 'pin', 'pan', 'otp', 'totp', 'session', 'pass']);
 
 /** Last words that make a key describe a secret (its count, type, expiry, ...) rather than hold it. */
 const DESCRIPTOR_WORDS = new Set([
@@ -68,17 +70,10 @@ export function createKeyMatcher(
   extra: readonly (string | RegExp)[] = [],
   cacheSize = DEFAULT_CACHE_SIZE,
 ): KeyMatcher {
-  const terms: Term[] = [];
-  const patterns: RegExp[] = [];
-  for (const term of [...DEFAULT_SENSITIVE_KEYS, ...(Array.isArray(extra) ? extra : [])]) {
-    if (term instanceof RegExp) {
-      // A global or sticky RegExp keeps lastIndex between test() calls; a stateless copy cannot.
-      patterns.push(new RegExp(term.source, term.flags.replace(/[gy]/g, '')));
-    } else if (typeof term === 'string') {
-      const words = splitKeyWords(term);
-      if (words.length > 0) terms.push({ words, tailOnly: words.length === 1 && TAIL_ONLY.has(words[0]) });
-    }
-  }
+  const list = [...DEFAULT_SENSITIVE_KEYS, ...(Array.isArray(extra) ? extra : [])];
+  const terms = termsOf(list);
+  // A global or sticky RegExp keeps lastIndex between test() calls; a stateless copy cannot.
+  const patterns = list.filter((term) => term instanceof RegExp).map((p) => new RegExp(p.source, p.flags.replace(/[gy]/g, '')));
   const cache = new Map<string, boolean>();
   return (key: string): boolean => {
     if (typeof key !== 'string') return false;
@@ -91,6 +86,32 @@ export function createKeyMatcher(
     }
     return sensitive;
   };
+}
+
+/** Character kinds for splitting keys into words. */
+const SEPARATOR = 0;
+const LOWER = 1;
+const UPPER = 2;
+const DIGIT = 3;
+
+const DEFAULT_TERMS = termsOf(DEFAULT_SENSITIVE_KEYS);
+
+/**
+ * The default rule alone, unmemoised: for the key of a `key=value` found in free text, where the
+ * configured extras are not at hand and keys are too varied to be worth remembering.
+ */
+export function isDefaultSensitiveKey(key: string): boolean {
+  return matchesTerms(splitKeyWords(key), DEFAULT_TERMS);
+}
+
+function termsOf(list: readonly unknown[]): Term[] {
+  const terms: Term[] = [];
+  for (const term of list) {
+    if (typeof term !== 'string') continue;
+    const words = splitKeyWords(term);
+    if (words.length > 0) terms.push({ words, tailOnly: words.length === 1 && TAIL_ONLY.has(words[0]) });
+  }
+  return terms;
 }
 
 /** Splits a key into lower-case words (see rule 1 above). */
@@ -121,11 +142,6 @@ export function splitKeyWords(key: string): string[] {
   }
   return words;
 }
-
-const SEPARATOR = 0;
-const LOWER = 1;
-const UPPER = 2;
-const DIGIT = 3;
 
 function charKind(code: number): number {
   if (code >= 97 && code <= 122) return LOWER;

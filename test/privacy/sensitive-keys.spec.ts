@@ -42,6 +42,9 @@ describe('createKeyMatcher (defaults)', () => {
     'cvv2', 'CVC', 'securityCode', 'ssn', 'card_pin', 'pinCode', 'otp', 'totp', 'otpCode', 'mfa_otp',
     'auth', 'basic_auth', 'proxyAuth', 'x-auth', 'authHeader', 'user_session', 'session',
     'passphrase', 'credentials', 'pwd', 'user_pwd', 'pan', 'card_pan',
+    // basic-auth's and nodemailer's `pass`, keys that sign or encrypt, card numbers by other names
+    'pass', 'db_pass', 'smtpPass', 'SMTP_PASS', 'authKey', 'encryptionKey', 'signing_key', 'masterKey', 'HMAC_KEY',
+    'ccNumber', 'cc_number', 'cardNo', 'card_num',
     // one lower-case run
     'newpassword', 'userpassword', 'xapikey', 'accesstoken', 'mytoken', 'topsecret', 'clientsecret',
     'user_newpassword', 'setcookie', 'phpsessionid',
@@ -58,6 +61,7 @@ describe('createKeyMatcher (defaults)', () => {
     'author', 'authorName', 'authMethod', 'authentication_events', 'pinned', 'spinner', 'panel', 'pants',
     'opinion', 'session_count', 'sessionCount', 'session_started_at', 'session_duration_ms', 'sessions_total',
     'session_idle_timeout', 'sessionidle', 'tokenizer', 'secretary', 'cookbook', 'passenger', 'compass', 'keyboard', 'key', 'monkey', 'otpauth_issuer',
+    'bypass', 'passport_country', 'pass_count', 'card_type', 'cardBrand', 'primary_key', 'sort_key',
     // a describing last word: the key says something about the secret, not the secret
     'tokenCount', 'token_count', 'token_type', 'tokenType', 'token_expires_at', 'token_ttl', 'expires_in',
     'password_required', 'password_length', 'passwordStrength', 'secret_name', 'cookie_enabled',
