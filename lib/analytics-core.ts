@@ -64,9 +64,9 @@ export class AnalyticsCore {
     transport: AnalyticsTransport | undefined,
     readonly logger: LoggerService | undefined,
   ) {
-    this.reporter = new AnalyticsReporter(logger, options.debug);
-    const isSensitiveKey = createKeyMatcher(options.redactKeys);
     this.scrub = withKnownSecrets(scrubString, knownSecretSpellings(options.writeKey));
+    this.reporter = new AnalyticsReporter(logger, options.debug, this.scrub);
+    const isSensitiveKey = createKeyMatcher(options.redactKeys);
     this.sanitizer = new Sanitizer({
       isSensitiveKey,
       scrub: this.scrub,

@@ -1,7 +1,10 @@
+import { scrubString } from '../privacy/scrub-string.js';
+
 /**
  * How every configuration message quotes the value it refuses: enough to recognise the mistake,
  * never a long text. A misplaced secret (a write key in `jitsuUrl`, a password in a table name)
- * is the usual reason a value is wrong, so quoting it whole would leak it.
+ * is the usual reason a value is wrong, so quoting it whole would leak it; and a URL given for the
+ * wrong option may carry a password, so the text passes the privacy rules of event strings first.
  */
 export const MAX_QUOTED_CHARS = 40;
 
@@ -15,7 +18,7 @@ export const MAX_QUOTED_CHARS = 40;
  */
 export function describeValue(value: unknown, shown: 'value' | 'type' = 'value'): string {
   if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(clip(value));
+  if (typeof value === 'string') return JSON.stringify(clip(scrubString(value)));
   if (shown === 'type') return typeof value;
   if (value === undefined) return 'undefined';
   if (typeof value === 'function') return 'a function';

@@ -28,9 +28,14 @@ export class AnalyticsReporter {
   private readonly lastLogged = new Map<string, number>();
   private readonly reportedErrors = new Set<string>();
 
+  /**
+   * `clean` runs over every text the reporter logs, keeps or hands on: failure details come from
+   * destinations and servers, which may repeat the write key or a payload they refused.
+   */
   constructor(
     private readonly logger: LoggerService | undefined,
     private readonly debug: boolean,
+    private readonly clean: (text: string) => string = (text) => text,
   ) {
     this.emitter.setMaxListeners(0);
   }
@@ -53,10 +58,11 @@ export class AnalyticsReporter {
     if (this.emitter.listenerCount('sent') > 0) this.emit('sent', { count: messageIds.length, messageIds });
   }
 
-  dropped(reason: DropReason, messageIds: readonly string[], detail?: string): void {
+  dropped(reason: DropReason, messageIds: readonly string[], rawDetail?: string): void {
     const count = messageIds.length;
     if (count === 0) return;
     this.counters.dropped[reason] = (this.counters.dropped[reason] ?? 0) + count;
+    const detail = rawDetail === undefined ? undefined : this.clean(rawDetail);
     const info: DroppedInfo = { reason, count, messageIds, detail };
     if (this.emitter.listenerCount('dropped') > 0) this.emit('dropped', info);
     else this.logRateLimited(`dropped:${reason}`, () =>
@@ -65,23 +71,23 @@ export class AnalyticsReporter {
 
   failedAttempt(error: Error, retrying: boolean): void {
     this.counters.failed++;
-    this.counters.lastError = error.message;
+    this.counters.lastError = this.clean(String(error.message));
     this.counters.failingSince ??= new Date().toISOString();
     if (retrying) this.counters.retried++;
-    if (this.debug) this.logger?.debug?.(`delivery failed${retrying ? ', will retry' : ''}: ${error.message}`);
+    if (this.debug) this.logger?.debug?.(`delivery failed${retrying ? ', will retry' : ''}: ${this.counters.lastError}`);
   }
 
   warn(kind: string, message: string): void {
     this.counters.warnings[kind] = (this.counters.warnings[kind] ?? 0) + 1;
-    this.logRateLimited(`warn:${kind}`, () => message);
+    this.logRateLimited(`warn:${kind}`, () => this.clean(message));
   }
 
   /** Reports an error once until the next successful delivery, so a 401 storm is one message. */
   error(error: Error): void {
     if (this.reportedErrors.has(error.message)) return;
     this.reportedErrors.add(error.message);
-    if (this.emitter.listenerCount('error') > 0) this.emit('error', error);
-    else this.logger?.error(error.message);
+    if (this.emitter.listenerCount('error') > 0) this.emit('error', withMessage(error, this.clean(String(error.message))));
+    else this.logger?.error(this.clean(String(error.message)));
   }
 
   snapshot(): Omit<AnalyticsStats, 'queued' | 'queuedBytes' | 'inFlight' | 'health'> {
@@ -103,4 +109,16 @@ export class AnalyticsReporter {
     this.lastLogged.set(key, now);
     this.logger?.warn(message());
   }
+}
+
+/**
+ * The error itself when its message is clean, else a copy (same prototype and fields) whose message
+ * and stack say the cleaned text: listeners usually log what they get.
+ */
+function withMessage(error: Error, message: string): Error {
+  if (message === error.message) return error;
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(error) as object) as Error, error);
+  Object.defineProperty(copy, 'message', { value: message, writable: true, configurable: true });
+  Object.defineProperty(copy, 'stack', { value: `${String(error.name)}: ${message}`, writable: true, configurable: true });
+  return copy;
 }

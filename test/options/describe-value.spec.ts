@@ -33,6 +33,12 @@ describe('describeValue', () => {
     expect(describeValue(`${'s'.repeat(40)}SECRET-TAIL`)).toBe(`"${'s'.repeat(40)}…"`);
   });
 
+  it('never quotes a password, token or card the value carries', () => {
+    expect(describeValue('postgres://admin:Pa55w0rd!@db/x')).toBe('"postgres://admin:[REDACTED]@db/x"');
+    expect(describeValue('jitsu.example.com?token=abc123def')).toBe('"jitsu.example.com?token=[REDACTED]"');
+    expect(describeValue('4111 1111 1111 1111')).toBe('"[REDACTED_CARD]"');
+  });
+
   it('escapes quotes and control characters as JSON does', () => {
     expect(describeValue('a"b\nc')).toBe('"a\\"b\\nc"');
   });

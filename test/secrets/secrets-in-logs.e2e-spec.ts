@@ -5,6 +5,7 @@ import { Test } from '@nestjs/testing';
 import type { JitsuAnalyticsOptions } from '../../lib/analytics.options.js';
 import type { AnalyticsService } from '../../lib/analytics.service.js';
 import { createAnalytics } from '../../lib/create-analytics.js';
+import { DeliveryError } from '../../lib/transports/delivery-error.js';
 import { AnalyticsService as AnalyticsServiceToken, JitsuAnalyticsModule } from '../../lib/index.js';
 import type { DroppedInfo } from '../../lib/pipeline/analytics-stats.interface.js';
 import { FakeJitsuServer } from '../fake-jitsu/fake-jitsu-server.js';
@@ -116,6 +117,24 @@ describe('the write key never appears in logs or errors', () => {
     const reported = exposed(o);
     expect(reported).toContain('Jitsu refused the batch (HTTP 400)');
     expect(reported).toContain('bad event from [redacted]');
+    expectNoSecret(reported);
+  });
+
+  it.each(BOTH.map((listen) => [label(listen), listen]))('a custom destination whose errors quote the key, reported %s', async (_label, listen) => {
+    let calls = 0;
+    const destination = {
+      send: async () => {
+        calls++;
+        throw calls === 1 ? new Error(`upstream said 401: invalid key ${KEY}`) : new DeliveryError(`refused ${KEY}`, { retryable: false });
+      },
+    };
+    const o = observe({ jitsuUrl: undefined, destination, retry: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 1, maxElapsedMs: 1000 } }, listen as boolean);
+    o.analytics.track('Custom Destination');
+    await o.analytics.flush();
+    expect(calls).toBe(2);
+    expect(Object.values(o.analytics.stats().dropped)).toEqual([1]);
+    const reported = exposed(o, [o.analytics.stats().lastError ?? '']);
+    expect(reported).toContain('refused [REDACTED]');
     expectNoSecret(reported);
   });
 
