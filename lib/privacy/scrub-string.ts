@@ -63,9 +63,10 @@ const KEY_VALUE = /"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[^\s&;,"'<>)}\]]+/y;
 
 /**
  * Local part anchored at the start of its run, domain kept. RFC 5322 local-part characters except
- * `/`, `=` and `?`, which in practice delimit URL paths and query strings (`?to=bob@x.io`).
+ * `/`, `=` and `?`, which in practice delimit URL paths and query strings (`?to=bob@x.io`). The `@`
+ * may be percent-encoded, as clients write an address into a path (`/users/bob%40x.io`).
  */
-const EMAIL = /(?<![\w.!#$%&'*+^`{|}~-])([\w.!#$%&'*+^`{|}~-]+)@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,63})/g;
+const EMAIL = /(?<![\w.!#$%&'*+^`{|}~-])([\w.!#$%&'*+^`{|}~-]+)(@|%40)((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,63})/g;
 /** Quotes and dots opening a local part are punctuation around it (`'bob@x.io'`), kept as written. */
 const LEADING_PUNCTUATION = /^['.]*/;
 
@@ -92,7 +93,7 @@ export function scrubString(value: string): string {
   out = out.replace(AUTH_HEADER, redactAuthHeader);
   out = redactKeyValues(out);
   out = out.replace(VENDOR_SECRET, REDACTED);
-  if (out.includes('@')) out = out.replace(EMAIL, redactEmail);
+  if (mayHoldEmail(out)) out = out.replace(EMAIL, redactEmail);
   return out.replace(DIGIT_RUN, redactCards);
 }
 
@@ -105,8 +106,12 @@ export function scrubEmbeddedCredentials(value: string): string {
   let out = value;
   if (out.includes('://')) out = out.replace(URL_USERINFO, `$1:${REDACTED}@`);
   if (out.includes('eyJ')) out = out.replace(JWT, REDACTED_JWT);
-  if (out.includes('@')) out = out.replace(EMAIL, redactEmail);
+  if (mayHoldEmail(out)) out = out.replace(EMAIL, redactEmail);
   return out;
+}
+
+function mayHoldEmail(text: string): boolean {
+  return text.includes('@') || text.includes('%40');
 }
 
 /**
@@ -140,7 +145,7 @@ function mightBeSensitive(text: string): boolean {
     if ((c === 32 || (c >= 9 && c <= 13) || c === 160) && wordStart >= 0 && isSchemeWord(text, wordStart, i)) return true;
     if ((c === 95 || c === 45) && wordStart >= 0 && i - wordStart <= 6 && VENDOR_PREFIXES.has(text.slice(wordStart, i))) return true;
     wordStart = -1;
-    if (c === 64) return true;
+    if (c === 64 || (c === 37 && text.charCodeAt(i + 1) === 52 && text.charCodeAt(i + 2) === 48)) return true;
     if (c === 61 || c === 58) keyed = true;
   }
   return keyed && SECRET_KEY.test(text);
@@ -163,9 +168,9 @@ function redactAuthHeader(match: string, prefix: string, first: string, space?: 
   return second === undefined ? match : `${prefix}${first}${space}${REDACTED}`;
 }
 
-function redactEmail(match: string, local: string, domain: string): string {
+function redactEmail(match: string, local: string, at: string, domain: string): string {
   const lead = (LEADING_PUNCTUATION.exec(local) as RegExpExecArray)[0];
-  return lead.length === local.length ? match : `${lead}${REDACTED}@${domain}`;
+  return lead.length === local.length ? match : `${lead}${REDACTED}${at}${domain}`;
 }
 
 /**

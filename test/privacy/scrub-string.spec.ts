@@ -115,6 +115,9 @@ describe('scrubString', () => {
     ['/invite?to=ann@example.com', `/invite?to=${REDACTED}@example.com`],
     ['!#$%&*+^`{|}~-x@example.com', `${REDACTED}@example.com`],
     ['user@localhost', 'user@localhost'],
+    ['/users/by-email/john.smith%40example.com', `/users/by-email/${REDACTED}%40example.com`],
+    ['/v3/lists/news@mg.example.com/members/jane.doe%40example.com', `/v3/lists/${REDACTED}@mg.example.com/members/${REDACTED}%40example.com`],
+    ['discount 100%40 off', 'discount 100%40 off'],
   ])('keeps only the domain of e-mail addresses: %j', (input, expected) => {
     expect(scrubString(input)).toBe(expected);
   });
@@ -258,6 +261,8 @@ describe('scrubString', () => {
       '1 '.repeat(100_000),
       'password="'.repeat(20_000),
       'a='.repeat(100_000),
+      'a%40'.repeat(50_000),
+      'a%40a.'.repeat(30_000),
       'pin='.repeat(50_000),
       'eyJa.'.repeat(40_000),
       'a@' + 'a.'.repeat(100_000) + '1',
