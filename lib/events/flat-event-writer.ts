@@ -1,4 +1,5 @@
 import type { RequestFacts } from '../context/request-context.js';
+import { isCardNumber, REDACTED_CARD } from '../privacy/scrub-string.js';
 import { remember } from './bounded-memo.js';
 import type { EventDraft } from './event-draft.interface.js';
 import { REDACTED, type Sanitizer } from './sanitize.js';
@@ -28,6 +29,7 @@ export interface EnvelopeParts {
 }
 
 const REDACTED_JSON = JSON.stringify(REDACTED);
+const REDACTED_CARD_JSON = JSON.stringify(REDACTED_CARD);
 
 /**
  * Writes the JSON text of an event whose properties are a flat bag of primitives (the common
@@ -138,11 +140,12 @@ export class FlatEventWriter {
       case 'string':
         return this.text(value);
       case 'number':
+        if (value >= 1e14 && isCardNumber(value)) return REDACTED_CARD_JSON;
         return Number.isFinite(value) ? String(value) : 'null';
       case 'boolean':
         return value ? 'true' : 'false';
       case 'bigint':
-        return `"${value.toString()}"`;
+        return JSON.stringify(this.sanitizer.bigintText(value));
       case 'undefined':
         return '';
       default:

@@ -1,3 +1,4 @@
+import { isCardNumber, REDACTED_CARD } from '../privacy/scrub-string.js';
 import { remember } from './bounded-memo.js';
 
 /**
@@ -89,11 +90,12 @@ export class Sanitizer {
       case 'string':
         return this.text(v);
       case 'number':
+        if (v >= 1e14 && isCardNumber(v)) return REDACTED_CARD;
         return Number.isFinite(v) ? v : null;
       case 'boolean':
         return v;
       case 'bigint':
-        return v.toString();
+        return this.bigintText(v);
       case 'undefined':
       case 'function':
       case 'symbol':
@@ -110,6 +112,11 @@ export class Sanitizer {
     const known = this.valueMemo.get(s);
     if (known !== undefined) return known;
     return remember(this.valueMemo, s, this.options.scrub(s), VALUE_MEMO_SIZE);
+  }
+
+  /** A bigint as text, scrubbed like any string (a card number held as one), never cut. */
+  bigintText(v: bigint): string {
+    return this.options.scrub(v.toString());
   }
 
   private truncate(s: string): string {

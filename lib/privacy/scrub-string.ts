@@ -257,6 +257,18 @@ function isWordLetter(code: number): boolean {
   return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
+/**
+ * A number that holds a card: 15 or 16 digits (Amex, Visa, Mastercard, Discover; longer ones are
+ * past the exact integers), a card network's first digit (2–6), a valid checksum. Millisecond and
+ * microsecond timestamps (13 digits, or starting with 1) are kept, so a `Date.now()` never goes.
+ */
+export function isCardNumber(value: number): boolean {
+  if (!(value >= 1e14 && value < 1e16) || !Number.isInteger(value)) return false;
+  const digits = String(value);
+  const first = digits.charCodeAt(0);
+  return first >= 50 && first <= 54 && luhnValid(digits);
+}
+
 /** The Luhn (mod 10) checksum used by card numbers. False for an empty string or any non-digit. */
 export function luhnValid(digits: string): boolean {
   if (digits.length === 0) return false;

@@ -49,6 +49,7 @@ const CORPUS: Array<[string, EventDraft, RequestFacts?]> = [
   ['sensitive keys, set and unset', draft({ password: 'hunter2', pin: 1234, token: undefined, kept: 1 })],
   ['numbers JSON cannot hold', draft({ nan: Number.NaN, inf: Number.POSITIVE_INFINITY, negZero: -0, big: 1e21, small: 5e-7, int: 42 })],
   ['bigint, null, undefined and booleans', draft({ big: 12345678901234567890n, nothing: null, missing: undefined, yes: true, no: false })],
+  ['card numbers held as numbers and bigints, next to timestamps', draft({ visa: 4111111111111111, amex: 378282246310005, big: 5555555555554444n, ms: 1764288000005, us: 1764288000000005 })],
   ['a string past maxStringLength', draft({ long: 'x'.repeat(100), edge: 'y'.repeat(40) })],
   ['integer-like keys, which objects order first', draft({ b: 1, 10: 'ten', a: 2, 2: 'two' })],
   ['an own __proto__ key', draft(proto)],

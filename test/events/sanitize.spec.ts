@@ -1,4 +1,5 @@
 import { Sanitizer, SanitizeOptions } from '../../lib/events/sanitize.js';
+import { scrubString } from '../../lib/privacy/scrub-string.js';
 
 const options: SanitizeOptions = {
   isSensitiveKey: (key) => /password|token/i.test(key),
@@ -63,6 +64,12 @@ describe('Sanitizer', () => {
   it('redacts sensitive keys wherever they are, and scrubs every string', () => {
     const { out } = clean({ password: 'hunter2', nested: { accessToken: 'abc', note: 'secret-abc here' }, list: [{ token: 1 }] });
     expect(out).toEqual({ password: '[REDACTED]', nested: { accessToken: '[REDACTED]', note: '[X] here' }, list: [{ token: '[REDACTED]' }] });
+  });
+
+  it('redacts card numbers held as numbers or bigints, and keeps timestamps and ordinary numbers', () => {
+    const sanitizer = new Sanitizer({ ...options, scrub: scrubString });
+    const out = sanitizer.sanitize({ visa: 4111111111111111, amex: 378282246310005, mc: 5555555555554444n, ms: 1764288000005, us: 1764288000000005, n: 4111111111111112 });
+    expect(out).toEqual({ visa: '[REDACTED_CARD]', amex: '[REDACTED_CARD]', mc: '[REDACTED_CARD]', ms: 1764288000005, us: 1764288000000005, n: 4111111111111112 });
   });
 
   it('scrubs object keys as well as values', () => {
