@@ -1,3 +1,4 @@
+import { withoutPathCredentials } from '../privacy/credential-paths.js';
 import { isJitsuTransportRequest, MARKER_HEADER } from '../transports/jitsu/request-marker.js';
 import { type ServiceNameMap, serviceName } from './service-names.js';
 
@@ -33,9 +34,10 @@ export function undiciTarget(request: UndiciRequestLike, services: ServiceNameMa
   } catch {
     return undefined;
   }
+  const host = unbracket(origin.hostname);
   return {
-    service: serviceName(services, unbracket(origin.hostname), origin.port || undefined),
-    endpoint: pathOnly(request.path),
+    service: serviceName(services, host, origin.port || undefined),
+    endpoint: withoutPathCredentials(host, pathOnly(request.path)),
     method: typeof request.method === 'string' ? request.method : 'GET',
   };
 }
@@ -47,7 +49,7 @@ export function clientRequestTarget(request: ClientRequestLike, services: Servic
   if (!host) return undefined;
   return {
     service: serviceName(services, unbracket(host), portOf(header('host'))),
-    endpoint: pathOnly(request.path),
+    endpoint: withoutPathCredentials(host, pathOnly(request.path)),
     method: typeof request.method === 'string' ? request.method : 'GET',
   };
 }

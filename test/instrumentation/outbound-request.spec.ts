@@ -57,6 +57,13 @@ describe('outbound request targets', () => {
     expect(undiciTarget({ origin: 'not a url', path: '/' }, services)).toBeUndefined();
   });
 
+  it('never keeps the credential of a webhook or bot URL in the endpoint, from undici or from http', () => {
+    const secret = 'Xq8vNz4tLp2Rk7Ws9Yb3Hc1M';
+    expect(undiciTarget({ origin: 'https://hooks.slack.com', path: `/services/T0/B0/${secret}`, method: 'POST' }, services)?.endpoint).toBe('/services/T0/B0/[REDACTED]');
+    const request = { host: 'api.telegram.org', path: `/bot61234:${secret}/sendMessage?chat_id=1`, method: 'POST', getHeader: () => undefined };
+    expect(clientRequestTarget(request, services)?.endpoint).toBe('/bot[REDACTED]/sendMessage');
+  });
+
   it('reads a ClientRequest, with the port from its Host header', () => {
     const headers: Record<string, string> = { host: 'localhost:4000' };
     const request = { host: 'localhost', path: '/stock?sku=1', method: 'DELETE', getHeader: (name: string) => headers[name] };
