@@ -24,7 +24,7 @@ export type DestinationOption =
 export interface RetryOptions {
   /** Attempts per batch, the first included. Default 10. */
   maxAttempts?: number | string;
-  /** Backoff base: attempt n waits a random time in [0, min(maxDelayMs, initialDelayMs·2^n)]. Default 500. */
+  /** Backoff base: the wait after the n-th failed attempt is random in [0, min(maxDelayMs, initialDelayMs·2^(n-1))]. Default 500. */
   initialDelayMs?: number | string;
   /** Cap of one backoff wait. Default 30 000. */
   maxDelayMs?: number | string;
@@ -51,7 +51,7 @@ export interface JitsuAnalyticsOptions {
   batchSize?: number | string;
   /** A flush starts this many ms after the first event enters an empty queue. Default 5000. */
   batchTimeout?: number | string;
-  /** Log each batch and every drop through Nest's Logger. Default false. */
+  /** Log every delivery and retry through Nest's Logger. Default false. */
   debug?: boolean | string;
   /** Jitsu flavour. Default 'next'. */
   protocol?: 'next' | 'classic';

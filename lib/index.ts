@@ -16,7 +16,7 @@ export { EVENT_CATALOG, type EventKind, type EventKindSpec } from './events/even
 export { DEFAULT_TABLES, routeEvent, type TableNames, type TableOverrides } from './events/table-router.js';
 export type { AnalyticsStats, DropReason, DroppedInfo, PipelineHealth, SentInfo } from './pipeline/analytics-stats.interface.js';
 export type { AnalyticsTransport, DeliveryResult, QueuedEvent } from './transports/transport.interface.js';
-export { DeliveryError, type FinalDropReason } from './transports/delivery-error.js';
+export { DeliveryError, type DeliveryErrorInit, type FinalDropReason } from './transports/delivery-error.js';
 export { MemoryTransport } from './transports/memory.transport.js';
 export { TrackAuth, type TrackAuthOptions } from './decorators/track-auth.decorator.js';
 export { TrackPayment, type TrackPaymentOptions } from './decorators/track-payment.decorator.js';

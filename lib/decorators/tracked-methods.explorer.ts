@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { AnalyticsCore } from '../analytics-core.js';
-import { ANALYTICS_CORE, LOG_CONTEXT } from '../jitsu-analytics.constants.js';
+import { ANALYTICS_CORE } from '../jitsu-analytics.constants.js';
 import { bindCore } from './instance-binding.js';
 import { TRACKED_METHOD_METADATA } from './tracking-decorator.js';
 
@@ -40,7 +40,7 @@ export class TrackedMethodsExplorer implements OnModuleInit {
         );
       }
     }
-    if (this.core.options.debug) this.core.logger?.debug?.(`tracking decorated methods on ${bound} provider(s)/controller(s)`, LOG_CONTEXT);
+    if (this.core.options.debug) this.core.logger?.debug?.(`tracking decorated methods on ${bound} provider(s)/controller(s)`);
   }
 
   private trackedMethods(instance: object): string[] {

@@ -12,8 +12,9 @@ export interface EventDraft {
 
 /** Options of `track()`. */
 export interface TrackOptions {
-  userId?: string;
-  anonymousId?: string;
+  /** Numbers are sent as text, as Jitsu ids are. */
+  userId?: string | number;
+  anonymousId?: string | number;
   /** Destination table; default `custom_events` (or `tables.custom`). */
   table?: string;
   timestamp?: Date | string | number;

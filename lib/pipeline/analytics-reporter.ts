@@ -54,7 +54,7 @@ export class AnalyticsReporter {
     this.counters.lastSuccessAt = new Date().toISOString();
     this.counters.failingSince = undefined;
     this.reportedErrors.clear();
-    if (this.debug) this.logger?.debug?.(`delivered ${messageIds.length} events`);
+    if (this.debug) this.logger?.debug?.(`delivered ${messageIds.length} event(s)`);
     if (this.emitter.listenerCount('sent') > 0) this.emit('sent', { count: messageIds.length, messageIds });
   }
 

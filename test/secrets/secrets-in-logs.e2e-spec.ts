@@ -146,7 +146,7 @@ describe('the write key never appears in logs or errors', () => {
     expect(fake.count()).toBe(1);
     expect(o.analytics.stats()).toMatchObject({ sent: 1, retried: 2 });
     expect(o.logger.lines.filter((l) => l.includes('delivery failed, will retry: Jitsu temporarily unavailable (HTTP 503)'))).toHaveLength(2);
-    expect(o.logger.lines.some((l) => l.includes('delivered 1 events'))).toBe(true);
+    expect(o.logger.lines.some((l) => l.includes('delivered 1 event(s)'))).toBe(true);
     expectNoSecret(exposed(o));
   });
 

@@ -21,6 +21,13 @@ describe('AnalyticsService events', () => {
     });
   });
 
+  it('track() sends numeric ids as text', async () => {
+    const { analytics, delivered } = memoryAnalytics();
+    analytics.track('Signup Started', {}, { userId: 42, anonymousId: 7 });
+    const [event] = await delivered();
+    expect([event.userId, event.anonymousId]).toEqual(['42', '7']);
+  });
+
   it('track() honours a table given by the caller and configured table names', async () => {
     const { analytics, delivered } = memoryAnalytics({ tables: { custom: 'my_custom', payment: 'payments' } });
     analytics.track('A', {}, { table: 'signup_funnel' });
