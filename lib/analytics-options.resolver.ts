@@ -6,7 +6,7 @@ import type {
 } from './analytics.options.js';
 import type { AnalyticsEvent } from './events/analytics-event.interface.js';
 import type { AnalyticsTransport } from './transports/transport.interface.js';
-import { resolveTableNames, TABLE_NAME_PATTERN, TableNames } from './events/table-router.js';
+import { DEFAULT_TABLES, resolveTableNames, TABLE_NAME_PATTERN, TableNames } from './events/table-router.js';
 import { describeValue } from './options/describe-value.js';
 import { OptionReader } from './options/option-reader.js';
 import { knownSecretSpellings, removeKnownSecrets } from './privacy/known-secrets.js';
@@ -53,6 +53,21 @@ export interface ResolvedOptions {
   raw: JitsuAnalyticsOptions;
 }
 
+/**
+ * Every key of `JitsuAnalyticsOptions` (the record type makes the compiler check the list): a
+ * misspelt option is an error, not a silent default.
+ */
+const TOP_LEVEL: Record<keyof JitsuAnalyticsOptions, true> = {
+  jitsuUrl: true, writeKey: true, enabled: true, batchSize: true, batchTimeout: true, debug: true, protocol: true,
+  destination: true, maxQueueSize: true, maxQueueBytes: true, overflow: true, maxBatchBytes: true,
+  maxBatchEvents: true, maxInFlight: true, retry: true, requestTimeout: true, shutdownTimeout: true,
+  gzipMinBytes: true, tables: true, redact: true, ipPolicy: true, serviceName: true, environment: true,
+  beforeSend: true, api: true, errors: true, system: true, outboundHttp: true, database: true, spool: true,
+};
+const TOP_LEVEL_KEYS = Object.keys(TOP_LEVEL);
+const RETRY_KEYS = ['maxAttempts', 'initialDelayMs', 'maxDelayMs', 'maxElapsedMs'];
+const REDACT_KEYS = ['keys', 'maxStringLength'];
+
 /** Node runs a longer timer after 1 ms (with a warning), so delays beyond it are refused. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -75,6 +90,10 @@ function resolve(input: JitsuAnalyticsOptions | undefined | null): ResolvedOptio
   const problems: string[] = [];
   const read = new OptionReader('', problems);
   if (typeof raw !== 'object') throw new AnalyticsConfigError([`options: expected an object, got ${typeof raw}`]);
+  read.object(raw, TOP_LEVEL_KEYS, 'an option listed in the README (Options)');
+  read.nested('retry').object(raw.retry, RETRY_KEYS);
+  read.nested('redact').object(raw.redact, REDACT_KEYS);
+  read.nested('tables').object(raw.tables, Object.keys(DEFAULT_TABLES));
 
   const enabled = read.bool('enabled', raw.enabled, true);
   const protocol = read.oneOf('protocol', raw.protocol, ['next', 'classic'] as const, 'next');

@@ -29,6 +29,7 @@ export interface ResolvedDatabaseOptions {
 }
 
 export const DEFAULT_SLOW_QUERY_MS = 1000;
+const DATABASE_KEYS = ['slowQueryMs', 'sampleRate', 'ignore'];
 
 /**
  * Validates `base` (the core's `database` group) with `override` (e.g. the TypeORM module's
@@ -36,7 +37,7 @@ export const DEFAULT_SLOW_QUERY_MS = 1000;
  */
 export function resolveDatabaseOptions(base: unknown, override?: unknown, group = 'database'): ResolvedDatabaseOptions {
   const read = new OptionReader(group);
-  const merged = { ...new OptionReader('database').object(base), ...read.object(override) };
+  const merged = { ...new OptionReader('database', read.problems).object(base, DATABASE_KEYS), ...read.object(override) };
   const slowQueryMs = read.number('slowQueryMs', merged.slowQueryMs, DEFAULT_SLOW_QUERY_MS, { min: 0 });
   const sampleRate = read.number('sampleRate', merged.sampleRate, 1, { min: 0, max: 1 });
   const patterns: Array<string | RegExp> = [];

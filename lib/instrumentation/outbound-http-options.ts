@@ -21,7 +21,7 @@ export interface ResolvedOutboundHttpOptions {
 /** Throws `AnalyticsConfigError` naming every bad field. */
 export function resolveOutboundHttpOptions(raw: unknown): ResolvedOutboundHttpOptions {
   const read = new OptionReader('outboundHttp');
-  const o = read.object(raw);
+  const o = read.object(raw, ['enabled', 'services']);
   const enabled = read.bool('enabled', o.enabled, false);
   const services: Record<string, string> = {};
   if (o.services !== undefined && o.services !== null) {

@@ -25,7 +25,7 @@ export const MIN_SYSTEM_INTERVAL_MS = 100;
 /** Throws `AnalyticsConfigError` naming every bad field. */
 export function resolveSystemOptions(raw: unknown): ResolvedSystemOptions {
   const read = new OptionReader('system');
-  const o = read.object(raw);
+  const o = read.object(raw, ['enabled', 'intervalMs']);
   const enabled = read.bool('enabled', o.enabled, true);
   const intervalMs = Math.round(read.number('intervalMs', o.intervalMs, DEFAULT_SYSTEM_INTERVAL_MS, { min: MIN_SYSTEM_INTERVAL_MS }));
   read.throwIfAny();

@@ -60,7 +60,9 @@ export class OptionReader {
     }
     if (known) {
       for (const key of Object.keys(value)) {
-        if (!known.includes(key)) this.problems.push(`${this.path(key)}: unknown option; expected ${listed}`);
+        if (known.includes(key)) continue;
+        const near = closestKey(key, known);
+        this.problems.push(`${this.path(key)}: unknown option; ${near === undefined ? `expected ${listed}` : `did you mean ${near}?`}`);
       }
     }
     return value as Record<string, unknown>;
@@ -169,4 +171,33 @@ function isHttpUrl(text: string): boolean {
     // Not a URL at all: the caller reports it like any other refused value.
     return false;
   }
+}
+
+/** The known key a misspelt one was meant to be: same letters in another case, or at most two edits away. */
+function closestKey(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance; option names are short, so the quadratic table is a few hundred cells. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2 || a.length > 64 || b.length > 64) return Number.POSITIVE_INFINITY;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

@@ -48,8 +48,8 @@ describe('resolveApiTracking', () => {
     expect(error).toBeInstanceOf(AnalyticsConfigError);
     expect((error as AnalyticsConfigError).problems).toEqual(
       expect.arrayContaining([
-        "api.exlcude: unknown option; expected one of enabled, identify, trustProxy, exclude, sampleRate, contexts",
-        "api.contexts.grpc: unknown option; expected one of rpc, ws, graphql",
+        "api.exlcude: unknown option; did you mean exclude?",
+        "api.contexts.grpc: unknown option; did you mean rpc?",
         `api.exclude[0]: got "health", expected a path starting with '/' (e.g. '/health' or '/internal/*') or a RegExp`,
         'api.identify: got "user.id", expected a function (request) => ({ userId?, anonymousId? })',
         `api.enabled: got "maybe", expected a boolean (or 'true'/'false', '1'/'0')`,

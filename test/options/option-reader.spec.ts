@@ -43,21 +43,22 @@ describe('OptionReader', () => {
       expect(read.problems).toEqual([message]);
     });
 
-    it('returns the object itself and names each unknown key', () => {
+    it('returns the object itself and names each unknown key, with the one a misspelling meant', () => {
       const read = new OptionReader('api');
-      const given = { enabled: true, exlcude: [], extra: 1 };
+      const given = { enabled: true, exlcude: [], extra: 1, ENABLED: false };
       expect(read.object(given, ['enabled', 'exclude'])).toBe(given);
       expect(read.problems).toEqual([
-        'api.exlcude: unknown option; expected one of enabled, exclude',
+        'api.exlcude: unknown option; did you mean exclude?',
         'api.extra: unknown option; expected one of enabled, exclude',
+        'api.ENABLED: unknown option; did you mean enabled?',
       ]);
     });
 
     it('lists the known keys as the caller words them, and accepts any key when none are given', () => {
       const read = new OptionReader('spool');
-      read.object({ maxbytes: 5 }, ['dir', 'maxBytes'], 'dir or maxBytes');
+      read.object({ size: 5 }, ['dir', 'maxBytes'], 'dir or maxBytes');
       read.object({ anything: 1 });
-      expect(read.problems).toEqual(['spool.maxbytes: unknown option; expected dir or maxBytes']);
+      expect(read.problems).toEqual(['spool.size: unknown option; expected dir or maxBytes']);
     });
   });
 

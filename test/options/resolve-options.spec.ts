@@ -1,5 +1,6 @@
 import { AnalyticsConfigError } from '../../lib/analytics-config.error.js';
 import { resolveOptions } from '../../lib/analytics-options.resolver.js';
+import { createAnalytics } from '../../lib/create-analytics.js';
 import { MemoryTransport } from '../../lib/transports/memory.transport.js';
 
 const jitsu = { jitsuUrl: 'http://localhost:8080', writeKey: 'key-id:super-secret-value' };
@@ -61,6 +62,35 @@ describe('resolveOptions', () => {
     expect(message).toContain(`protocol: got "v2", expected one of 'next', 'classic'`);
     expect(message).toContain(`overflow: got "random", expected one of 'dropNewest', 'dropOldest'`);
     expect(message).toContain(`enabled: got "maybe", expected a boolean`);
+  });
+
+  it('rejects misspelt options in every group, naming the one meant', () => {
+    const message = problemsOf({
+      ...jitsu,
+      batchSise: 5,
+      retry: { maxAttempt: 3 },
+      redact: { key: ['pin'] },
+      tables: { payments: 'x' },
+      somethingElse: 1,
+    } as never);
+    for (const line of [
+      'batchSise: unknown option; did you mean batchSize?',
+      'retry.maxAttempt: unknown option; did you mean maxAttempts?',
+      'redact.key: unknown option; did you mean keys?',
+      'tables.payments: unknown option; did you mean payment?',
+      'somethingElse: unknown option; expected an option listed in the README (Options)',
+    ]) {
+      expect(message).toContain(line);
+    }
+    // The feature groups are read by the features, when the instance is built.
+    const groups: Array<[object, string]> = [
+      [{ system: { interval: 5000 } }, 'system.interval: unknown option; did you mean intervalMs?'],
+      [{ outboundHttp: { enable: true } }, 'outboundHttp.enable: unknown option; did you mean enabled?'],
+      [{ database: { slowQuery: 10 } }, 'database.slowQuery: unknown option; did you mean slowQueryMs?'],
+    ];
+    for (const [options, line] of groups) {
+      expect(() => createAnalytics({ ...options, destination: new MemoryTransport() }, { logger: false })).toThrow(line);
+    }
   });
 
   it('refuses delays a Node timer cannot hold', () => {

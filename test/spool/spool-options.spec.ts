@@ -42,7 +42,7 @@ describe('resolveSpoolOptions', () => {
   it('names every bad field, its value and what is expected', () => {
     const problems = problemsOf({ dir: '', maxBytes: 100, fsync: 'sometimes', maxbytes: 5 });
     expect(problems).toEqual([
-      'spool.maxbytes: unknown option; expected dir, maxBytes or fsync',
+      'spool.maxbytes: unknown option; did you mean maxBytes?',
       expect.stringMatching(/^spool\.dir: got "", expected the path of a directory/),
       expect.stringMatching(/^spool\.maxBytes: got number 100, expected an integer number of bytes >= 65536/),
       "spool.fsync: got \"sometimes\", expected one of 'always', 'interval', 'never'",
