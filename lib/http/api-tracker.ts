@@ -8,20 +8,17 @@ import { attachHttpCallState, httpCallStateOf, type HttpCallState } from './http
 import { identifyRequest, type Identity } from './identify.js';
 import {
   clientIpOf,
-  controllerAndHandlerOf,
   headerOf,
   type NodeRequestLike,
   rawRequestOf,
   rawResponseOf,
   requestMethodOf,
   requestPathOf,
-  routeHandlerOf,
   routeTemplateOf,
 } from './parsers/http-request.parser.js';
-import { redactPathParams, sensitiveSegments, type SensitiveSegments } from './path-params.js';
+
 import { requestIdFrom } from './request-id.js';
-import { isTrackingSkipped } from './skip-tracking.decorator.js';
-import type { SkippedRoutes } from './skipped-routes.js';
+import { RequestRoutes } from './request-routes.js';
 
 /**
  * The HTTP side of API tracking for one analytics instance. A request is begun by whichever
@@ -34,10 +31,8 @@ export class ApiTracker {
   readonly handlers = new HandlerFactsCache();
   /** Errors already recorded, so the interceptor and the filter of a non-HTTP call count one. */
   readonly recordedErrors = new WeakSet<object>();
-  /** Set by the Nest module; absent for `createAnalytics`, which has no controllers. */
-  skippedRoutes?: SkippedRoutes;
-  /** Per route template, where its sensitive parameters sit in a concrete path. */
-  private readonly routeSecrets = new Map<string, SensitiveSegments>();
+  /** Route and path of requests no interceptor saw; the Nest module gives it the router and the skipped routes. */
+  readonly routes: RequestRoutes;
   /** The last client address seen and what `ipPolicy` made of it: behind a proxy most requests share one. */
   private lastClient?: { address: unknown; forwarded: unknown; ip: string | undefined };
 
@@ -45,7 +40,9 @@ export class ApiTracker {
     readonly core: AnalyticsCore,
     readonly settings: ResolvedApiTracking,
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.routes = new RequestRoutes((name) => core.isSensitiveKey(name));
+  }
 
   get active(): boolean {
     return this.core.enabled && (this.settings.apiEnabled || this.settings.errorsEnabled);
@@ -125,7 +122,7 @@ export class ApiTracker {
 
   private record(state: HttpCallState): void {
     const endedAt = performance.now();
-    if (state.handlerStartedAt === undefined) this.identifyRoute(state);
+    if (state.handlerStartedAt === undefined) this.routes.identify(state);
     const status = statusSent(state);
     const recordCall = this.settings.apiEnabled && !state.excluded && !state.skip && (state.hasError || status >= 400 || this.sampled());
     const recordError = this.settings.errorsEnabled && state.hasError && !state.errorRecorded;
@@ -136,7 +133,7 @@ export class ApiTracker {
       const origin = this.origin(state);
       const fields = {
         method: state.method,
-        path: this.pathOf(state),
+        path: this.routes.pathOf(state),
         route: state.route,
         statusCode: status,
         durationMs: endedAt - (state.handlerStartedAt ?? state.startedAt),
@@ -164,19 +161,6 @@ export class ApiTracker {
     );
   }
 
-  /** For requests no interceptor saw (rejected by a guard, served outside controllers): ask the router. */
-  private identifyRoute(state: HttpCallState): void {
-    const ignored = state.middlewareRoutes;
-    state.route ??= routeTemplateOf(state.request, ignored) ?? routeTemplateOf(state.raw, ignored);
-    const handler = routeHandlerOf(state.request, ignored) ?? routeHandlerOf(state.raw, ignored);
-    if (!handler) return;
-    const names = controllerAndHandlerOf(handler);
-    state.controller ??= names.controller;
-    state.handler ??= names.handler;
-    const named = names.controller !== undefined && names.handler !== undefined;
-    if (isTrackingSkipped(handler) || (named && this.skippedRoutes?.has(names.controller!, names.handler!))) state.skip = true;
-  }
-
   private identify(state: HttpCallState): void {
     if (state.identified) return;
     state.identified = true;
@@ -195,18 +179,6 @@ export class ApiTracker {
       ipAddress: this.clientIp(state.raw),
       userAgent: headerOf(state.raw, 'user-agent'),
     };
-  }
-
-  /** The concrete path, without the values of route parameters named like secrets (`/reset/:token`). */
-  private pathOf(state: HttpCallState): string {
-    const route = state.route;
-    if (route === undefined) return state.path;
-    let where = this.routeSecrets.get(route);
-    if (where === undefined && !this.routeSecrets.has(route)) {
-      where = sensitiveSegments(route, (name) => this.core.isSensitiveKey(name));
-      this.routeSecrets.set(route, where);
-    }
-    return redactPathParams(state.path, route, where);
   }
 
   private clientIp(raw: NodeRequestLike): string | undefined {

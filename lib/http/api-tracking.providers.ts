@@ -7,6 +7,7 @@ import type { ApiTracker } from './api-tracker.js';
 import { apiTrackerFor } from './api-tracker.registry.js';
 import { ApiTrackingInterceptor } from './api-tracking.interceptor.js';
 import { FastifyRequestBinding } from './fastify-request-binding.js';
+import { routeLookupFor } from './parsers/route-lookup.js';
 import { nameRouteHandlers } from './route-names.js';
 import { SkippedRoutes } from './skipped-routes.js';
 import { trackApiRequest, type MiddlewareNext } from './track-api-request.js';
@@ -25,7 +26,7 @@ export const apiTrackingProviders: Provider[] = [
     useFactory: (core: AnalyticsCore, modules: ModulesContainer) => {
       const tracker = apiTrackerFor(core);
       nameRouteHandlers(modules);
-      tracker.skippedRoutes = new SkippedRoutes(modules);
+      tracker.routes.skipped = new SkippedRoutes(modules);
       return tracker;
     },
   },
@@ -51,13 +52,16 @@ export const apiTrackingProviders: Provider[] = [
  * Mounts the request middleware on every route (from the module's `configure`). On Express it goes
  * straight onto the app, ahead of every middleware Nest mounts: Nest's mounting would add a path
  * match, an async exception proxy and a per-request set to every request. Elsewhere (Fastify's
- * middie) it is mounted as Nest middleware.
+ * middie) it is mounted as Nest middleware. The adapter's router also answers which route a
+ * request a middleware rejected was for.
  */
 export function applyApiTrackingMiddleware(consumer: MiddlewareConsumer, core: AnalyticsCore, adapter: HttpServer | undefined): void {
-  if (!apiTrackerFor(core).active) return;
+  const tracker = apiTrackerFor(core);
+  if (!tracker.active) return;
   const middleware = function jitsuAnalyticsRequest(req: unknown, res: unknown, next: MiddlewareNext) {
     trackApiRequest(core, req, res, next);
   };
   if (adapter?.getType() === 'express') adapter.use(middleware);
   else consumer.apply(middleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  tracker.routes.lookup = routeLookupFor(adapter);
 }

@@ -26,6 +26,8 @@ export interface HttpCallState {
   skip: boolean;
   handlerStartedAt?: number;
   route?: string;
+  /** The parameters the router found for a request whose route stayed unknown (see `RequestRoutes`). */
+  routeParams?: Record<string, unknown>;
   controller?: string;
   handler?: string;
   identified: boolean;

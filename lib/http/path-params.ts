@@ -36,3 +36,26 @@ export function redactPathParams(path: string, route: string, where: SensitiveSe
   for (const i of where.indexes) segments[i] = REDACTED;
   return segments.join('/');
 }
+
+/**
+ * For a request whose route is unknown but whose parameters are (`fastifyRouteFor`): every path
+ * segment that spells a sensitive parameter's value replaced.
+ */
+export function redactParamValues(path: string, params: Record<string, unknown>, isSensitive: (name: string) => boolean): string {
+  const values = Object.entries(params)
+    .filter(([name, value]) => typeof value === 'string' && value !== '' && isSensitive(name))
+    .map(([, value]) => value);
+  if (values.length === 0) return path;
+  return path
+    .split('/')
+    .map((segment) => (values.includes(decoded(segment)) ? REDACTED : segment))
+    .join('/');
+}
+
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,4 +1,4 @@
-import { redactPathParams, sensitiveSegments } from '../../lib/http/path-params.js';
+import { redactParamValues, redactPathParams, sensitiveSegments } from '../../lib/http/path-params.js';
 import { createKeyMatcher } from '../../lib/privacy/sensitive-keys.js';
 
 const isSensitive = createKeyMatcher([]);
@@ -35,5 +35,14 @@ describe('route parameters named like secrets', () => {
   it('honours redact.keys', () => {
     const extra = createKeyMatcher(['tenant']);
     expect(redactPathParams('/t/acme/x', '/t/:tenant/x', sensitiveSegments('/t/:tenant/x', extra))).toBe('/t/[REDACTED]/x');
+  });
+});
+
+describe('parameters without their route', () => {
+  it('replaces the segments spelling a sensitive parameter, decoded or not, and keeps the rest', () => {
+    expect(redactParamValues('/api/reset/4f1c%209a/4f1c', { token: '4f1c 9a', id: '4f1c' }, isSensitive)).toBe('/api/reset/[REDACTED]/4f1c');
+    expect(redactParamValues('/api/users/42', { id: '42' }, isSensitive)).toBe('/api/users/42');
+    expect(redactParamValues('/api/keys/%E0%A4%A', { apiKey: '%E0%A4%A' }, isSensitive)).toBe('/api/keys/[REDACTED]');
+    expect(redactParamValues('/api/x', {}, isSensitive)).toBe('/api/x');
   });
 });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Injectable, type MiddlewareConsumer, Module, type NestMiddleware, type NestModule } from '@nestjs/common';
+import { HttpException, Injectable, type MiddlewareConsumer, Module, type NestMiddleware, type NestModule, RequestMethod } from '@nestjs/common';
 import { AnalyticsService } from '../../../lib/index.js';
 import { ADAPTERS, eventsOf, nextRequestId, only, send, startApp, type RunningApp } from './fixture/app-factory.js';
 import { UsersController } from './fixture/controllers.js';
@@ -15,10 +15,20 @@ class AuditMiddleware implements NestMiddleware {
   }
 }
 
-@Module({ providers: [AuditMiddleware] })
+/** A rate limiter that answers before the router dispatches (here: whenever the client asks for it). */
+@Injectable()
+class RateLimitMiddleware implements NestMiddleware {
+  use(req: { headers: Record<string, unknown> }, _res: unknown, next: () => void): void {
+    if (req.headers['x-limit'] === 'now') throw new HttpException('Too Many Requests', 429);
+    next();
+  }
+}
+
+@Module({ providers: [AuditMiddleware, RateLimitMiddleware] })
 class AuditModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(AuditMiddleware).forRoutes(UsersController);
+    consumer.apply(RateLimitMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }
 
@@ -38,5 +48,18 @@ describe.each(ADAPTERS)("an app's own Nest middleware on %s", (kind) => {
     expect(events.map((e) => e.event).sort()).toEqual(['API Call', 'Request Audited']);
     expect(only(events, 'Request Audited').properties).toMatchObject({ stage: 'middleware', request_id: requestId });
     expect(only(events, 'API Call').properties).toMatchObject({ route: '/api/users/:id', status_code: 200 });
+  });
+
+  it('a request the middleware rejects before routing still gets its route, and its secret parameter is not in the path', async () => {
+    const requestId = nextRequestId(`${kind}-limited`);
+    const exchange = await send(`${running.url}/api/users/reset/7d2e9b14c0a84f3e`, { requestId, headers: { 'x-limit': 'now' } });
+    expect(exchange.status).toBe(429);
+    const events = await eventsOf(running.recorder!, requestId);
+    const api = only(events, 'API Call').properties;
+    expect(api).toMatchObject({ path: '/api/users/reset/[REDACTED]', status_code: 429 });
+    // Express's router names the route; Fastify's tells only the parameters of a request its hooks never saw.
+    expect(api.route).toBe(kind === 'express' ? '/api/users/reset/:token' : undefined);
+    if (kind === 'express') expect(api).toMatchObject({ controller: 'UsersController', handler: 'reset' });
+    expect(JSON.stringify(events)).not.toContain('7d2e9b14c0a84f3e');
   });
 });
