@@ -16,6 +16,7 @@ import type { AnalyticsStats } from './pipeline/analytics-stats.interface.js';
 import { DeliveryPipeline } from './pipeline/delivery-pipeline.js';
 import { EventIntake, isSnapshot } from './pipeline/event-intake.js';
 import { createKeyMatcher } from './privacy/sensitive-keys.js';
+import { isPromiseResult } from './options/sync-result.js';
 import { knownSecretSpellings, withKnownSecrets } from './privacy/known-secrets.js';
 import { scrubString } from './privacy/scrub-string.js';
 import { openSpool } from './spool/open-spool.js';
@@ -154,8 +155,15 @@ export class AnalyticsCore {
       } catch (error) {
         return this.reporter.dropped('before_send_failed', [messageId], `beforeSend threw: ${(error as Error)?.message}`);
       }
+      if (isPromiseResult(event)) {
+        return this.reporter.dropped('before_send_failed', [messageId], 'beforeSend returned a Promise; it must return the event (or null) synchronously');
+      }
       if (!event) return this.reporter.dropped('filtered', [messageId], 'beforeSend returned no event');
-      this.offer(event.messageId, event.JITSU_TABLE_NAME, JSON.stringify(event));
+      if (typeof event !== 'object' || Array.isArray(event) || typeof event.messageId !== 'string' || event.messageId === '') {
+        return this.reporter.dropped('before_send_failed', [messageId], 'beforeSend returned something other than an event with its messageId');
+      }
+      const table = typeof event.JITSU_TABLE_NAME === 'string' ? event.JITSU_TABLE_NAME : draft.table;
+      this.offer(event.messageId, table, JSON.stringify(event));
     } catch (error) {
       this.reporter.dropped('invalid_event', [messageId], `could not build the event: ${(error as Error)?.message ?? error}`);
     }

@@ -1,6 +1,7 @@
 import { AnalyticsConfigError } from '../analytics-config.error.js';
 import { TABLE_NAME_PATTERN } from '../events/table-router.js';
 import { describeValue } from '../options/describe-value.js';
+import { isPromiseResult } from '../options/sync-result.js';
 import type { Extractor, TrackedCall } from './tracked-call.interface.js';
 
 /**
@@ -95,11 +96,14 @@ export class ExtractorFailure extends Error {
 /** Runs one extractor; a throw becomes an `ExtractorFailure` naming the field. */
 export function extract(field: string, read: Extractor<unknown> | undefined, call: TrackedCall): unknown {
   if (read === undefined) return undefined;
+  let value: unknown;
   try {
-    return read(call);
+    value = read(call);
   } catch (error) {
     throw new ExtractorFailure(field, error);
   }
+  if (isPromiseResult(value)) throw new ExtractorFailure(field, new Error('it returned a Promise; extractors must return their value synchronously'));
+  return value;
 }
 
 function describeError(error: unknown): string {

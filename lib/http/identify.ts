@@ -1,3 +1,4 @@
+import { isPromiseResult } from '../options/sync-result.js';
 import type { IdentifyRequest, RequestIdentity } from './api-tracking.options.js';
 
 /** Ids as the request facts hold them: non-empty strings. */
@@ -22,6 +23,7 @@ export const identifyFromUser: IdentifyRequest = (request) => {
 export function identifyRequest(identify: IdentifyRequest, request: unknown): { identity: Identity; failure?: string } {
   try {
     const result: RequestIdentity | null | undefined = identify(request);
+    if (isPromiseResult(result)) return { identity: {}, failure: 'api.identify returned a Promise; it must return the ids synchronously' };
     const identity: Identity = {};
     if (typeof result !== 'object' || result === null) return { identity };
     const userId = idString(result.userId);

@@ -30,6 +30,16 @@ class Fragile {
     return of(1);
   }
 
+  // The types refuse an async extractor; plain JavaScript and casts do not.
+  @TrackEvent('Async Extractor', {
+    properties: (async () => {
+      throw new Error('async extractor failed');
+    }) as never,
+  })
+  report(): string {
+    return 'reported';
+  }
+
   @TrackPayment('charge')
   chargeHostile(dto: object): string {
     void dto;
@@ -62,6 +72,13 @@ describe('an extractor that throws', () => {
     expect(events[0]!.properties.error_source).toBe('payment');
     expect(h.drops.map((d) => d.reason)).toEqual(['extractor_failed']);
     expect(h.drops[0]!.detail).toContain("'amount' extractor threw TypeError");
+  });
+
+  it('counts an async extractor as failed without letting its rejection go unhandled', async () => {
+    expect(fragile.report()).toBe('reported');
+    expect(await h.events()).toEqual([]);
+    expect(h.drops[0]!.detail).toBe("@TrackEvent() on Fragile.report: the 'properties' extractor threw Error: it returned a Promise; extractors must return their value synchronously");
+    await new Promise((resolve) => setImmediate(resolve));
   });
 
   it('does not affect an Observable\'s values or completion', async () => {

@@ -43,4 +43,13 @@ describe('identifyRequest', () => {
       throw 'plain string';
     }, {}).failure).toBe('api.identify threw: plain string');
   });
+
+  it('counts an async identify as a failure, and its rejection never goes unhandled', async () => {
+    const rejecting = (async () => {
+      throw new Error('no session');
+    }) as never;
+    expect(identifyRequest(rejecting, {})).toEqual({ identity: {}, failure: 'api.identify returned a Promise; it must return the ids synchronously' });
+    // The file fails if the rejection above is left unhandled (test/support/no-unhandled-errors.ts).
+    await new Promise((resolve) => setImmediate(resolve));
+  });
 });

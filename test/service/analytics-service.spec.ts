@@ -195,6 +195,24 @@ describe('AnalyticsService with bad input never throws', () => {
     expect(drops.map((d) => d.reason)).toEqual(['filtered', 'before_send_failed']);
   });
 
+  it('drops, counts and never lets reject an async beforeSend, and refuses what is not an event', async () => {
+    const { analytics, delivered, drops } = memoryAnalytics({
+      beforeSend: ((e: { event: string }) => {
+        if (e.event === 'Rejects') return Promise.reject(new Error('async hook failed'));
+        if (e.event === 'Resolves') return Promise.resolve(e);
+        if (e.event === 'Text') return 'not an event';
+        if (e.event === 'No Id') return { ...e, messageId: undefined };
+        return e;
+      }) as never,
+    });
+    for (const name of ['Rejects', 'Resolves', 'Text', 'No Id', 'Keep']) analytics.track(name);
+    const events = await delivered();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events.map((e) => e.event)).toEqual(['Keep']);
+    expect(drops.map((d) => d.reason)).toEqual(['before_send_failed', 'before_send_failed', 'before_send_failed', 'before_send_failed']);
+    expect(drops[0].detail).toContain('beforeSend returned a Promise');
+  });
+
   it('isolates a listener that throws', async () => {
     const { analytics, delivered } = memoryAnalytics();
     analytics.on('sent', () => {
