@@ -97,7 +97,16 @@ export class DeliveryPipeline {
     const target = this.seq;
     this.flushUntil = Math.max(this.flushUntil, target);
     this.drain();
-    while (this.pendingUpTo(target)) await this.settled.next();
+    if (!this.pendingUpTo(target)) return;
+    // Retry waits and the batch timer never keep a process alive on their own; a caller awaiting
+    // flush() (a script's last line) asks for the opposite, so a referenced timer holds it open
+    // until the events are delivered or dropped.
+    const keepAlive = setInterval(() => undefined, KEEP_ALIVE_MS);
+    try {
+      while (this.pendingUpTo(target)) await this.settled.next();
+    } finally {
+      clearInterval(keepAlive);
+    }
   }
 
   /** Delivers what it can within `timeoutMs`, then gives up on the rest, reporting it. Idempotent. */
@@ -326,6 +335,8 @@ export class DeliveryPipeline {
 }
 
 const TIMED_OUT = Symbol('timed out');
+/** Any period: the interval only keeps the event loop referenced. */
+const KEEP_ALIVE_MS = 60_000;
 const ABORT_GRACE_MS = 1000;
 
 /**

@@ -40,9 +40,23 @@ export function decideRetry(
   return { action: 'retry', delayMs };
 }
 
-/** Anything a transport throws that is not a DeliveryError is treated as a network failure. */
+/**
+ * Anything a transport throws that is not a DeliveryError is treated as a network failure. Never
+ * throws, whatever was thrown (an object without `toString`, a revoked proxy).
+ */
 export function asDeliveryError(error: unknown): DeliveryError {
-  if (error instanceof DeliveryError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new DeliveryError(`delivery failed: ${message}`, { retryable: true, cause: error });
+  try {
+    if (error instanceof DeliveryError) return error;
+  } catch {
+    // instanceof on a proxy whose getPrototypeOf trap throws.
+  }
+  return new DeliveryError(`delivery failed: ${describeThrown(error)}`, { retryable: true, cause: error });
+}
+
+function describeThrown(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return 'a value that cannot be read';
+  }
 }

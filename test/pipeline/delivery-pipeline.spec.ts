@@ -138,6 +138,18 @@ describe('DeliveryPipeline', () => {
     expect(reporter.snapshot().lastError).toContain('ECONNRESET');
   });
 
+  it('counts a batch whose transport throws something that cannot even be described', async () => {
+    const unreadable = [Object.create(null) as object, new Proxy({}, { get: () => { throw new Error('trap'); }, getPrototypeOf: () => { throw new Error('trap'); } })];
+    for (const thrown of unreadable) {
+      const transport = new ScriptedTransport().next(10, () => Promise.reject(thrown));
+      const { pipeline, dropped, reporter } = setup({ retry: { ...fast.retry, maxAttempts: 2 } }, transport);
+      pipeline.offer(event(1));
+      await pipeline.flush();
+      expect(dropped('retries_exhausted')).toBe(1);
+      expect(reporter.snapshot().lastError).toBe('delivery failed: a value that cannot be read');
+    }
+  });
+
   it('drops a 401 batch at once as unauthorized, reporting one error for a storm of them', async () => {
     const unauthorized = () =>
       Promise.reject(new DeliveryError('Jitsu rejected the write key (HTTP 401): check writeKey', { status: 401, retryable: false, dropReason: 'unauthorized' }));
