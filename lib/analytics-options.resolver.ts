@@ -186,7 +186,10 @@ function checkJitsuUrl(d: { type: 'jitsu' | 'memory' | 'console' }, jitsuUrl: st
 function checkWriteKey(key: unknown, protocol: 'next' | 'classic', problems: string[]): void {
   if (typeof key !== 'string' || key.trim() === '') {
     problems.push(`writeKey: required when sending to Jitsu, got ${key === '' ? 'an empty string' : describeValue(key)}; expected ${protocol === 'next' ? "a server-to-server key 'keyId:secret'" : 'a Classic server token'}`);
-  } else if (protocol === 'next' && !/^[^:\s]+:[^:\s]+$/.test(key)) {
+  } else if (!/^[\x21-\x7e]+$/.test(key)) {
+    // An HTTP header cannot carry it: every delivery would fail. Name the shape only, never the value.
+    problems.push(`writeKey: got a value of ${key.length} characters with a space, a control character or a character outside ASCII (a key copied with an invisible character?); expected printable ASCII only`);
+  } else if (protocol === 'next' && !/^[^:]+:[^:]+$/.test(key)) {
     // Name the shape only: the value may be the secret itself.
     problems.push(`writeKey: expected a server-to-server key of the form 'keyId:secret', got a value of ${key.length} characters that is not of that form`);
   }

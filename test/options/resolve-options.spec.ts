@@ -114,6 +114,16 @@ describe('resolveOptions', () => {
     expect(problemsOf({ jitsuUrl: 'http://localhost:8080' })).toContain('writeKey: required when sending to Jitsu');
   });
 
+  it('refuses a write key an HTTP header cannot carry, such as one copied with an invisible character', () => {
+    for (const writeKey of ['key-id:s3cret\u200b', 'key-id:s€cret', 'key-id: s3cret']) {
+      const message = problemsOf({ jitsuUrl: 'http://localhost:8080', writeKey });
+      expect(message).toContain('writeKey: got a value of');
+      expect(message).toContain('expected printable ASCII only');
+      expect(message).not.toContain('s3cret');
+    }
+    expect(problemsOf({ jitsuUrl: 'http://localhost:8080', writeKey: 'token\u00a0value', protocol: 'classic' })).toContain('expected printable ASCII only');
+  });
+
   it('does not require a write key when analytics is disabled', () => {
     expect(resolveOptions({ enabled: false, jitsuUrl: 'http://localhost:8080' }).enabled).toBe(false);
   });

@@ -88,8 +88,8 @@ function validateWriteKey(value: unknown, protocol: JitsuProtocol): void {
     throw new TypeError('Jitsu transport option writeKey is required');
   }
   // A header value cannot carry these; undici would refuse every request later.
-  if (/[\u0000-\u001f\u007f]/.test(value) || value !== value.trim()) {
-    throw new TypeError('Jitsu transport option writeKey contains whitespace or control characters');
+  if (!/^[\x21-\x7e]+$/.test(value)) {
+    throw new TypeError('Jitsu transport option writeKey contains whitespace, control characters or characters outside ASCII');
   }
   if (protocol === 'next') {
     const colon = value.indexOf(':');

@@ -24,11 +24,12 @@ const KNOWN_CODES: Readonly<Record<string, string>> = {
   UND_ERR_BODY_TIMEOUT: 'timed out reading the response body',
   UND_ERR_CLOSED: 'client closed',
   UND_ERR_DESTROYED: 'client destroyed',
+  UND_ERR_INVALID_ARG: 'the request could not be built',
 };
 
 /**
  * A failure without an HTTP answer, as a `DeliveryError`. All are retryable (the pipeline owns
- * the retry budget) except sends on a closed transport. Messages name the failure and the origin,
+ * the retry budget) except sends on a closed transport and requests undici refuses to build. Messages name the failure and the origin,
  * never the key: undici errors carry no request headers, so keeping them as `cause` is safe.
  */
 export function networkDeliveryError(error: unknown, facts: NetworkFailureFacts): DeliveryError {
@@ -40,7 +41,9 @@ export function networkDeliveryError(error: unknown, facts: NetworkFailureFacts)
     });
   }
   const kind = describe(error, facts);
-  return new DeliveryError(`Could not deliver to Jitsu at ${facts.origin}: ${kind}`, { retryable: true, cause: error });
+  // undici refused to build the request (a header it cannot send): every attempt would fail alike.
+  const retryable = errorCode(error) !== 'UND_ERR_INVALID_ARG';
+  return new DeliveryError(`Could not deliver to Jitsu at ${facts.origin}: ${kind}`, { retryable, cause: error });
 }
 
 function describe(error: unknown, facts: NetworkFailureFacts): string {

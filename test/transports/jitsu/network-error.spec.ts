@@ -23,6 +23,12 @@ describe('networkDeliveryError', () => {
     expect(delivery.cause).toBe(error);
   });
 
+  it('gives up at once on a request undici refuses to build: every attempt would fail alike', () => {
+    const delivery = networkDeliveryError(new errors.InvalidArgumentError('invalid header value'), facts);
+    expect(delivery).toMatchObject({ retryable: false, dropReason: 'rejected' });
+    expect(delivery.message).toContain('the request could not be built (UND_ERR_INVALID_ARG)');
+  });
+
   it('finds the code on a wrapped cause', () => {
     const wrapped = new TypeError('fetch failed', { cause: withCode('ECONNRESET') });
     expect(networkDeliveryError(wrapped, facts).message).toContain('connection reset (ECONNRESET)');
