@@ -1,7 +1,8 @@
 import type { RetryPolicy } from '../analytics-options.resolver.js';
 import { MAX_EVENT_BYTES } from '../analytics-options.resolver.js';
 import type { OverflowPolicy } from '../analytics.options.js';
-import type { AnalyticsTransport, QueuedEvent } from '../transports/transport.interface.js';
+import { DeliveryError } from '../transports/delivery-error.js';
+import type { AnalyticsTransport, DeliveryResult, QueuedEvent } from '../transports/transport.interface.js';
 import type { AnalyticsReporter } from './analytics-reporter.js';
 import { EventQueue } from './event-queue.js';
 import type { Pending, PendingStore } from './pending-store.interface.js';
@@ -18,6 +19,12 @@ export interface PipelineOptions {
   maxBatchBytes: number;
   maxInFlight: number;
   retry: RetryPolicy;
+  /**
+   * The transport's own deadline per request, ms. A send still unsettled a grace period later is
+   * treated as timed out and retried, so a destination that never answers (and ignores the abort
+   * signal) cannot hold a batch, its in-flight slot and every flush forever. None when absent.
+   */
+  requestTimeout?: number;
 }
 
 export interface ShutdownReport {
@@ -165,7 +172,10 @@ export class DeliveryPipeline {
     }
     this.state = 'closed';
     try {
-      await this.transport.close?.();
+      // A transport whose close never settles must not hold shutdown past its deadline either.
+      if (await timesOut(Promise.resolve(this.transport.close?.()), ABORT_GRACE_MS)) {
+        this.reporter.warn('transport_close_timeout', `the destination did not close within ${ABORT_GRACE_MS} ms`);
+      }
     } catch (error) {
       this.reporter.error(asDeliveryError(error));
     }
@@ -179,7 +189,11 @@ export class DeliveryPipeline {
 
   private abandonInFlight(): void {
     this.abandoned = true;
-    for (const batch of this.inFlight) this.giveUp(batch.events, 'the transport did not stop after the shutdown deadline');
+    for (const batch of [...this.inFlight]) {
+      this.giveUp(batch.events, 'the transport did not stop after the shutdown deadline');
+      // Given up, so no longer in flight: a pending flush() resolves instead of waiting for a send that may never end.
+      this.settle(batch);
+    }
   }
 
   /** Events left undelivered at shutdown: dropped, unless a durable store keeps them for the next start. */
@@ -262,7 +276,7 @@ export class DeliveryPipeline {
   }
 
   private settle(batch: Batch): void {
-    this.inFlight.delete(batch);
+    if (!this.inFlight.delete(batch)) return;
     this.inFlightEvents -= batch.events.length;
     this.release(batch.events);
     this.settled.notify();
@@ -283,7 +297,7 @@ export class DeliveryPipeline {
     for (let attempts = 1; ; attempts++) {
       if (this.abort.signal.aborted) return this.giveUp(events, 'shutdown deadline reached');
       try {
-        const result = await this.transport.send(events.map((p) => p.item), this.abort.signal);
+        const result = await this.sendWithinDeadline(events.map((p) => p.item));
         if (this.abandoned) return;
         for (const warning of result?.warnings ?? []) this.reporter.warn('destination_warning', warning);
         return this.recordResult(events, result?.rejected);
@@ -311,6 +325,20 @@ export class DeliveryPipeline {
         await sleep(decision.delayMs, this.abort.signal);
       }
     }
+  }
+
+  private sendWithinDeadline(items: QueuedEvent[]): Promise<DeliveryResult | void> {
+    const sending = Promise.resolve(this.transport.send(items, this.abort.signal));
+    const timeout = this.options.requestTimeout;
+    if (timeout === undefined) return sending;
+    const deadlineMs = timeout + ABORT_GRACE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = unrefTimer(() => reject(new DeliveryError(`the destination did not answer within ${deadlineMs} ms`, { retryable: true })), deadlineMs);
+    });
+    // The send that lost the race may still settle later: its outcome no longer matters.
+    sending.catch(() => undefined);
+    return Promise.race([sending, deadline]).finally(() => clearTimeout(timer));
   }
 
   private recordResult(

@@ -254,4 +254,35 @@ describe('DeliveryPipeline', () => {
     expect(Date.now() - started).toBeLessThan(2500);
     expect(dropped('shutdown')).toBe(10);
   });
+
+  it('a pending flush() resolves once shutdown gives up on a send that never ends', async () => {
+    const transport = new ScriptedTransport().next(1, () => new Promise(() => undefined));
+    const { pipeline, dropped } = setup({}, transport);
+    pipeline.offer(event(1));
+    const flushed = pipeline.flush();
+    await pipeline.shutdown(50);
+    await flushed;
+    expect(dropped('shutdown')).toBe(1);
+    expect(pipeline.inFlightCount).toBe(0);
+  });
+
+  it('retries a send that outlives requestTimeout plus a grace period, so a silent destination holds no slot forever', async () => {
+    const transport = new ScriptedTransport().next(1, () => new Promise(() => undefined));
+    const { pipeline, reporter } = setup({ requestTimeout: 10 }, transport);
+    pipeline.offer(event(1));
+    await pipeline.flush();
+    expect(transport.attempts).toHaveLength(2);
+    expect(reporter.snapshot()).toMatchObject({ sent: 1, retried: 1 });
+    expect(reporter.snapshot().lastError).toContain('the destination did not answer within 1010 ms');
+  });
+
+  it('shutdown does not wait forever on a transport whose close never settles', async () => {
+    const transport = new ScriptedTransport();
+    transport.close = () => new Promise(() => undefined);
+    const { pipeline, reporter } = setup({}, transport);
+    const started = Date.now();
+    await pipeline.shutdown(100);
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(reporter.snapshot().warnings).toEqual({ transport_close_timeout: 1 });
+  });
 });
