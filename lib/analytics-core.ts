@@ -17,6 +17,7 @@ import { DeliveryPipeline } from './pipeline/delivery-pipeline.js';
 import { EventIntake, isSnapshot } from './pipeline/event-intake.js';
 import { createKeyMatcher } from './privacy/sensitive-keys.js';
 import { isPromiseResult } from './options/sync-result.js';
+import { safeLogger } from './pipeline/safe-logger.js';
 import { knownSecretSpellings, withKnownSecrets } from './privacy/known-secrets.js';
 import { scrubString } from './privacy/scrub-string.js';
 import { openSpool } from './spool/open-spool.js';
@@ -60,13 +61,17 @@ export class AnalyticsCore {
   /** What `queued`/`queuedBytes` are measured against for health. */
   readonly queueLimits: QueueLimits;
 
+  /** The app's logger; one that throws loses its line and nothing else. */
+  readonly logger: LoggerService | undefined;
+
   constructor(
     readonly options: ResolvedOptions,
     transport: AnalyticsTransport | undefined,
-    readonly logger: LoggerService | undefined,
+    logger: LoggerService | undefined,
   ) {
+    this.logger = logger && safeLogger(logger);
     this.scrub = withKnownSecrets(scrubString, knownSecretSpellings(options.writeKey));
-    this.reporter = new AnalyticsReporter(logger, options.debug, this.scrub);
+    this.reporter = new AnalyticsReporter(this.logger, options.debug, this.scrub);
     const isSensitiveKey = createKeyMatcher(options.redactKeys);
     this.sanitizer = new Sanitizer({
       isSensitiveKey,

@@ -1,4 +1,6 @@
 import { UUID_V7_PATTERN } from '../../lib/events/message-id.js';
+import { createAnalytics } from '../../lib/create-analytics.js';
+import { DeliveryError } from '../../lib/transports/delivery-error.js';
 import { memoryAnalytics } from '../support/memory-analytics.js';
 
 const version = (await import('../../package.json', { with: { type: 'json' } })).default.version;
@@ -211,6 +213,30 @@ describe('AnalyticsService with bad input never throws', () => {
     expect(events.map((e) => e.event)).toEqual(['Keep']);
     expect(drops.map((d) => d.reason)).toEqual(['before_send_failed', 'before_send_failed', 'before_send_failed', 'before_send_failed']);
     expect(drops[0].detail).toContain('beforeSend returned a Promise');
+  });
+
+  it('survives a logger that throws: no call throws into the app, and deliveries still settle', async () => {
+    const throwing = () => {
+      throw new Error('log stream closed');
+    };
+    const logger = { log: throwing, warn: throwing, error: throwing, debug: throwing };
+    let calls = 0;
+    const destination = {
+      send: async () => {
+        if (++calls === 1) throw new DeliveryError('refused', { retryable: false });
+        return {};
+      },
+    };
+    const analytics = createAnalytics({ destination, debug: true, batchSize: 1, system: { enabled: false } }, { logger });
+    try {
+      expect(() => analytics.track('Odd', 'not an object' as never)).not.toThrow();
+      await analytics.flush();
+      analytics.track('Fine');
+      await analytics.flush();
+      expect(analytics.stats()).toMatchObject({ sent: 1, dropped: { rejected: 1 } });
+    } finally {
+      await analytics.shutdown();
+    }
   });
 
   it('isolates a listener that throws', async () => {
