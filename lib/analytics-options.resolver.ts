@@ -8,8 +8,13 @@ import type { AnalyticsEvent } from './events/analytics-event.interface.js';
 import type { AnalyticsTransport } from './transports/transport.interface.js';
 import { DEFAULT_TABLES, resolveTableNames, TABLE_NAME_PATTERN, TableNames } from './events/table-router.js';
 import { describeValue } from './options/describe-value.js';
+import { resolveApiTracking } from './http/api-tracking.resolver.js';
+import { resolveDatabaseOptions } from './instrumentation/database-options.js';
+import { resolveOutboundHttpOptions } from './instrumentation/outbound-http-options.js';
+import { resolveSystemOptions } from './instrumentation/system-options.js';
 import { OptionReader } from './options/option-reader.js';
 import { knownSecretSpellings, removeKnownSecrets } from './privacy/known-secrets.js';
+import { resolveSpoolOptions } from './spool/spool-options.resolver.js';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -138,7 +143,7 @@ function resolve(input: JitsuAnalyticsOptions | undefined | null): ResolvedOptio
     shutdownTimeout: read.int('shutdownTimeout', raw.shutdownTimeout, 5000, { min: 0, max: MAX_TIMER_MS }),
     gzipMinBytes: raw.gzipMinBytes === undefined ? undefined : read.int('gzipMinBytes', raw.gzipMinBytes, 0, { min: 0 }),
     tables,
-    redactKeys: raw.redact?.keys ?? [],
+    redactKeys: redactKeys(read, raw.redact?.keys),
     maxStringLength: read.int('redact.maxStringLength', raw.redact?.maxStringLength, 16_384, { min: 16 }),
     ipPolicy: read.oneOf('ipPolicy', raw.ipPolicy, ['keep', 'stripLastOctet', 'remove'] as const, 'stripLastOctet'),
     serviceName: read.text('serviceName', raw.serviceName),
@@ -146,6 +151,24 @@ function resolve(input: JitsuAnalyticsOptions | undefined | null): ResolvedOptio
     beforeSend: raw.beforeSend,
     raw,
   };
+  // The feature groups are resolved again by their features. Reading them here too makes a bad
+  // option anywhere stop the bootstrap in one message, before anything (a spool's lock, a timer)
+  // exists that a failed bootstrap would leave behind.
+  const groups = [
+    () => resolveApiTracking(raw, resolved.ipPolicy),
+    () => resolveSystemOptions(raw.system),
+    () => resolveOutboundHttpOptions(raw.outboundHttp),
+    () => resolveDatabaseOptions(raw.database),
+    () => resolveSpoolOptions(raw.spool),
+  ];
+  for (const group of groups) {
+    try {
+      group();
+    } catch (error) {
+      if (!isConfigError(error)) throw error;
+      problems.push(...error.problems);
+    }
+  }
   if (problems.length > 0) {
     // Values are quoted back, and a mixed-up environment puts the key into any of them.
     const secrets = knownSecretSpellings(raw.writeKey);
@@ -193,6 +216,19 @@ function checkWriteKey(key: unknown, protocol: 'next' | 'classic', problems: str
     // Name the shape only: the value may be the secret itself.
     problems.push(`writeKey: expected a server-to-server key of the form 'keyId:secret', got a value of ${key.length} characters that is not of that form`);
   }
+}
+
+/** `redact.keys`: names and RegExps. Anything else would silently redact nothing. */
+function redactKeys(read: OptionReader, keys: unknown): ReadonlyArray<string | RegExp> {
+  if (keys === undefined || keys === null) return [];
+  if (!Array.isArray(keys)) {
+    read.problem('redact.keys', keys, "an array of key names and RegExps, e.g. ['internal_note', /^x-/i]");
+    return [];
+  }
+  keys.forEach((key: unknown, i) => {
+    if (!(typeof key === 'string' && key.trim() !== '') && !(key instanceof RegExp)) read.problem(`redact.keys[${i}]`, key, 'a non-empty key name or a RegExp');
+  });
+  return keys as Array<string | RegExp>;
 }
 
 /** `instanceof` itself throws on a revoked proxy, which a hostile getter may throw. */

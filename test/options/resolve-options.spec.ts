@@ -93,6 +93,18 @@ describe('resolveOptions', () => {
     }
   });
 
+  it('refuses redact.keys that would redact nothing: a string, a Set, an entry that is neither a name nor a RegExp', () => {
+    expect(problemsOf({ ...jitsu, redact: { keys: 'internal_note' as never } })).toContain('redact.keys: got "internal_note", expected an array of key names and RegExps');
+    expect(problemsOf({ ...jitsu, redact: { keys: new Set(['x']) as never } })).toContain('redact.keys: got an object');
+    expect(problemsOf({ ...jitsu, redact: { keys: ['ok', 42, ''] as never } })).toContain('redact.keys[1]: got number 42');
+    expect(resolveOptions({ ...jitsu, redact: { keys: ['note', /^x-/i] } }).redactKeys).toEqual(['note', /^x-/i]);
+  });
+
+  it('names bad options of every feature group in the same message', () => {
+    const message = problemsOf({ ...jitsu, batchSize: 0, api: { sampleRate: 2 }, system: { intervalMs: 1 }, spool: { dir: '' } });
+    for (const option of ['batchSize', 'api.sampleRate', 'system.intervalMs', 'spool.dir']) expect(message).toContain(`${option}: got`);
+  });
+
   it('refuses delays a Node timer cannot hold', () => {
     expect(problemsOf({ batchTimeout: 2 ** 31 })).toContain('batchTimeout: got number 2147483648, expected an integer between 1 and 2147483647');
     expect(resolveOptions({ shutdownTimeout: 2 ** 31 - 1 }).shutdownTimeout).toBe(2 ** 31 - 1);

@@ -91,6 +91,16 @@ describe('analytics with spool: { dir }', () => {
     expect(() => createAnalytics({ enabled: false, spool: { dir: '' } })).toThrow('spool.dir: got ""');
   });
 
+  it('a bootstrap refused for a bad option elsewhere leaves the directory free for the corrected one', async () => {
+    const dir = dirs.make();
+    expect(() => createAnalytics({ destination: 'memory', spool: { dir }, system: { intervalMs: 5 } })).toThrow('system.intervalMs');
+    const refused = Test.createTestingModule({
+      imports: [JitsuAnalyticsModule.forRoot({ destination: new MemoryTransport(), spool: { dir }, api: { sampleRate: 2 } })],
+    }).compile();
+    await expect(refused).rejects.toThrow('api.sampleRate');
+    expect(() => analytics({ dir })).not.toThrow();
+  });
+
   it('fails the Nest bootstrap when another live instance holds the directory', async () => {
     const dir = dirs.make();
     analytics({ dir });
