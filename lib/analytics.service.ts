@@ -15,7 +15,7 @@ import {
 import { captureRequestError } from './http/record-api-exception.js';
 import { trackApiRequest, type MiddlewareNext } from './http/track-api-request.js';
 import type { AnalyticsEventMap } from './pipeline/analytics-reporter.js';
-import { safeDbError } from './instrumentation/db-error-message.js';
+import { dbErrorCode, safeDbError } from './instrumentation/db-error-message.js';
 import type { AnalyticsStats } from './pipeline/analytics-stats.interface.js';
 
 const queued = Promise.resolve();
@@ -135,8 +135,7 @@ export class AnalyticsService {
       void this.trackDbQuery(sql, performance.now() - started, true);
       return result;
     } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
-      void this.trackDbQuery(sql, performance.now() - started, false, { errorCode: code, error });
+      void this.trackDbQuery(sql, performance.now() - started, false, { errorCode: dbErrorCode(error), error });
       throw error;
     }
   }

@@ -69,6 +69,30 @@ describe('AnalyticsService events', () => {
     expect(events[2]!.properties).toMatchObject({ error_source: 'database', error_name: 'QueryFailed', error_message: 'query failed with code 23505' });
   });
 
+  it('timeDbQuery hands the app exactly what the driver threw, even a value whose fields cannot be read', async () => {
+    const { analytics, delivered } = memoryAnalytics();
+    const hostile = {
+      get code(): never {
+        throw new Error('getter');
+      },
+      get message(): never {
+        throw new Error('getter');
+      },
+    };
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    for (const thrown of [hostile, revoked.proxy]) {
+      await expect(
+        analytics.timeDbQuery('SELECT 1', () => {
+          throw thrown;
+        }),
+      ).rejects.toBe(thrown);
+    }
+    const events = await delivered();
+    expect(events.map((e) => e.event)).toEqual(['Database Query', 'Backend Error', 'Database Query', 'Backend Error']);
+    expect(events[1]!.properties).toMatchObject({ error_message: 'query failed' });
+  });
+
   it('timeDbQuery times a driver call, passes its result through, and records a thrown error once', async () => {
     const { analytics, delivered } = memoryAnalytics();
     await expect(analytics.timeDbQuery('SELECT 1', async () => 'rows')).resolves.toBe('rows');
