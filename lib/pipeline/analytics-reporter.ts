@@ -9,6 +9,7 @@ export interface AnalyticsEventMap {
 }
 
 const LOG_INTERVAL_MS = 10_000;
+const MAX_DISTINCT_ERRORS = 20;
 
 /**
  * Counts everything the pipeline does and announces it: on the `error`/`dropped`/`sent`
@@ -82,12 +83,20 @@ export class AnalyticsReporter {
     this.logRateLimited(`warn:${kind}`, () => this.clean(message));
   }
 
-  /** Reports an error once until the next successful delivery, so a 401 storm is one message. */
+  /**
+   * Reports an error once until the next successful delivery, so a 401 storm is one message. Past
+   * `MAX_DISTINCT_ERRORS` different messages (a server quoting a request id in each answer), the
+   * log gets one line per interval and nothing more is remembered.
+   */
   error(error: Error): void {
-    if (this.reportedErrors.has(error.message)) return;
-    this.reportedErrors.add(error.message);
-    if (this.emitter.listenerCount('error') > 0) this.emit('error', withMessage(error, this.clean(String(error.message))));
-    else this.logger?.error(this.clean(String(error.message)));
+    const raw = String(error.message);
+    if (this.reportedErrors.has(raw)) return;
+    const distinct = this.reportedErrors.size < MAX_DISTINCT_ERRORS;
+    if (distinct) this.reportedErrors.add(raw);
+    const message = this.clean(raw);
+    if (this.emitter.listenerCount('error') > 0) this.emit('error', withMessage(error, message));
+    else if (distinct) this.logger?.error(message);
+    else this.logRateLimited('error', () => `${message} (and more errors; one line per ${LOG_INTERVAL_MS / 1000} s)`, 'error');
   }
 
   snapshot(): Omit<AnalyticsStats, 'queued' | 'queuedBytes' | 'inFlight' | 'health'> {
@@ -102,12 +111,12 @@ export class AnalyticsReporter {
     }
   }
 
-  private logRateLimited(key: string, message: () => string): void {
+  private logRateLimited(key: string, message: () => string, level: 'warn' | 'error' = 'warn'): void {
     const now = Date.now();
     const last = this.lastLogged.get(key);
     if (last !== undefined && now - last < LOG_INTERVAL_MS) return;
     this.lastLogged.set(key, now);
-    this.logger?.warn(message());
+    this.logger?.[level](message());
   }
 }
 
