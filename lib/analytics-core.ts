@@ -79,6 +79,7 @@ export class AnalyticsCore {
       maxStringLength: options.maxStringLength,
       maxDepth: 8,
       maxArrayLength: 1000,
+      maxEntries: 1000,
     });
     this.writer = new FlatEventWriter(this.sanitizer, options, options.maxStringLength, LIBRARY);
     // Validated even when disabled, so a bad spool option fails every bootstrap alike.

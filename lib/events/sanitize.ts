@@ -18,6 +18,8 @@ export interface SanitizeOptions {
   maxStringLength: number;
   maxDepth: number;
   maxArrayLength: number;
+  /** Most entries of one object or Map kept. */
+  maxEntries: number;
 }
 
 /** Notable replacements, counted for `stats().warnings`. */
@@ -171,17 +173,31 @@ export class Sanitizer {
     return out;
   }
 
-  /** An object's own enumerable string keys, read one by one (no [key, value] pair per field). */
+  /**
+   * An object's own enumerable string keys, read one by one (no [key, value] pair per field); of a
+   * nested one at most `maxEntries`, so a cache handed to `track()` by mistake costs a bounded time.
+   */
   private fields(o: object, depth: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const values = o as Record<string, unknown>;
-    for (const rawKey of Object.keys(o)) this.field(out, rawKey, values[rawKey], depth);
+    const keys = Object.keys(o);
+    // The event's own properties are all kept: a builder's fields come last and must not be cut.
+    const n = depth > 1 ? Math.min(keys.length, this.options.maxEntries) : keys.length;
+    for (let i = 0; i < n; i++) this.field(out, keys[i], values[keys[i]], depth);
+    if (keys.length > n) this.note('truncated');
     return out;
   }
 
   private mapEntries(map: Map<unknown, unknown>, depth: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [rawKey, v] of map) this.field(out, typeof rawKey === 'string' ? rawKey : String(rawKey), v, depth);
+    let room = this.options.maxEntries;
+    for (const [rawKey, v] of map) {
+      if (room-- === 0) {
+        this.note('truncated');
+        break;
+      }
+      this.field(out, typeof rawKey === 'string' ? rawKey : String(rawKey), v, depth);
+    }
     return out;
   }
 
@@ -199,7 +215,8 @@ export class Sanitizer {
   keyFacts(rawKey: string): KeyFacts {
     const known = this.keyMemo.get(rawKey);
     if (known !== undefined) return known;
-    const key = this.options.scrub(rawKey);
+    // A key is cut like any string, before the privacy rules read it.
+    const key = this.options.scrub(rawKey.length > this.options.maxStringLength ? this.truncate(rawKey) : rawKey);
     const facts = { key, json: JSON.stringify(key), sensitive: this.options.isSensitiveKey(key) };
     return rawKey.length <= KEY_MEMO_MAX_LENGTH ? remember(this.keyMemo, rawKey, facts, KEY_MEMO_SIZE) : facts;
   }

@@ -97,7 +97,7 @@ describe('FlatEventWriter', () => {
 
   describe('on its own', () => {
     const sanitizer = () =>
-      new Sanitizer({ isSensitiveKey: (key) => key === 'password', scrub: scrubString, maxStringLength: 40, maxDepth: 8, maxArrayLength: 10 });
+      new Sanitizer({ isSensitiveKey: (key) => key === 'password', scrub: scrubString, maxStringLength: 40, maxDepth: 8, maxArrayLength: 10, maxEntries: 10 });
     const parts: EnvelopeParts = { name: 'Order Placed', nameJson: '"Order Placed"', messageId: 'id-1', timestamp: '2026-01-01T00:00:00.000Z' };
     const library = { name: 'lib', version: '1' };
 

@@ -7,6 +7,7 @@ const options: SanitizeOptions = {
   maxStringLength: 20,
   maxDepth: 4,
   maxArrayLength: 5,
+  maxEntries: 20,
 };
 
 const clean = (value: unknown) => {
@@ -80,6 +81,17 @@ describe('Sanitizer', () => {
     const { out, report } = clean({ s: 'a'.repeat(2_000_000), a: [1, 2, 3, 4, 5, 6, 7] });
     expect(out).toEqual({ s: `${'a'.repeat(20)}…[truncated 1999980 chars]`, a: [1, 2, 3, 4, 5, '…[2 more items]'] });
     expect(report.truncated).toBe(2);
+  });
+
+  it('keeps at most maxEntries entries of an object or a Map, and cuts long keys before scrubbing them, counting each cut', () => {
+    const many = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`k${i}`, i]));
+    const map = new Map(Array.from({ length: 8 }, (_, i) => [`m${i}`, i]));
+    const sanitizer = new Sanitizer({ ...options, maxEntries: 5 });
+    const out = sanitizer.sanitize({ many, map, ['k'.repeat(30)]: 1 }) as Record<string, Record<string, number>>;
+    expect(Object.keys(out.many)).toEqual(['k0', 'k1', 'k2', 'k3', 'k4']);
+    expect(Object.keys(out.map)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+    expect(Object.keys(out)).toContain(`${'k'.repeat(20)}…[truncated 10 chars]`);
+    expect(sanitizer.report.truncated).toBe(3);
   });
 
   it('stops at maxDepth', () => {
