@@ -6,6 +6,7 @@ import type { AnalyticsTransport, DeliveryResult, QueuedEvent } from '../transpo
 import type { AnalyticsReporter } from './analytics-reporter.js';
 import { EventQueue } from './event-queue.js';
 import type { Pending, PendingStore } from './pending-store.interface.js';
+import { readDeliveryResult } from './delivery-result.js';
 import { asDeliveryError, decideRetry } from './retry-policy.js';
 import { Signal } from './signal.js';
 
@@ -299,8 +300,9 @@ export class DeliveryPipeline {
       try {
         const result = await this.sendWithinDeadline(events.map((p) => p.item));
         if (this.abandoned) return;
-        for (const warning of result?.warnings ?? []) this.reporter.warn('destination_warning', warning);
-        return this.recordResult(events, result?.rejected);
+        const { warnings, rejected } = readDeliveryResult(result, this.reporter);
+        for (const warning of warnings) this.reporter.warn('destination_warning', warning);
+        return this.recordResult(events, rejected);
       } catch (thrown) {
         if (this.abandoned) return;
         const error = asDeliveryError(thrown);

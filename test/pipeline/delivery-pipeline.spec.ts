@@ -150,6 +150,24 @@ describe('DeliveryPipeline', () => {
     }
   });
 
+  it('counts a batch as sent once, with a warning, when a transport answers with a malformed result', async () => {
+    const answers = [{ warnings: 5 }, { rejected: {} }, { get rejected(): never { throw new Error('getter'); } }];
+    for (const answer of answers) {
+      let attempts = 0;
+      const transport = {
+        send: async () => {
+          attempts++;
+          return answer as never;
+        },
+      };
+      const { pipeline, reporter } = setup({}, transport as unknown as ScriptedTransport);
+      pipeline.offer(event(1));
+      await pipeline.flush();
+      expect(attempts).toBe(1);
+      expect(reporter.snapshot()).toMatchObject({ sent: 1, warnings: { destination_result_invalid: 1 } });
+    }
+  });
+
   it('drops a 401 batch at once as unauthorized, reporting one error for a storm of them', async () => {
     const unauthorized = () =>
       Promise.reject(new DeliveryError('Jitsu rejected the write key (HTTP 401): check writeKey', { status: 401, retryable: false, dropReason: 'unauthorized' }));
