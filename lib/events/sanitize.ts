@@ -29,6 +29,7 @@ export interface SanitizeReport {
 }
 
 export const REDACTED = '[REDACTED]';
+const UNREADABLE = '[Unreadable]';
 const OMIT = Symbol('omit');
 
 /** Distinct keys whose scrubbed spelling and sensitivity are remembered (the same keys recur on every event). */
@@ -135,7 +136,7 @@ export class Sanitizer {
       this.ancestors.add(o);
       return this.structured(o, depth + 1);
     } catch {
-      return this.stand('[Unreadable]');
+      return this.stand(UNREADABLE);
     } finally {
       this.ancestors.delete(o);
     }
@@ -183,9 +184,18 @@ export class Sanitizer {
     const keys = Object.keys(o);
     // The event's own properties are all kept: a builder's fields come last and must not be cut.
     const n = depth > 1 ? Math.min(keys.length, this.options.maxEntries) : keys.length;
-    for (let i = 0; i < n; i++) this.field(out, keys[i], values[keys[i]], depth);
+    for (let i = 0; i < n; i++) this.field(out, keys[i], this.read(values, keys[i]), depth);
     if (keys.length > n) this.note('truncated');
     return out;
+  }
+
+  /** One field; a getter that throws costs that field ("[Unreadable]"), not its siblings. */
+  private read(values: Record<string, unknown>, key: string): unknown {
+    try {
+      return values[key];
+    } catch {
+      return this.stand(UNREADABLE);
+    }
   }
 
   private mapEntries(map: Map<unknown, unknown>, depth: number): Record<string, unknown> {

@@ -99,10 +99,11 @@ describe('Sanitizer', () => {
   });
 
   it('survives throwing getters, throwing toJSON and hostile proxies', () => {
-    const getter = Object.defineProperty({}, 'x', { enumerable: true, get: () => { throw new Error('boom'); } });
+    const getter = Object.defineProperty({ sibling: 2 }, 'x', { enumerable: true, get: () => { throw new Error('boom'); } });
     const proxy = new Proxy({}, { ownKeys: () => { throw new Error('no keys'); } });
     const { out } = clean({ getter, toJson: { toJSON: () => { throw new Error('nope'); } }, proxy, ok: 1 });
-    expect(out).toEqual({ getter: '[Unreadable]', toJson: '[Unreadable]', proxy: '[Unreadable]', ok: 1 });
+    // A throwing getter costs its own field only; its siblings stay.
+    expect(out).toEqual({ getter: { sibling: 2, x: '[Unreadable]' }, toJson: '[Unreadable]', proxy: '[Unreadable]', ok: 1 });
   });
 
   it('handles top-level primitives and null', () => {

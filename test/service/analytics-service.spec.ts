@@ -263,6 +263,21 @@ describe('AnalyticsService with bad input never throws', () => {
     }
   });
 
+  it('track() keeps what it can of unusual properties: a Map as an object, a throwing getter as its own field only', async () => {
+    const { analytics, delivered, drops } = memoryAnalytics();
+    analytics.track('Map', new Map<unknown, unknown>([['plan', 'pro'], [7, 'seven']]));
+    analytics.track('Getter', Object.defineProperty({ plan: 'pro' }, 'broken', { enumerable: true, get: () => { throw new Error('boom'); } }));
+    analytics.track('Date', new Date('2026-01-02T03:04:05.000Z'));
+    const events = await delivered();
+    expect(events.map((e) => [e.event, e.properties.plan ?? e.properties.value, e.properties.broken ?? e.properties['7']])).toEqual([
+      ['Map', 'pro', 'seven'],
+      ['Getter', 'pro', '[Unreadable]'],
+      ['Date', '2026-01-02T03:04:05.000Z', undefined],
+    ]);
+    expect(drops).toEqual([]);
+    expect(analytics.stats().warnings.invalid_properties).toBe(1);
+  });
+
   it('isolates a listener that throws', async () => {
     const { analytics, delivered } = memoryAnalytics();
     analytics.on('sent', () => {
