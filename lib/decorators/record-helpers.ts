@@ -1,6 +1,6 @@
 import type { AnalyticsCore } from '../analytics-core.js';
 import type { KindEvent } from '../events/event-builders.js';
-import { DecoratorArguments, extract, fieldReader } from './decorator-arguments.js';
+import { DecoratorArguments, extract } from './decorator-arguments.js';
 import type { Extractor, TrackedCall, TrackOptionsBase } from './tracked-call.interface.js';
 
 /** The readers of the options every decorator shares, resolved once per decorated method. */
@@ -20,9 +20,9 @@ export function commonReaders(
   defaultUserId?: Extractor<unknown>,
 ): CommonReaders {
   return {
-    userId: fieldReader(options.userId, defaultUserId),
+    userId: check.field('userId', options.userId, 'id', defaultUserId),
     success: check.extractor<boolean>('success', options.success),
-    properties: fieldReader(options.properties),
+    properties: check.field('properties', options.properties, 'object'),
     site,
   };
 }

@@ -1,5 +1,5 @@
 import { authEvent } from '../events/event-builders.js';
-import { DecoratorArguments, extract, fieldReader } from './decorator-arguments.js';
+import { DecoratorArguments, extract } from './decorator-arguments.js';
 import { authAccepted, authUserId, failureReason } from './default-extractors.js';
 import { COMMON_OPTIONS, commonReaders, extraProperties, recordKind, succeeded } from './record-helpers.js';
 import type { FieldOption, TrackOptionsBase } from './tracked-call.interface.js';
@@ -35,8 +35,8 @@ export function TrackAuth(action: string, options?: TrackAuthOptions): TrackingD
     const authAction = check.text('action', action);
     const opts = check.options(options, OPTIONS);
     const readers = commonReaders(check, opts, site.label, authUserId);
-    const method = fieldReader(opts.method);
-    const reason = fieldReader(opts.failureReason, failureReason);
+    const method = check.field('method', opts.method, 'text');
+    const reason = check.field('failureReason', opts.failureReason, 'text', failureReason);
     check.done();
     return {
       decorator: 'TrackAuth',

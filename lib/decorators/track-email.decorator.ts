@@ -1,6 +1,6 @@
 import { emailEvent } from '../events/event-builders.js';
 import { Verbatim } from '../events/sanitize.js';
-import { DecoratorArguments, extract, fieldReader } from './decorator-arguments.js';
+import { DecoratorArguments, extract } from './decorator-arguments.js';
 import { emailRecipient, emailTemplate, prop } from './default-extractors.js';
 import { COMMON_OPTIONS, commonReaders, extraProperties, recordKind, succeeded } from './record-helpers.js';
 import type { FieldOption, TrackOptionsBase } from './tracked-call.interface.js';
@@ -43,9 +43,9 @@ export function TrackEmail(options?: TrackEmailOptions): TrackingDecorator {
     const check = new DecoratorArguments('TrackEmail', site.label);
     const opts = check.options(options, OPTIONS);
     const readers = commonReaders(check, opts, site.label);
-    const to = fieldReader(opts.to, emailRecipient);
-    const template = fieldReader(opts.template, emailTemplate(site.methodName));
-    const provider = fieldReader(opts.provider);
+    const to = check.field('to', opts.to, 'recipient', emailRecipient);
+    const template = check.field('template', opts.template, 'text', emailTemplate(site.methodName));
+    const provider = check.field('provider', opts.provider, 'text');
     const includeRecipient = check.flag('includeRecipient', opts.includeRecipient);
     check.done();
     return {

@@ -1,5 +1,5 @@
 import { externalApiEvent } from '../events/event-builders.js';
-import { DecoratorArguments, extract, fieldReader } from './decorator-arguments.js';
+import { DecoratorArguments, extract } from './decorator-arguments.js';
 import { responseStatus } from './default-extractors.js';
 import { COMMON_OPTIONS, commonReaders, extraProperties, recordKind, succeeded } from './record-helpers.js';
 import type { FieldOption, TrackOptionsBase } from './tracked-call.interface.js';
@@ -35,8 +35,8 @@ export function TrackExternalApi(service: string, endpoint: string, options?: Tr
     const endpointName = check.text('endpoint', endpoint, 2048);
     const opts = check.options(options, OPTIONS);
     const readers = commonReaders(check, opts, site.label);
-    const method = fieldReader(opts.method);
-    const status = fieldReader(opts.statusCode, responseStatus);
+    const method = check.field('method', opts.method, 'text');
+    const status = check.field('statusCode', opts.statusCode, 'number', responseStatus);
     check.done();
     return {
       decorator: 'TrackExternalApi',

@@ -1,5 +1,5 @@
 import { fileEvent } from '../events/event-builders.js';
-import { DecoratorArguments, extract, fieldReader } from './decorator-arguments.js';
+import { DecoratorArguments, extract } from './decorator-arguments.js';
 import { fileSize, fileType } from './default-extractors.js';
 import { COMMON_OPTIONS, commonReaders, extraProperties, recordKind, succeeded } from './record-helpers.js';
 import type { FieldOption, TrackOptionsBase } from './tracked-call.interface.js';
@@ -34,8 +34,8 @@ export function TrackFileOperation(operation: string, options?: TrackFileOperati
     const fileOperation = check.text('operation', operation);
     const opts = check.options(options, OPTIONS);
     const readers = commonReaders(check, opts, site.label);
-    const type = fieldReader(opts.fileType, fileType);
-    const size = fieldReader(opts.fileSize, fileSize);
+    const type = check.field('fileType', opts.fileType, 'text', fileType);
+    const size = check.field('fileSize', opts.fileSize, 'number', fileSize);
     check.done();
     return {
       decorator: 'TrackFileOperation',

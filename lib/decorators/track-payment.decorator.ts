@@ -1,5 +1,5 @@
 import { paymentEvent } from '../events/event-builders.js';
-import { DecoratorArguments, extract, fieldReader } from './decorator-arguments.js';
+import { DecoratorArguments, extract } from './decorator-arguments.js';
 import { paymentAmount, paymentCurrency } from './default-extractors.js';
 import { COMMON_OPTIONS, commonReaders, extraProperties, recordKind, succeeded } from './record-helpers.js';
 import type { FieldOption, TrackOptionsBase } from './tracked-call.interface.js';
@@ -36,9 +36,9 @@ export function TrackPayment(action: string, options?: TrackPaymentOptions): Tra
     const paymentAction = check.text('action', action);
     const opts = check.options(options, OPTIONS);
     const readers = commonReaders(check, opts, site.label);
-    const amount = fieldReader(opts.amount, paymentAmount);
-    const currency = fieldReader(opts.currency, paymentCurrency);
-    const provider = fieldReader(opts.provider);
+    const amount = check.field('amount', opts.amount, 'number', paymentAmount);
+    const currency = check.field('currency', opts.currency, 'text', paymentCurrency);
+    const provider = check.field('provider', opts.provider, 'text');
     check.done();
     return {
       decorator: 'TrackPayment',

@@ -48,6 +48,21 @@ describe('decorator arguments are checked when the class is defined', () => {
     ]);
   });
 
+  it('checks fixed values against the column they fill, and accepts an extractor for any of them', () => {
+    expect(problemsOf(() => decorate(TrackPayment('charge', { amount: 'abc' as never, currency: 5 as never, provider: 'stripe' })))).toEqual([
+      '@TrackPayment() on Svc.run: options.amount: got "abc", expected a finite number or a function ({ args, result, error, instance }) => value',
+      '@TrackPayment() on Svc.run: options.currency: got number 5, expected a non-empty string or a function ({ args, result, error, instance }) => value',
+    ]);
+    expect(problemsOf(() => decorate(TrackFileOperation('upload', { fileSize: 'big' as never, fileType: {} as never, userId: [] as never })))).toEqual([
+      '@TrackFileOperation() on Svc.run: options.userId: got an array, expected a string or a number or a function ({ args, result, error, instance }) => value',
+      '@TrackFileOperation() on Svc.run: options.fileType: got an object, expected a non-empty string or a function ({ args, result, error, instance }) => value',
+      '@TrackFileOperation() on Svc.run: options.fileSize: got "big", expected a finite number or a function ({ args, result, error, instance }) => value',
+    ]);
+    expect(problemsOf(() => decorate(TrackEmail({ to: 42 as never, properties: 'x' as never })))).toHaveLength(2);
+    expect(() => decorate(TrackPayment('charge', { amount: 5, currency: 'EUR', userId: 7, properties: { plan: 'pro' } }))).not.toThrow();
+    expect(() => decorate(TrackEmail({ to: ['a@x.io', 'b@x.io'], template: ({ args }) => String(args[0]) }))).not.toThrow();
+  });
+
   it('checks option types: table names, success extractors, includeRecipient, the options object itself', () => {
     expect(problemsOf(() => decorate(TrackEvent('Ok', { table: 'drop table;' })))).toEqual([
       '@TrackEvent() on Svc.run: options.table: got "drop table;", expected a table name of letters, digits and _ (not starting with a digit, at most 63 characters)',
