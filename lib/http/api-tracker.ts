@@ -83,6 +83,8 @@ export class ApiTracker {
       // 'close' follows 'finish' on every response, and also ends one the client abandoned.
       res.once('close', () => this.end(state));
       if ((res as { closed?: unknown }).closed === true) queueMicrotask(() => this.end(state));
+    } else {
+      this.reportFailure(new Error('the response has no once(): its end cannot be observed, so the call is not recorded'));
     }
     return state;
   }

@@ -163,6 +163,14 @@ describe('trackApiRequest (the middleware form)', () => {
     expect(() => memoryAnalytics({ api: { sampleRate: 5 } })).toThrow('api.sampleRate: got number 5');
   });
 
+  it('a response whose end cannot be observed: counted as a warning, not lost silently', () => {
+    const { core, analytics } = tracked();
+    let called = 0;
+    trackApiRequest(core, fakeRequest(), { statusCode: 200 }, () => called++);
+    expect(called).toBe(1);
+    expect(analytics.stats().warnings.api_tracking_failed).toBe(1);
+  });
+
   it('a request that cannot be read: counted as a warning, the app goes on', () => {
     const { core, analytics } = tracked();
     const hostile = {
