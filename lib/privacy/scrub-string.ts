@@ -58,6 +58,8 @@ const AUTH_HEADER = /((?:proxy-)?authorization["']?\s*[:=]\s*["']?)([^\s"',;&]+)
  * searched (`url=https://x?token=…`) and every character is scanned a bounded number of times.
  */
 const KEY_SEPARATOR = /(?<![\w-])([\w-]+)(["']?)(\s*[=:]\s*)/g;
+/** A key that reads as a word of prose: letters only, capitalised at most at its start. */
+const PLAIN_WORD = /^[A-Za-z][a-z]*$/;
 /** A quoted value (to its closing quote, escapes allowed), or a bare one up to a delimiter. */
 const KEY_VALUE = /"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[^\s&;,"'<>)}\]]+/y;
 
@@ -174,8 +176,9 @@ function redactEmail(match: string, local: string, at: string, domain: string): 
 }
 
 /**
- * A bare `key: value` is kept ("invalid token: expired"); a quoted key or value, or an `=`, marks
- * an assignment.
+ * A bare `key: value` whose key is a plain word is kept ("invalid token: expired"); a quoted key
+ * or value, an `=`, or a compound key (`X-Api-Key: …`, `AWS_SECRET_ACCESS_KEY: …`, `apiKey: …`)
+ * marks an assignment.
  */
 function redactKeyValues(text: string): string {
   let out = '';
@@ -188,7 +191,7 @@ function redactKeyValues(text: string): string {
     const value = KEY_VALUE.exec(text)?.[0];
     if (value === undefined || value.includes('[REDACTED') || !(SECRET_KEY_END.test(key) || isDefaultSensitiveKey(key))) continue;
     const q = value.startsWith('"') ? '"' : value.startsWith("'") ? "'" : '';
-    if (!separator.includes('=') && keyQuote === '' && q === '') continue;
+    if (!separator.includes('=') && keyQuote === '' && q === '' && PLAIN_WORD.test(key)) continue;
     out += `${text.slice(copied, valueAt)}${q}${REDACTED}${q}`;
     copied = valueAt + value.length;
     KEY_SEPARATOR.lastIndex = copied;

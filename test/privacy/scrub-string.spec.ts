@@ -51,6 +51,7 @@ describe('scrubString', () => {
     'https://example.com/path?page=2&sort=asc',
     'token_type=bearer&shipping=free&auth_method=password',
     'invalid pin: expired',
+    'Token: expired; Password: required',
     '',
   ])('returns plain text %j unchanged (same instance)', (text) => {
     expect(scrubString(text)).toBe(text);
@@ -141,6 +142,9 @@ describe('scrubString', () => {
     ["{ user: 'bob', pass: 'hunter2' }", `{ user: 'bob', pass: '${REDACTED}' }`],
     ['next=https://x.io/cb?token=abc123&ok=1', `next=https://x.io/cb?token=${REDACTED}&ok=1`],
     ['write_key=js.abc:S3cr3t', `write_key=${REDACTED}`],
+    ['X-Api-Key: k-123 sent', `X-Api-Key: ${REDACTED} sent`],
+    ['AWS_SECRET_ACCESS_KEY: wJalrXUtnFEMI', `AWS_SECRET_ACCESS_KEY: ${REDACTED}`],
+    ['apiKey: k-123', `apiKey: ${REDACTED}`],
   ])('redacts key=value secrets: %j', (input, expected) => {
     expect(scrubString(input)).toBe(expected);
   });
