@@ -76,7 +76,7 @@ export function scanSql(sql: string): SqlToken[] {
       pushValue(out);
     } else if (c === '"' || c === '`') {
       const end = quotedEnd(src, i, c);
-      if (end < 0 || end - i - 2 > MAX_QUOTED_IDENT || (c === '"' && comparedValue(src, end, out))) {
+      if (end < 0 || end - i - 2 > MAX_QUOTED_IDENT || (c === '"' && (comparedValue(src, end, out) || unlikelyName(src, i, end, out)))) {
         pushValue(out);
         i = end < 0 ? n : end;
       } else {
@@ -134,6 +134,26 @@ export function valueLike(token: SqlToken | undefined): boolean {
     default:
       return token.text === ')' || token.text === ']';
   }
+}
+
+/** What a double-quoted identifier looks like in practice (ORMs quote every name this way). */
+const IDENTIFIER_LIKE = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+/** Keywords after which an operand, not a name, is expected. */
+const OPERAND_KEYWORDS: ReadonlySet<string> = new Set(['AND', 'OR', 'NOT', 'BETWEEN', 'IN', 'VALUES', 'WHEN', 'THEN', 'ELSE', 'LIKE', 'ILIKE', 'IS']);
+
+/**
+ * MySQL reads `"..."` as a string. In an operand position (an argument `MD5("…")`, a list
+ * `("Jane", "4321")`, `BETWEEN "1111" AND …`) one that could not be a name (`"Tr0ub4dor&3"`,
+ * `"4321"`, `"Jane Doe"`) is taken for a value: at worst a name with a space or a dash is lost
+ * from the fingerprint, never a literal kept. After `FROM`, `AS`, a dot or at the start, a quoted
+ * token stays a name whatever it holds.
+ */
+function unlikelyName(src: string, start: number, end: number, out: readonly SqlToken[]): boolean {
+  const prev = out[out.length - 1];
+  const operandPosition =
+    prev !== undefined && (prev.kind === 'op' || (prev.kind === 'punct' && (prev.text === '(' || prev.text === ',')) || (prev.kind === 'keyword' && OPERAND_KEYWORDS.has(prev.text)));
+  if (!operandPosition || src[end] === '.') return false;
+  return !IDENTIFIER_LIKE.test(src.slice(start + 1, end - 1));
 }
 
 /**

@@ -37,6 +37,11 @@ describe('fingerprintSql', () => {
     ['SELECT * FROM users WHERE name = "bob" AND nick LIKE "b%"', 'SELECT * FROM users WHERE name = ? AND nick LIKE ?'],
     ['SELECT * FROM users WHERE name IN ("a", "b")', 'SELECT * FROM users WHERE name IN (?)'],
     ['SELECT * FROM "p" JOIN "u" ON "p"."uid" = "u"."id"', 'SELECT * FROM "p" JOIN "u" ON "p"."uid" = "u"."id"'],
+    // ... and as arguments, list items and range bounds, when they could not be names
+    ['SELECT id FROM users WHERE email = "jane@x.com" AND password = MD5("Tr0ub4dor&3")', 'SELECT id FROM users WHERE email = ? AND password = ? (?)'],
+    ['SELECT * FROM t WHERE pin BETWEEN "1111" AND "4321"', 'SELECT * FROM t WHERE pin BETWEEN ? AND ?'],
+    ['SELECT CONCAT("%", "Jane Doe", "%")', 'SELECT CONCAT(?, ?, ?)'],
+    ['SELECT COUNT("Product"."id"), LOWER("user_email") AS "Weird Name" FROM "products" "Product"', 'SELECT COUNT("Product"."id"), LOWER("user_email") AS "Weird Name" FROM "products" "Product"'],
     // passwords written without quotes
     ['CREATE USER app IDENTIFIED BY hunter2', 'CREATE USER app IDENTIFIED BY ?'],
     ["ALTER USER app IDENTIFIED WITH caching_sha2_password BY 's3cret'", 'ALTER USER app IDENTIFIED WITH caching_sha2_password BY ?'],
