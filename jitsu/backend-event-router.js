@@ -36,7 +36,8 @@ const RULES = [
 
 export function routeBackendEvent(event) {
   const action = event && event.properties ? event.properties.event_action : undefined;
-  const rule = RULES.find((r) => r[2] === action) || RULES.find((r) => event && r[1] === event.event);
+  // An event that names its action is routed by it alone: `event_action: 'custom'` is custom.
+  const rule = action === undefined || action === null ? RULES.find((r) => event && r[1] === event.event) : RULES.find((r) => r[2] === action);
   return rule ? TABLES[rule[0]] : TABLES.custom;
 }
 

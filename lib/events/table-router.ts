@@ -17,8 +17,9 @@ export function resolveTableNames(overrides: TableOverrides | undefined): TableN
 }
 
 /**
- * The routing rule shared by the library and the Jitsu function: a known `event_action` (or,
- * failing that, a known event name) picks its kind's table; anything else is a custom event.
+ * The routing rule shared by the library and the Jitsu function: a known `event_action` picks its
+ * kind's table; an event without one is routed by its name; anything else (`event_action:
+ * 'custom'`, an unknown action or name) is a custom event, as `track('API Call')` is.
  */
 export function routeEvent(
   event: { event?: unknown; properties?: { event_action?: unknown } | null },
@@ -26,6 +27,8 @@ export function routeEvent(
 ): string {
   const action = event.properties?.event_action;
   const spec =
-    EVENT_CATALOG.find((s) => s.action === action) ?? EVENT_CATALOG.find((s) => s.event === event.event);
+    action === undefined || action === null
+      ? EVENT_CATALOG.find((s) => s.event === event.event)
+      : EVENT_CATALOG.find((s) => s.action === action);
   return spec ? tables[spec.kind] : tables.custom;
 }

@@ -58,6 +58,15 @@ describe('jitsu/backend-event-router.js (the Jitsu function)', () => {
     expect(custom.JITSU_TABLE_NAME).toBe('custom_events');
   });
 
+  it("routes a custom event named like a kind as custom, as track('API Call') is sent, in both", async () => {
+    const named = { type: 'track', event: 'API Call', properties: { event_action: 'custom', a: 1 } };
+    expect(routeEvent(named)).toBe('custom_events');
+    expect((await backendEventRouter({ ...named })).JITSU_TABLE_NAME).toBe('custom_events');
+    const unknownAction = { type: 'track', event: 'Payment Processing', properties: { event_action: 'refund' } };
+    expect(routeEvent(unknownAction)).toBe('custom_events');
+    expect((await backendEventRouter({ ...unknownAction })).JITSU_TABLE_NAME).toBe('custom_events');
+  });
+
   it('leaves an event that already names its table alone', async () => {
     const event = { ...sampleEvent('api', 2), JITSU_TABLE_NAME: 'mine' };
     expect((await backendEventRouter(event)).JITSU_TABLE_NAME).toBe('mine');
