@@ -17,8 +17,9 @@ export interface AttemptState {
 /**
  * What to do after a failed delivery. Full-jitter exponential backoff (a random wait in
  * [0, min(cap, base·2^(attempt-1))]) spreads the retries of many processes after an outage; a
- * `Retry-After` from the server is a floor, never shortened by the jitter. A wait that would end
- * past `maxElapsedMs` gives up now rather than sleeping for nothing.
+ * `Retry-After` from the server is a floor, never shortened by the jitter. A backoff that would end
+ * past `maxElapsedMs` gives up now rather than sleeping for nothing; a `Retry-After` that would is
+ * cut to a last attempt at that deadline.
  */
 export function decideRetry(
   error: unknown,
@@ -36,8 +37,12 @@ export function decideRetry(
   const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (state.attempts - 1));
   const jittered = Math.floor(random() * ceiling);
   const delayMs = Math.max(jittered, failure.retryAfterMs ?? 0);
-  if (state.elapsedMs + delayMs > policy.maxElapsedMs) return { action: 'drop', reason: 'retries_exhausted' };
-  return { action: 'retry', delayMs };
+  const budgetLeft = policy.maxElapsedMs - state.elapsedMs;
+  if (delayMs <= budgetLeft) return { action: 'retry', delayMs };
+  // A server that asks for a longer wait than the budget has left gets one last attempt when the
+  // budget ends, rather than a drop without a single retry.
+  if (failure.retryAfterMs !== undefined && budgetLeft > 0) return { action: 'retry', delayMs: budgetLeft };
+  return { action: 'drop', reason: 'retries_exhausted' };
 }
 
 /**
