@@ -37,7 +37,7 @@ export interface JitsuRequestFacts {
 /** What an answer from Jitsu means for the batch: delivered (maybe partly) or a `DeliveryError`. */
 export function classifyJitsuResponse(answer: JitsuAnswer, facts: JitsuRequestFacts): JitsuDeliveryResult | DeliveryError {
   const { status } = answer;
-  if (status >= 200 && status < 300) return classifySuccess(answer, facts);
+  if (status >= 200 && status < 300) return notJitsu(answer, facts) ?? classifySuccess(answer, facts);
 
   if (status === 401 || status === 403) {
     // The real server echoes the raw key in this body: it is never read into the message.
@@ -79,6 +79,22 @@ export function classifyJitsuResponse(answer: JitsuAnswer, facts: JitsuRequestFa
 export function isRetryableStatus(status: number): boolean {
   if (status === 402 || status === 408 || status === 429) return true;
   return status >= 500 && status <= 599 && status !== 501 && status !== 505;
+}
+
+/**
+ * A 2xx whose body is not Jitsu's answer (`{"ok": …}` from the batch endpoint): an HTML page, a
+ * proxy's or another service's JSON. Something other than Jitsu took the events, so they are not
+ * counted as sent: they are dropped as `rejected` and announced, like a 404 (retrying would not
+ * reach Jitsu either). An empty body and Classic's looser answers are still taken as delivered.
+ */
+function notJitsu(answer: JitsuAnswer, facts: JitsuRequestFacts): DeliveryError | undefined {
+  if (facts.protocol !== 'next' || answer.body.trim() === '') return undefined;
+  const parsed = parseJson(answer.body);
+  if (isRecord(parsed) && typeof parsed.ok === 'boolean') return undefined;
+  return new DeliveryError(
+    `Jitsu's batch endpoint answered HTTP ${answer.status} with a body that is not Jitsu's at ${facts.endpoint}: check jitsuUrl${quote(answer, facts)}`,
+    { status: answer.status, retryable: false, dropReason: 'rejected' },
+  );
 }
 
 function classifySuccess(answer: JitsuAnswer, facts: JitsuRequestFacts): JitsuDeliveryResult {

@@ -120,10 +120,15 @@ describe('classifyJitsuResponse: success', () => {
     expect(result.rejected?.[0].reason).toContain('[redacted]');
   });
 
-  it('counts a 2xx with a non-JSON body as sent, with a warning', () => {
-    const result = asResult(classifyJitsuResponse(answer(200, '<html>proxy</html>'), facts()));
-    expect(result.rejected).toBeUndefined();
-    expect(result.warnings).toEqual([expect.stringContaining('<html>proxy</html>')]);
+  it("does not count a 2xx that is not Jitsu's answer as sent: an HTML page or another service's JSON is refused and announced", () => {
+    for (const body of ['<html>Welcome to nginx</html>', { message: 'welcome' }]) {
+      const error = asError(classifyJitsuResponse(answer(200, body), facts()));
+      expect(error).toMatchObject({ status: 200, retryable: false, dropReason: 'rejected' });
+      expect(error.message).toContain("with a body that is not Jitsu's");
+      expect(error.message).toContain('check jitsuUrl');
+    }
+    expect(classifyJitsuResponse(answer(200, ''), facts())).toEqual({});
+    expect(classifyJitsuResponse(answer(200, { ok: true, receivedEvents: 1, okEvents: 1 }), facts())).toEqual({});
   });
 
   it('Classic: 200 {"status":"ok"} is all sent, anything else warns', () => {
