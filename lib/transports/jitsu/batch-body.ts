@@ -22,10 +22,12 @@ const NOT_AN_OBJECT = 'the queued event is not a serialised JSON object';
 /**
  * Jitsu Next: `{"batch":[...]}`. Events are spliced in as the JSON strings the pipeline stored at
  * enqueue; parsing and re-serialising them here would cost more than the HTTP request itself.
+ * Each gets `sentAt` (DESIGN.md's event shape), the time of this attempt, written over its
+ * closing brace: an event's JSON is frozen at enqueue, and every retry is sent again.
  */
-export function buildNextBatchBody(batch: readonly QueuedEvent[]): BatchBody {
-  const { jsons, invalid } = partition(batch, (event) => event.json);
-  return batchBody('{"batch":[', jsons, ']}', invalid);
+export function buildNextBatchBody(batch: readonly QueuedEvent[], sentAt: Date = new Date()): BatchBody {
+  const { jsons, invalid } = partition(batch, (event) => event.json.trimEnd());
+  return batchBody('{"batch":[', jsons, ']}', invalid, `,"sentAt":"${sentAt.toISOString()}"}`);
 }
 
 /** Jitsu Classic: a JSON array whose events carry their table in `__JITSU_TABLE_NAME`. */
@@ -44,15 +46,20 @@ function batchBody(
   jsons: readonly string[],
   close: string,
   invalid: ReadonlyArray<{ messageId: string; reason: string }>,
+  ending?: string,
 ): BatchBody {
-  let size = open.length + close.length + Math.max(0, jsons.length - 1);
+  // With an `ending` (ASCII, closing brace included), each event's own closing brace is replaced by it.
+  const trim = ending === undefined ? 0 : 1;
+  const extra = ending === undefined ? 0 : ending.length - 1;
+  let size = open.length + close.length + Math.max(0, jsons.length - 1) + jsons.length * extra;
   const lengths = jsons.map((json) => Buffer.byteLength(json, 'utf8'));
   for (const length of lengths) size += length;
   const payload = Buffer.allocUnsafe(size);
   let at = payload.write(open, 0, 'latin1');
   for (let i = 0; i < jsons.length; i++) {
     if (i > 0) payload[at++] = COMMA;
-    at += payload.write(jsons[i]!, at, lengths[i], 'utf8');
+    at += payload.write(jsons[i]!, at, lengths[i]! - trim, 'utf8');
+    if (ending !== undefined) at += payload.write(ending, at, 'latin1');
   }
   payload.write(close, at, 'latin1');
   return {

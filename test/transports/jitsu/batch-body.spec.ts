@@ -15,13 +15,15 @@ function raw(messageId: string, json: string, table = 'custom_events'): QueuedEv
 }
 
 describe('buildNextBatchBody', () => {
-  it('wraps the stored JSON strings in {"batch":[...]} unchanged', () => {
+  it('wraps the stored JSON strings in {"batch":[...]}, each with the attempt\'s sentAt added', () => {
     const batch = queuedEvents(3);
-    const built = buildNextBatchBody(batch);
+    const sentAt = new Date('2026-11-28T01:02:03.456Z');
+    const built = buildNextBatchBody(batch, sentAt);
     expect(built.eventCount).toBe(3);
     expect(built.invalid).toEqual([]);
-    expect(JSON.parse(built.body)).toEqual({ batch: batch.map((e) => JSON.parse(e.json)) });
-    expect(built.body).toBe(`{"batch":[${batch.map((e) => e.json).join(',')}]}`);
+    expect(JSON.parse(built.body)).toEqual({ batch: batch.map((e) => ({ ...JSON.parse(e.json), sentAt: '2026-11-28T01:02:03.456Z' })) });
+    expect(built.body).toBe(`{"batch":[${batch.map((e) => `${e.json.slice(0, -1)},"sentAt":"2026-11-28T01:02:03.456Z"}`).join(',')}]}`);
+    expect(built.payload.length).toBe(Buffer.byteLength(built.body));
   });
 
   it('keeps special characters intact', () => {
@@ -40,7 +42,7 @@ describe('buildNextBatchBody', () => {
     const built = buildNextBatchBody([good, raw('bad-1', '[1,2]'), raw('bad-2', '"text"'), raw('bad-3', '')]);
     expect(built.eventCount).toBe(1);
     expect(built.invalid.map((i) => i.messageId)).toEqual(['bad-1', 'bad-2', 'bad-3']);
-    expect(JSON.parse(built.body).batch).toEqual([JSON.parse(good.json)]);
+    expect(JSON.parse(built.body).batch).toEqual([{ ...JSON.parse(good.json), sentAt: expect.any(String) }]);
   });
 });
 

@@ -25,7 +25,10 @@ describe('Jitsu transport: what the server answers', () => {
     for (const event of sent) {
       expect(fake.eventsFor(event.table).map((e) => e.messageId)).toContain(event.messageId);
     }
-    expect(fake.events()).toEqual(sent.map((e) => JSON.parse(e.json)));
+    // Each event exactly as queued, plus the sentAt of its attempt (an ISO time, no later than now).
+    const received = fake.events();
+    expect(received.map(({ sentAt, ...event }) => event)).toEqual(sent.map((e) => JSON.parse(e.json)));
+    for (const { sentAt } of received) expect(Date.parse(String(sentAt))).toBeLessThanOrEqual(Date.now());
     // Six sequential sends. undici's pool adds a second socket when a send follows the first
     // response in the same tick (before that client reports drained); after that both are reused.
     expect(fake.connectionsOpened).toBeLessThanOrEqual(2);

@@ -16,8 +16,10 @@ export function batchOf(count: number, offset = 0): QueuedEvent[] {
 }
 
 /** The size of the uncompressed Next body for a batch. */
+/** The Next batch body's size before gzip: each event also carries `,"sentAt":"<24-character ISO time>"`. */
 export function rawSize(batch: readonly QueuedEvent[]): number {
-  return Buffer.byteLength(`{"batch":[${batch.map((e) => e.json).join(',')}]}`);
+  const sentAt = ',"sentAt":"2026-01-01T00:00:00.000Z"'.length;
+  return Buffer.byteLength(`{"batch":[${batch.map((e) => e.json).join(',')}]}`) + batch.length * sentAt;
 }
 
 export async function failureOf(promise: Promise<unknown>): Promise<DeliveryError> {
