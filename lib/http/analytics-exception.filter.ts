@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch } from '@nestjs/common';
 import { BaseExceptionFilter, type HttpAdapterHost } from '@nestjs/core';
 import type { AnalyticsCore } from '../analytics-core.js';
 import { recordApiException } from './record-api-exception.js';
+import type { ShadowedFilters } from './shadowed-filters.js';
 
 /**
  * Registered globally by `JitsuAnalyticsModule` (`errors.enabled`, default on). Records each
@@ -11,9 +12,12 @@ import { recordApiException } from './record-api-exception.js';
  * nothing, which their exception handlers read as "not handled" and answer themselves.
  *
  * Composition with an app's own filters: Nest runs ONE filter per exception — a method's, else
- * its controller's, else the global filter registered last that catches it. An app's global
- * filters (`app.useGlobalFilters()`, or `APP_FILTER` in modules scanned before this one) and its
- * controller filters therefore answer the exceptions they catch instead of this one. Nothing is
+ * its controller's, else the global filter registered last that catches it. The app's
+ * `useGlobalFilters()` filters and its controller filters are registered after this one, so they
+ * answer the exceptions they catch instead of it. An app's `APP_FILTER` providers are registered
+ * before it (its module imports this one): for an exception one of them catches, this filter
+ * records it and then hands it to that filter (`ShadowedFilters`), so the app answers as it would
+ * without the library. Nothing is
  * lost for exceptions thrown in handlers, pipes and interceptors: the library's interceptor sees
  * them, and the request's `API Call` carries the status the app's filter sent. Exceptions thrown
  * in guards and middleware reach only the filter that answers them: to record those too, call
@@ -26,6 +30,8 @@ export class AnalyticsExceptionFilter extends BaseExceptionFilter {
   constructor(
     private readonly analytics: { core: AnalyticsCore },
     adapterHost?: HttpAdapterHost,
+    /** The app's own `APP_FILTER`s, which Nest would have picked had this one not been registered after them. */
+    private readonly shadowed?: ShadowedFilters,
   ) {
     super();
     // Read when an exception is caught, not now: a testing module builds its providers before
@@ -33,8 +39,11 @@ export class AnalyticsExceptionFilter extends BaseExceptionFilter {
     if (adapterHost) (this as unknown as { httpAdapterHost?: HttpAdapterHost }).httpAdapterHost = adapterHost;
   }
 
-  override catch(exception: unknown, host: ArgumentsHost): void {
+  override catch(exception: unknown, host: ArgumentsHost): unknown {
     recordApiException(this.analytics, exception, host);
+    const shadowed = this.shadowed?.catching(exception);
+    if (shadowed) return shadowed.catch(exception, host);
     if (host.getType() === 'http') super.catch(exception, host);
+    return undefined;
   }
 }

@@ -9,6 +9,7 @@ import { ApiTrackingInterceptor } from './api-tracking.interceptor.js';
 import { FastifyRequestBinding } from './fastify-request-binding.js';
 import { routeLookupFor } from './parsers/route-lookup.js';
 import { nameRouteHandlers } from './route-names.js';
+import { ShadowedFilters } from './shadowed-filters.js';
 import { SkippedRoutes } from './skipped-routes.js';
 import { trackApiRequest, type MiddlewareNext } from './track-api-request.js';
 
@@ -37,9 +38,12 @@ export const apiTrackingProviders: Provider[] = [
   },
   {
     provide: APP_FILTER,
-    inject: [API_TRACKER, HttpAdapterHost],
-    useFactory: (tracker: ApiTracker, adapterHost: HttpAdapterHost) =>
-      tracker.core.enabled && tracker.settings.errorsEnabled ? new AnalyticsExceptionFilter(tracker, adapterHost) : null,
+    inject: [API_TRACKER, HttpAdapterHost, ModulesContainer],
+    useFactory: (tracker: ApiTracker, adapterHost: HttpAdapterHost, modules: ModulesContainer) => {
+      if (!tracker.core.enabled || !tracker.settings.errorsEnabled) return null;
+      const filter: AnalyticsExceptionFilter = new AnalyticsExceptionFilter(tracker, adapterHost, new ShadowedFilters(modules, () => filter));
+      return filter;
+    },
   },
   {
     provide: FastifyRequestBinding,

@@ -11,7 +11,7 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { AnalyticsService, recordApiException } from '../../../lib/index.js';
 import { ADAPTERS, eventsOf, nextRequestId, only, send, startApp, type RunningApp } from './fixture/app-factory.js';
 
@@ -171,5 +171,41 @@ describe.each(ADAPTERS)("composition with an app's own filters on %s", (kind) =>
     expect(status).toBe(299);
     expect(only(events, 'API Call').properties.status_code).toBe(299);
     expect(only(events, 'Backend Error').properties).toMatchObject({ error_name: 'NotFoundException', status_code: 404 });
+  });
+});
+
+/** An app's catch-all global filter registered as a provider, in its own module as apps usually do. */
+@Catch()
+class JsonErrorsFilter implements ExceptionFilter {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const name = exception instanceof Error ? exception.name : 'unknown';
+    this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), { mine: true, name }, 503);
+  }
+}
+
+describe.each(ADAPTERS)("an app's own APP_FILTER on %s", (kind) => {
+  let tracked: RunningApp;
+  let plain: RunningApp;
+  const start = (withAnalytics: boolean) =>
+    startApp(kind, {
+      analytics: withAnalytics ? {} : false,
+      metadata: { controllers: [ComposedController], providers: [TeapotGuard, GoneGuard, { provide: APP_FILTER, useClass: JsonErrorsFilter }] },
+    });
+
+  beforeAll(async () => {
+    [tracked, plain] = await Promise.all([start(true), start(false)]);
+  });
+  afterAll(() => Promise.all([tracked.close(), plain.close()]));
+
+  it.each(['/api/composed/other', '/api/composed/gone-guard'])('answers %s exactly as without the library, and records one Backend Error', async (path) => {
+    const requestId = nextRequestId('app-filter');
+    const [withLibrary, without] = await Promise.all([send(`${tracked.url}${path}`, { requestId }), send(`${plain.url}${path}`, { requestId })]);
+    expect(withLibrary.status).toBe(503);
+    expect(withLibrary.status).toBe(without.status);
+    expect(withLibrary.body.equals(without.body)).toBe(true);
+    const events = await eventsOf(tracked.recorder!, requestId);
+    expect(events.filter((e) => e.event === 'Backend Error')).toHaveLength(1);
+    expect(only(events, 'API Call').properties.status_code).toBe(503);
   });
 });
