@@ -125,7 +125,7 @@ export class ApiTracker {
   private record(state: HttpCallState): void {
     const endedAt = performance.now();
     if (state.handlerStartedAt === undefined) this.routes.identify(state);
-    const status = statusSent(state);
+    const status = completed(state) ? statusSent(state) : NOT_COMPLETED;
     const recordCall = this.settings.apiEnabled && !state.excluded && !state.skip && (state.hasError || status >= 400 || this.sampled());
     const recordError = this.settings.errorsEnabled && state.hasError && !state.errorRecorded;
     if (!recordCall && !recordError) return;
@@ -210,6 +210,16 @@ export class ApiTracker {
   reportFailure(error: unknown): void {
     this.core.reporter.warn('api_tracking_failed', `API tracking failed: ${describeFailure(error)}`);
   }
+}
+
+/**
+ * The status of a response that never completed: the client went away first (or its body failed).
+ * `res.statusCode` still says 200 then; nginx's "client closed request" says what happened.
+ */
+const NOT_COMPLETED = 499;
+
+function completed(state: HttpCallState): boolean {
+  return (state.response as { writableFinished?: unknown }).writableFinished !== false;
 }
 
 function statusSent(state: HttpCallState): number {

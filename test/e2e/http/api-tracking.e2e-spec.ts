@@ -122,6 +122,13 @@ describe.each(ADAPTERS)('API tracking on %s', (kind) => {
     expect(only(events, 'Backend Error').properties).toMatchObject({ error_name: 'BadRequestException', status_code: 400 });
   });
 
+  it('a response the client gave up on is recorded as 499, not as the 200 it never got', async () => {
+    const requestId = nextRequestId(`${kind}-abort`);
+    await expect(fetch(`${running.url}/api/users/slow`, { headers: { 'x-request-id': requestId }, signal: AbortSignal.timeout(5) })).rejects.toThrow();
+    const events = await eventsOf(recorder, requestId);
+    expect(only(events, 'API Call').properties).toMatchObject({ route: '/api/users/slow', status_code: 499 });
+  });
+
   it('a slow handler is timed from its start to the response', async () => {
     const { exchange, events } = await call('/api/users/slow');
     const duration = only(events, 'API Call').properties.duration_ms as number;
