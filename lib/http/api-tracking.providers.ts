@@ -54,10 +54,10 @@ export const apiTrackingProviders: Provider[] = [
 
 /**
  * Mounts the request middleware on every route (from the module's `configure`). On Express it goes
- * straight onto the app, ahead of every middleware Nest mounts: Nest's mounting would add a path
- * match, an async exception proxy and a per-request set to every request. Elsewhere (Fastify's
- * middie) it is mounted as Nest middleware. The adapter's router also answers which route a
- * request a middleware rejected was for.
+ * straight onto the app, ahead of every other middleware, the app's own included (Nest's mounting
+ * would add a path match, an async exception proxy and a per-request set to every request).
+ * Elsewhere (Fastify's middie) it is mounted as Nest middleware. The adapter's router also answers
+ * which route a request a middleware rejected was for.
  */
 export function applyApiTrackingMiddleware(consumer: MiddlewareConsumer, core: AnalyticsCore, adapter: HttpServer | undefined): void {
   const tracker = apiTrackerFor(core);
@@ -65,7 +65,21 @@ export function applyApiTrackingMiddleware(consumer: MiddlewareConsumer, core: A
   const middleware = function jitsuAnalyticsRequest(req: unknown, res: unknown, next: MiddlewareNext) {
     trackApiRequest(core, req, res, next);
   };
-  if (adapter?.getType() === 'express') adapter.use(middleware);
-  else consumer.apply(middleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  if (adapter?.getType() === 'express') {
+    adapter.use(middleware);
+    moveToFront(adapter.getInstance(), middleware);
+  } else consumer.apply(middleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   tracker.routes.lookup = routeLookupFor(adapter);
+}
+
+/**
+ * The app's own `app.use()` middleware (helmet, a rate limiter, CORS) was mounted before the
+ * module's `configure` ran: moved ahead of it, the tracking middleware also sees the requests they
+ * answer, and their events carry the request id. Express 5's router keeps its layers in `stack`.
+ */
+function moveToFront(app: unknown, middleware: unknown): void {
+  const stack = (app as { router?: { stack?: unknown } } | null | undefined)?.router?.stack;
+  if (!Array.isArray(stack)) return;
+  const at = stack.findIndex((layer: { handle?: unknown } | null) => layer?.handle === middleware);
+  if (at > 0) stack.unshift(...stack.splice(at, 1));
 }

@@ -63,3 +63,29 @@ describe.each(ADAPTERS)("an app's own Nest middleware on %s", (kind) => {
     expect(JSON.stringify(events)).not.toContain('7d2e9b14c0a84f3e');
   });
 });
+
+describe("an app's own app.use() middleware on express", () => {
+  let running: RunningApp;
+
+  beforeAll(async () => {
+    running = await startApp('express', {
+      beforeListen: (app) => {
+        // Mounted before the module's configure runs, as helmet or a rate limiter usually is.
+        app.use((req: { headers: Record<string, unknown> }, res: { statusCode: number; end(): void }, next: () => void) => {
+          if (req.headers['x-block'] === 'yes') {
+            res.statusCode = 429;
+            res.end();
+          } else next();
+        });
+      },
+    });
+  });
+  afterAll(() => running.close());
+
+  it('a request it answers itself is still one API Call, with its status and request id', async () => {
+    const requestId = nextRequestId('express-app-use');
+    const exchange = await send(`${running.url}/api/users/5`, { requestId, headers: { 'x-block': 'yes' } });
+    expect(exchange.status).toBe(429);
+    expect(only(await eventsOf(running.recorder!, requestId), 'API Call').properties).toMatchObject({ status_code: 429, request_id: requestId });
+  });
+});
