@@ -64,5 +64,6 @@ function patternToRegExp(pattern: string): RegExp | string {
     return PARAM_SEGMENT.test(segment) ? '[^/]+' : undefined;
   });
   if (segments.includes(undefined)) return `expected each ':name' to be a whole segment (e.g. '/users/:id/avatar')`;
-  return new RegExp(`^${segments.join('/')}${rest ? '.*' : ''}$`);
+  // Case-insensitive, as Express routes: `/HEALTH` reaches the same handler as `/health`.
+  return new RegExp(`^${segments.join('/')}${rest ? '.*' : ''}$`, 'i');
 }

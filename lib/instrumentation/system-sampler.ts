@@ -23,7 +23,8 @@ export interface SystemSample extends SystemFields {
  * registered gauge (database pools). Its timer is unref'd, so it never keeps the process alive.
  */
 export class SystemSampler {
-  private readonly histogram: IntervalHistogram;
+  /** Created on first use: a sampler that is built and never started holds no native handle. */
+  private histogram?: IntervalHistogram;
   private readonly gauges = new Set<SystemGauge>();
   private timer?: NodeJS.Timeout;
   private lastCpu = process.cpuUsage();
@@ -33,8 +34,10 @@ export class SystemSampler {
   constructor(
     private readonly core: AnalyticsCore,
     private readonly options: ResolvedSystemOptions,
-  ) {
-    this.histogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  ) {}
+
+  private get loop(): IntervalHistogram {
+    return (this.histogram ??= monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS }));
   }
 
   get running(): boolean {
@@ -43,7 +46,7 @@ export class SystemSampler {
 
   start(): void {
     if (this.timer || this.stopped) return;
-    this.histogram.enable();
+    this.loop.enable();
     this.lastCpu = process.cpuUsage();
     this.lastAt = performance.now();
     this.timer = setInterval(() => this.record(), this.options.intervalMs);
@@ -54,7 +57,7 @@ export class SystemSampler {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    this.histogram.disable();
+    this.histogram?.disable();
   }
 
   /** Registers a gauge read at every sample; returns the function that removes it. */
@@ -68,8 +71,8 @@ export class SystemSampler {
     const now = performance.now();
     const cpu = process.cpuUsage(this.lastCpu);
     const elapsedMs = now - this.lastAt;
-    const delay = loopDelay(this.histogram, LOOP_RESOLUTION_MS);
-    this.histogram.reset();
+    const delay = loopDelay(this.loop, LOOP_RESOLUTION_MS);
+    this.loop.reset();
     this.lastCpu = process.cpuUsage();
     this.lastAt = now;
     const memory = process.memoryUsage();

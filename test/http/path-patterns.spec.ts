@@ -24,6 +24,8 @@ describe('compilePathPatterns (api.exclude)', () => {
     ['/a.b(c)', '/aXb(c)', false],
     ['/', '/', true],
     ['/', '/x', false],
+    ['/health', '/HEALTH', true],
+    ['/Internal/*', '/internal/metrics', true],
   ])('%s against %s is %s', (pattern, path, expected) => {
     expect(matcher([pattern])(path)).toBe(expected);
   });
