@@ -127,7 +127,8 @@ export class ApiTracker {
     if (state.handlerStartedAt === undefined) this.routes.identify(state);
     const status = completed(state) ? statusSent(state) : NOT_COMPLETED;
     const recordCall = this.settings.apiEnabled && !state.excluded && !state.skip && (state.hasError || status >= 400 || this.sampled());
-    const recordError = this.settings.errorsEnabled && state.hasError && !state.errorRecorded;
+    // A 5xx is a failure whether or not anything threw (`@HttpCode(503)`, `res.status(500)`).
+    const recordError = this.settings.errorsEnabled && (state.hasError || status >= 500) && !state.errorRecorded;
     if (!recordCall && !recordError) return;
     this.identify(state);
     if (recordCall) {
@@ -157,7 +158,7 @@ export class ApiTracker {
     this.identify(state);
     recordApiError(
       this.core,
-      state.error,
+      state.hasError ? state.error : { name: 'HttpError', message: `responded ${sent}` },
       { statusCode: sent >= 400 ? sent : statusOfError(state.error), method: state.method, route: state.route },
       this.origin(state),
     );

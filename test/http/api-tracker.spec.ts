@@ -30,7 +30,7 @@ describe('ApiTracker', () => {
       tracker.begin(fakeRequest(path), res);
       res.emit('close');
     }
-    expect((await delivered()).map((e) => [e.properties.path, e.properties.status_code])).toEqual([
+    expect((await delivered()).filter((e) => e.event === 'API Call').map((e) => [e.properties.path, e.properties.status_code])).toEqual([
       ['/a', 200],
       ['/c', 503],
       ['/d', 200],

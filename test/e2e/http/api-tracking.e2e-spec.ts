@@ -64,6 +64,13 @@ describe.each(ADAPTERS)('API tracking on %s', (kind) => {
     expect(JSON.stringify(events)).not.toContain('secret');
   });
 
+  it('a 5xx answered without an exception is a failure too: the API Call and one Backend Error', async () => {
+    const { exchange, events } = await call('/api/users/status/maintenance');
+    expect(exchange.status).toBe(503);
+    expect(only(events, 'API Call').properties).toMatchObject({ status_code: 503, handler: 'maintenance' });
+    expect(only(events, 'Backend Error').properties).toMatchObject({ error_source: 'api', error_name: 'HttpError', error_message: 'responded 503', status_code: 503 });
+  });
+
   it('@HttpCode(204)', async () => {
     const { exchange, events } = await call('/api/users/5', { method: 'DELETE' });
     expect(exchange.status).toBe(204);
