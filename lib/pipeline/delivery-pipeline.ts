@@ -255,13 +255,18 @@ export class DeliveryPipeline {
 
   private drain(): void {
     while (this.inFlight.size < this.options.maxInFlight && this.queue.length > 0) {
-      const forced = this.queue.peek()!.seq <= this.flushUntil;
+      // A spool that cannot read its backlog back sets it aside (kept on disk for the next start),
+      // so a non-empty queue can still have nothing to hand out.
+      const head = this.queue.peek();
+      if (head === undefined) break;
+      const forced = head.seq <= this.flushUntil;
       if (!forced && this.queue.length < this.options.batchSize) break;
       // While a batch is on its way, a partial one waits for it and leaves with whatever arrived
       // meanwhile: a busy service sends a few large requests rather than one per `batchSize`
       // events. Full batches and flushes use every slot.
       if (!forced && this.inFlight.size > 0 && !this.fullBatchWaiting()) break;
       const events = this.queue.takeBatch(this.options.maxBatchEvents, this.options.maxBatchBytes);
+      if (events.length === 0) break;
       const batch: Batch = { events, minSeq: events[0]!.seq };
       this.inFlight.add(batch);
       this.inFlightEvents += events.length;

@@ -3,6 +3,7 @@ import type { DroppedInfo } from '../../lib/pipeline/analytics-stats.interface.j
 import { DeliveryPipeline, PipelineOptions } from '../../lib/pipeline/delivery-pipeline.js';
 import { DeliveryError } from '../../lib/transports/delivery-error.js';
 import type { QueuedEvent } from '../../lib/transports/transport.interface.js';
+import type { PendingStore } from '../../lib/pipeline/pending-store.interface.js';
 import { hang, ScriptedTransport } from '../support/scripted-transport.js';
 
 const fast: PipelineOptions = {
@@ -166,6 +167,34 @@ describe('DeliveryPipeline', () => {
       expect(attempts).toBe(1);
       expect(reporter.snapshot()).toMatchObject({ sent: 1, warnings: { destination_result_invalid: 1 } });
     }
+  });
+
+  it('neither crashes nor hangs a flush when a store counts events it can no longer hand out (a spool whose backlog cannot be read)', async () => {
+    // What a disk spool does when reading its backlog back fails: the events stay on disk for the
+    // next start, and the store has nothing to hand out although it still counted them.
+    let setAside = false;
+    const store: PendingStore = {
+      get length() {
+        return setAside ? 0 : 3;
+      },
+      bytes: 0,
+      durable: true,
+      peek() {
+        setAside = true;
+        return undefined;
+      },
+      push: () => undefined,
+      shift: () => undefined,
+      takeBatch: () => [],
+      drainAll: () => [],
+      acknowledge: () => undefined,
+      close: () => undefined,
+    };
+    const reporter = new AnalyticsReporter(undefined, false);
+    const pipeline = new DeliveryPipeline(new ScriptedTransport(), fast, reporter, store);
+    pipeline.offer(event(1));
+    await pipeline.flush();
+    expect(pipeline.inFlightCount).toBe(0);
   });
 
   it('drops a 401 batch at once as unauthorized, reporting one error for a storm of them', async () => {

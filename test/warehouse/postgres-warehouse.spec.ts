@@ -98,6 +98,29 @@ if (server) {
       }
     });
 
+    it('survives its connection being terminated mid-insert: the send fails retryably, nothing stops the process', async () => {
+      const url = await freshUrl();
+      const transport = createWarehouseTransport({ url });
+      const waitingInsert = "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE 'INSERT%'";
+      try {
+        expect(await transport.send([toQueuedEvent(sampleEvent('payment', 0))], signal())).toEqual({});
+        await withClient(url, async (locker) => {
+          await locker.query('BEGIN');
+          await locker.query('LOCK TABLE payment_events IN ACCESS EXCLUSIVE MODE');
+          const sending = transport.send([toQueuedEvent(sampleEvent('payment', 1))], signal());
+          sending.catch(() => undefined);
+          for (let i = 0; i < 200 && (await locker.query(waitingInsert)).rows.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+          await locker.query(`SELECT pg_terminate_backend(pid) FROM (${waitingInsert}) AS waiting`);
+          await expect(sending).rejects.toMatchObject({ retryable: true });
+          await locker.query('ROLLBACK');
+        });
+        // The pool replaced the dead connection: the next send lands.
+        expect(await transport.send([toQueuedEvent(sampleEvent('payment', 2))], signal())).toEqual({});
+      } finally {
+        await transport.close();
+      }
+    });
+
     it('drops a batch for a database that does not exist without retrying or leaking the password', async () => {
       const url = new URL(databaseUrl('no_such_database'));
       url.password = 'Sup3r-Secret-pw';

@@ -15,6 +15,7 @@ describe('classifyPostgresError', () => {
     ['57P03', 'retryable'],
     ['53300', 'retryable'],
     ['40P01', 'retryable'],
+    ['25006', 'retryable'],
     ['28P01', 'unauthorized'],
     ['3D000', 'fatal'],
     ['23502', 'data'],

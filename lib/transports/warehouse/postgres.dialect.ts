@@ -60,6 +60,11 @@ class PostgresDialect implements WarehouseDialect {
 
   async insertBatch(groups: readonly TableRows[], signal: AbortSignal): Promise<void> {
     const client = await this.pool.connect();
+    // pg emits 'error' on a checked-out client whose connection dies (a terminated backend, a
+    // restart); unheard, that event would stop the process. The query in progress fails as well,
+    // and that failure is the one this batch reports (a retryable connection error).
+    const onConnectionError = (): void => undefined;
+    client.on('error', onConnectionError);
     let failure: unknown;
     try {
       await client.query('BEGIN');
@@ -70,6 +75,7 @@ class PostgresDialect implements WarehouseDialect {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      client.off('error', onConnectionError);
       // A client that failed mid-transaction may be broken: discard it rather than reuse it.
       client.release(failure === undefined ? undefined : true);
     }

@@ -24,8 +24,12 @@ const NETWORK_CODES = new Set([
   'EIO',
 ]);
 
-/** Transient PostgreSQL conditions outside class 08 (connection) and 53 (resources). */
-const RETRYABLE_SQLSTATES = new Set(['40001', '40P01', '55P03', '57014', '57P01', '57P02', '57P03', '57P04', '57P05']);
+/**
+ * Transient PostgreSQL conditions outside class 08 (connection) and 53 (resources). 25006 is a
+ * read-only transaction, as a standby or a database mid-failover answers; 25P03 an idle
+ * transaction that timed out.
+ */
+const RETRYABLE_SQLSTATES = new Set(['25006', '25P03', '40001', '40P01', '55P03', '57014', '57P01', '57P02', '57P03', '57P04', '57P05']);
 const FATAL_SQLSTATES = new Set(['3D000']);
 
 const SQLITE_RETRYABLE = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN', 'SQLITE_PROTOCOL', 'SQLITE_NOMEM'];
