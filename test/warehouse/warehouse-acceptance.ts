@@ -219,6 +219,15 @@ export function describeWarehouseAcceptance(name: string, harness: WarehouseHarn
       });
     });
 
+    it("leaves an application's own table alone: events meant for it are rejected, and it gains no column", async () => {
+      const url = await harness.freshUrl();
+      await harness.exec(url, 'CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL)');
+      const event = { ...sampleEvent('custom', 1), JITSU_TABLE_NAME: 'users' };
+      const result = await open(url).send([toQueuedEvent(event)], signal());
+      expect(result).toEqual({ rejected: [{ messageId: event.messageId, reason: expect.stringContaining('users exists and is not an analytics table') }] });
+      expect((await harness.columns(url, 'users')).sort()).toEqual(['email', 'id']);
+    });
+
     it('refuses to send after close, and treats an already aborted send as retryable', async () => {
       const url = await harness.freshUrl();
       const aborted = new AbortController();

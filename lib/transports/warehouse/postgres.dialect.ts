@@ -3,7 +3,7 @@ import { DeliveryError } from '../delivery-error.js';
 import { type WarehouseDialect, type TableRows, loadDriver } from './warehouse-dialect.js';
 import { classifyPostgresError, type FailureKind } from './warehouse-errors.js';
 import type { SqlValue } from './warehouse-row.js';
-import { type ColumnType, type TableSchema, addColumnSql, createTableSql, insertSql } from './warehouse-schema.js';
+import { type ColumnType, type TableSchema, addColumnSql, assertAnalyticsTable, createTableSql, insertSql } from './warehouse-schema.js';
 
 const POSTGRES_TYPES: Record<ColumnType, string> = {
   text: 'TEXT',
@@ -53,6 +53,7 @@ class PostgresDialect implements WarehouseDialect {
       [schema.table],
     );
     const existing = new Set(rows.map((r) => r.column_name));
+    assertAnalyticsTable(schema.table, existing);
     for (const column of schema.columns) {
       if (!existing.has(column.name)) await this.pool.query(addColumnSql(schema.table, column, postgresType, true));
     }

@@ -8,6 +8,7 @@ import {
   type ColumnType,
   type TableSchema,
   addColumnSql,
+  assertAnalyticsTable,
   createTableSql,
   insertSql,
   quoteIdent,
@@ -57,6 +58,7 @@ class SqliteDialect implements WarehouseDialect {
     const existing = new Set(
       (this.db.prepare(`PRAGMA table_info(${quoteIdent(schema.table)})`).all() as { name: string }[]).map((c) => c.name),
     );
+    assertAnalyticsTable(schema.table, existing);
     for (const column of schema.columns) {
       if (existing.has(column.name)) continue;
       try {

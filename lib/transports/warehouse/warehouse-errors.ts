@@ -1,3 +1,5 @@
+import { FOREIGN_TABLE } from './warehouse-schema.js';
+
 /**
  * What a database failure means for the batch:
  * - `retryable`: the database is unreachable, restarting, busy or out of resources; try later.
@@ -37,6 +39,7 @@ const SQLITE_FATAL = ['SQLITE_READONLY', 'SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQL
 
 export function classifyPostgresError(error: unknown): FailureKind {
   const code = errorCode(error);
+  if (code === FOREIGN_TABLE) return 'data';
   if (code !== undefined && NETWORK_CODES.has(code)) return 'retryable';
   if (code === undefined || !/^[0-9A-Z]{5}$/.test(code)) {
     // node-postgres reports a dropped or timed-out connection as a plain Error without SQLSTATE;

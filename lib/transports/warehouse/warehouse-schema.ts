@@ -93,6 +93,21 @@ export function createTableSql(schema: TableSchema, sqlType: (type: ColumnType) 
   return `CREATE TABLE IF NOT EXISTS ${quoteIdent(schema.table)} (${columns.join(', ')})`;
 }
 
+/** The code of `foreignTableError`, which both dialects classify as a data failure (not retried). */
+export const FOREIGN_TABLE = 'WAREHOUSE_FOREIGN_TABLE';
+
+/**
+ * A table of that name exists and is not one the library made (no `message_id` column): an
+ * application table in the same database. It is left untouched, and the events meant for it
+ * are rejected, instead of having analytics columns added to it.
+ */
+export function assertAnalyticsTable(table: string, existingColumns: ReadonlySet<string>): void {
+  if (existingColumns.has(KEY_COLUMN)) return;
+  throw Object.assign(new Error(`table ${table} exists and is not an analytics table (it has no ${KEY_COLUMN} column); it is left as it is`), {
+    code: FOREIGN_TABLE,
+  });
+}
+
 export function addColumnSql(
   table: string,
   column: ColumnSpec,
