@@ -24,29 +24,59 @@ export class SpoolLockedError extends Error {}
 export class SpoolLock {
   private released = false;
 
-  private constructor(private readonly path: string) {}
+  private constructor(
+    private readonly path: string,
+    private readonly owner: LockOwner,
+  ) {}
 
   /** Throws `SpoolLockedError` when a live process (this one included) holds `dir`. */
   static acquire(dir: string, self: LockOwner = currentProcess()): SpoolLock {
     const path = join(dir, LOCK_FILE);
-    if (tryCreate(path, self)) return new SpoolLock(path);
-    const holder = readOwner(path);
-    if (holder === 'unwritten' || (holder && isAlive(holder, self))) {
-      throw new SpoolLockedError(
-        holder === 'unwritten'
-          ? `spool.dir ${dir} is being locked by another process right now`
-          : `spool.dir ${dir} is in use by ${holder.pid === self.pid ? 'another analytics instance of this process' : `process ${holder.pid}`}; give each instance its own directory (if no process uses it, delete ${path})`,
-      );
+    if (tryCreate(path, self)) return new SpoolLock(path, self);
+    refuseIfHeld(dir, path, self);
+    // The holder is gone. Several processes starting at once may all judge so: replacing the lock
+    // is done under a second exclusive file, so only one of them does it, and it judges again
+    // there (another may have just taken the lock over).
+    const takeover = `${path}${TAKEOVER_SUFFIX}`;
+    if (!tryCreate(takeover, self)) {
+      const taker = readOwner(takeover);
+      if (taker === 'unwritten' || (taker && isAlive(taker, self))) {
+        throw new SpoolLockedError(`spool.dir ${dir} is being locked by another process right now`);
+      }
+      // Left by a process that died while taking over.
+      rmSync(takeover, { force: true });
+      if (!tryCreate(takeover, self)) throw new SpoolLockedError(`spool.dir ${dir} is being locked by another process right now`);
     }
-    rmSync(path, { force: true });
-    if (tryCreate(path, self)) return new SpoolLock(path);
-    throw new SpoolLockedError(`spool.dir ${dir} was locked by another process starting at the same time`);
+    try {
+      refuseIfHeld(dir, path, self);
+      rmSync(path, { force: true });
+      if (tryCreate(path, self)) return new SpoolLock(path, self);
+      throw new SpoolLockedError(`spool.dir ${dir} was locked by another process starting at the same time`);
+    } finally {
+      rmSync(takeover, { force: true });
+    }
   }
 
+  /** Removes the lock, unless it is no longer this one's (another process judged it stale and took it over). */
   release(): void {
     if (this.released) return;
     this.released = true;
+    const holder = readOwner(this.path);
+    if (typeof holder === 'object' && (holder.pid !== this.owner.pid || holder.startedAt !== this.owner.startedAt)) return;
     rmSync(this.path, { force: true });
+  }
+}
+
+const TAKEOVER_SUFFIX = '.takeover';
+
+function refuseIfHeld(dir: string, path: string, self: LockOwner): void {
+  const holder = readOwner(path);
+  if (holder === 'unwritten' || (holder && isAlive(holder, self))) {
+    throw new SpoolLockedError(
+      holder === 'unwritten'
+        ? `spool.dir ${dir} is being locked by another process right now`
+        : `spool.dir ${dir} is in use by ${holder.pid === self.pid ? 'another analytics instance of this process' : `process ${holder.pid}`}; give each instance its own directory (if no process uses it, delete ${path})`,
+    );
   }
 }
 

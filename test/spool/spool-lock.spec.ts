@@ -51,6 +51,30 @@ describe('SpoolLock', () => {
     lock.release();
   });
 
+  it('lets one process at a time replace a stale lock: another one mid-takeover is waited for, a dead one cleared', () => {
+    const dir = dirs.make();
+    const path = join(dir, LOCK_FILE);
+    writeFileSync(path, JSON.stringify({ pid: deadPid(), startedAt: 1 }));
+    // A live process is replacing the stale lock right now: this one must not replace it as well.
+    writeFileSync(`${path}.takeover`, JSON.stringify({ pid: process.ppid, startedAt: 1 }));
+    expect(() => SpoolLock.acquire(dir)).toThrow('is being locked by another process right now');
+    // The one taking over died before finishing: its marker is cleared and the lock taken.
+    writeFileSync(`${path}.takeover`, JSON.stringify({ pid: deadPid(), startedAt: 1 }));
+    const lock = SpoolLock.acquire(dir);
+    expect(existsSync(`${path}.takeover`)).toBe(false);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(currentProcess());
+    lock.release();
+  });
+
+  it("release leaves a lock that another process has taken over since", () => {
+    const dir = dirs.make();
+    const path = join(dir, LOCK_FILE);
+    const lock = SpoolLock.acquire(dir);
+    writeFileSync(path, JSON.stringify({ pid: process.ppid, startedAt: 1 }));
+    lock.release();
+    expect(JSON.parse(readFileSync(path, 'utf8')).pid).toBe(process.ppid);
+  });
+
   it('treats a fresh unreadable lock as being written, and an old one as stale', () => {
     const dir = dirs.make();
     const path = join(dir, LOCK_FILE);
