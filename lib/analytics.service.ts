@@ -16,6 +16,8 @@ import { captureRequestError } from './http/record-api-exception.js';
 import { trackApiRequest, type MiddlewareNext } from './http/track-api-request.js';
 import type { AnalyticsEventMap } from './pipeline/analytics-reporter.js';
 import { dbErrorCode, safeDbError } from './instrumentation/db-error-message.js';
+import { UNREADABLE } from './events/sanitize.js';
+import { describeThrown } from './options/describe-thrown.js';
 import type { AnalyticsStats } from './pipeline/analytics-stats.interface.js';
 
 const queued = Promise.resolve();
@@ -209,19 +211,10 @@ function snapshot(properties: object): Record<string, unknown> {
       try {
         out[key] = (properties as Record<string, unknown>)[key];
       } catch {
-        out[key] = '[Unreadable]';
+        out[key] = UNREADABLE;
       }
     }
     return out;
-  }
-}
-
-/** What was thrown, for a drop's detail. Never throws itself: callers may throw anything, even a revoked proxy. */
-function describeThrown(thrown: unknown): string {
-  try {
-    return String((thrown as Error)?.message ?? thrown);
-  } catch {
-    return 'a value that cannot be read';
   }
 }
 

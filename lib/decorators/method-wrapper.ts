@@ -1,6 +1,7 @@
 import { isObservable, Observable } from 'rxjs';
 import type { AnalyticsCore } from '../analytics-core.js';
 import { backendErrorEvent } from '../events/event-builders.js';
+import { describeThrown } from '../options/describe-thrown.js';
 import { scrubString } from '../privacy/scrub-string.js';
 import { ExtractorFailure } from './decorator-arguments.js';
 import { errorStatus } from './default-extractors.js';
@@ -124,7 +125,7 @@ function settle(
     spec.record(core, { args, result, error, instance }, durationMs, failed);
   } catch (problem) {
     const extractor = isExtractorFailure(problem);
-    const why = extractor ? problem.message : `could not build the event: ${describeProblem(problem)}`;
+    const why = extractor ? problem.message : `could not build the event: ${describeThrown(problem)}`;
     core.reporter.dropped(extractor ? 'extractor_failed' : 'invalid_event', ['(unassigned)'], scrubString(`@${spec.decorator}() on ${spec.site}: ${why}`));
   }
   if (failed) recordBackendError(core, spec, error);
@@ -134,7 +135,7 @@ function recordBackendError(core: AnalyticsCore, spec: TrackedMethodSpec, error:
   try {
     core.recordKind(backendErrorEvent({ source: spec.errorSource, error, statusCode: errorStatus(error) }));
   } catch (problem) {
-    core.reporter.dropped('invalid_event', ['(unassigned)'], scrubString(`@${spec.decorator}() on ${spec.site}: could not describe the error: ${describeProblem(problem)}`));
+    core.reporter.dropped('invalid_event', ['(unassigned)'], scrubString(`@${spec.decorator}() on ${spec.site}: could not describe the error: ${describeThrown(problem)}`));
   }
 }
 
@@ -148,13 +149,5 @@ function isExtractorFailure(problem: unknown): problem is ExtractorFailure {
     return problem instanceof ExtractorFailure;
   } catch {
     return false;
-  }
-}
-
-function describeProblem(problem: unknown): string {
-  try {
-    return String((problem as Error)?.message ?? problem);
-  } catch {
-    return 'a value that cannot be read';
   }
 }

@@ -140,7 +140,7 @@ export class FlatEventWriter {
       case 'string':
         return this.text(value);
       case 'number':
-        if (value >= 1e14 && isCardNumber(value)) return REDACTED_CARD_JSON;
+        if (isCardNumber(value)) return REDACTED_CARD_JSON;
         return Number.isFinite(value) ? String(value) : 'null';
       case 'boolean':
         return value ? 'true' : 'false';

@@ -29,7 +29,8 @@ export interface SanitizeReport {
 }
 
 export const REDACTED = '[REDACTED]';
-const UNREADABLE = '[Unreadable]';
+/** What stands in for a value that throws when read (a getter, a hostile proxy). */
+export const UNREADABLE = '[Unreadable]';
 const OMIT = Symbol('omit');
 
 /** Distinct keys whose scrubbed spelling and sensitivity are remembered (the same keys recur on every event). */
@@ -93,7 +94,7 @@ export class Sanitizer {
       case 'string':
         return this.text(v);
       case 'number':
-        if (v >= 1e14 && isCardNumber(v)) return REDACTED_CARD;
+        if (isCardNumber(v)) return REDACTED_CARD;
         return Number.isFinite(v) ? v : null;
       case 'boolean':
         return v;

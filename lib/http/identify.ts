@@ -1,3 +1,4 @@
+import { describeThrown } from '../options/describe-thrown.js';
 import { isPromiseResult } from '../options/sync-result.js';
 import type { IdentifyRequest, RequestIdentity } from './api-tracking.options.js';
 
@@ -32,7 +33,7 @@ export function identifyRequest(identify: IdentifyRequest, request: unknown): { 
     if (anonymousId !== undefined) identity.anonymousId = anonymousId;
     return { identity };
   } catch (error) {
-    return { identity: {}, failure: `api.identify threw: ${messageOf(error)}` };
+    return { identity: {}, failure: `api.identify threw: ${describeThrown(error)}` };
   }
 }
 
@@ -40,12 +41,4 @@ function idString(value: unknown): string | undefined {
   if (typeof value === 'string') return value === '' ? undefined : value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;
-}
-
-function messageOf(error: unknown): string {
-  try {
-    return error instanceof Error ? error.message : String(error);
-  } catch {
-    return 'a value that cannot be read';
-  }
 }

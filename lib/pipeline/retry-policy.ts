@@ -1,4 +1,5 @@
 import type { RetryPolicy } from '../analytics-options.resolver.js';
+import { describeThrown } from '../options/describe-thrown.js';
 import { DeliveryError, FinalDropReason } from '../transports/delivery-error.js';
 
 export type RetryDecision =
@@ -56,12 +57,4 @@ export function asDeliveryError(error: unknown): DeliveryError {
     // instanceof on a proxy whose getPrototypeOf trap throws.
   }
   return new DeliveryError(`delivery failed: ${describeThrown(error)}`, { retryable: true, cause: error });
-}
-
-function describeThrown(error: unknown): string {
-  try {
-    return error instanceof Error ? String(error.message) : String(error);
-  } catch {
-    return 'a value that cannot be read';
-  }
 }
