@@ -1,10 +1,11 @@
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { processIdentity, type ProcessIdentity } from './process-identity.js';
 
 export const LOCK_FILE = 'spool.lock';
 
 /** Who holds a lock: a process of this machine, identified by pid and start time. */
-export interface LockOwner {
+export interface LockOwner extends Partial<ProcessIdentity> {
   pid: number;
   /** ms since the epoch; tells this process from an earlier one that had the same pid (containers reuse pid 1). */
   startedAt: number;
@@ -19,7 +20,8 @@ export class SpoolLockedError extends Error {}
 /**
  * One process per spool directory: two writers would interleave their segments and each
  * would delete what the other still needs. The lock is a file created exclusively (`wx`) with
- * the owner's pid; a lock whose process is gone (a crash, SIGKILL) is taken over.
+ * the owner's pid; a lock whose process is gone (a crash, SIGKILL), or whose pid now belongs to
+ * another process, is taken over.
  */
 export class SpoolLock {
   private released = false;
@@ -81,7 +83,7 @@ function refuseIfHeld(dir: string, path: string, self: LockOwner): void {
 }
 
 export function currentProcess(): LockOwner {
-  return { pid: process.pid, startedAt: Math.round(performance.timeOrigin) };
+  return { pid: process.pid, startedAt: Math.round(performance.timeOrigin), ...processIdentity('self') };
 }
 
 function tryCreate(path: string, owner: LockOwner): boolean {
@@ -118,9 +120,14 @@ function isAlive(holder: LockOwner, self: LockOwner): boolean {
   if (holder.pid === self.pid) return Math.abs(holder.startedAt - self.startedAt) <= SAME_START_TOLERANCE_MS;
   try {
     process.kill(holder.pid, 0);
-    return true;
   } catch (error) {
     // EPERM: it exists, owned by another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  // A live process with the holder's pid may be another one that got the pid after the holder
+  // died (a container restarted on the same volume). Where neither side's identity is known,
+  // it is taken for the holder.
+  if (typeof holder.bootId !== 'string' || typeof holder.startTicks !== 'number') return true;
+  const now = processIdentity(holder.pid);
+  return now === undefined || (now.bootId === holder.bootId && now.startTicks === holder.startTicks);
 }

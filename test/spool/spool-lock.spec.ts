@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { processIdentity } from '../../lib/spool/process-identity.js';
 import { currentProcess, LOCK_FILE, SpoolLock, SpoolLockedError } from '../../lib/spool/spool-lock.js';
 import { tempDirs } from './spool-test-support.js';
 
@@ -51,6 +53,27 @@ describe('SpoolLock', () => {
     lock.release();
   });
 
+  describe('a lock whose pid is alive (Linux /proc)', () => {
+    const parent = processIdentity(process.ppid)!;
+
+    it('refuses it while that pid is still the process that wrote it', () => {
+      const dir = dirs.make();
+      writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid, startedAt: 1, ...parent }));
+      expect(() => SpoolLock.acquire(dir)).toThrow(`is in use by process ${process.ppid}`);
+    });
+
+    it.each([
+      ['was started at another tick: the pid was reused after the holder died', { ...parent, startTicks: parent.startTicks + 1 }],
+      ['ran in an earlier boot of the machine', { ...parent, bootId: 'b0f4a5c2-0000-4000-8000-000000000000' }],
+    ])('takes it over when the live process %s', (_, identity) => {
+      const dir = dirs.make();
+      writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid, startedAt: 1, ...identity }));
+      const lock = SpoolLock.acquire(dir);
+      expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toEqual(currentProcess());
+      lock.release();
+    });
+  });
+
   it('lets one process at a time replace a stale lock: another one mid-takeover is waited for, a dead one cleared', () => {
     const dir = dirs.make();
     const path = join(dir, LOCK_FILE);
@@ -85,5 +108,26 @@ describe('SpoolLock', () => {
     const lock = SpoolLock.acquire(dir);
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(currentProcess());
     lock.release();
+  });
+});
+
+describe('processIdentity', () => {
+  it("reads the boot and the start tick of this process, and tells another process's apart", () => {
+    const self = processIdentity('self')!;
+    expect(self).toEqual({ bootId: expect.stringMatching(/^[0-9a-f-]{36}$/), startTicks: expect.any(Number) });
+    expect(processIdentity(process.pid)).toEqual(self);
+    expect(processIdentity(process.ppid)).toEqual({ bootId: self.bootId, startTicks: expect.any(Number) });
+    expect(processIdentity(deadPid())).toBeUndefined();
+  });
+
+  it('counts fields after the last parenthesis, whatever the command name holds', () => {
+    const root = dirs.make();
+    mkdirSync(join(root, 'sys/kernel/random'), { recursive: true });
+    mkdirSync(join(root, '42'));
+    writeFileSync(join(root, 'sys/kernel/random/boot_id'), 'a1b2\n');
+    const after = ['S', ...Array.from({ length: 18 }, (_, i) => String(i + 4)), '98765', '0'];
+    writeFileSync(join(root, '42/stat'), `42 (node (worker) 1) ${after.join(' ')}\n`);
+    expect(processIdentity(42, root)).toEqual({ bootId: 'a1b2', startTicks: 98765 });
+    expect(processIdentity(43, root)).toBeUndefined();
   });
 });
