@@ -1,6 +1,6 @@
 import { appendFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { frame, readFrame } from './spool-record.js';
+import { frame, nextMagic, readFrame } from './spool-record.js';
 
 /**
  * A spool directory holds numbered segments: `000000000001.seg` (framed events, append-only)
@@ -33,7 +33,11 @@ export function removeSegment(dir: string, id: number): void {
   rmSync(ackPath(dir, id), { force: true });
 }
 
-/** Offsets acknowledged in an ack file; a torn or damaged tail only costs duplicates, so it is ignored. */
+/**
+ * Offsets acknowledged in an ack file. A damaged frame (a write torn by a crash, after which the
+ * next process appended its own acks) is skipped up to the next frame: only its own offsets are
+ * lost, and those events are merely sent again.
+ */
 export function readAcks(dir: string, id: number): Set<number> {
   const acked = new Set<number>();
   let buf: Buffer;
@@ -45,7 +49,11 @@ export function readAcks(dir: string, id: number): Set<number> {
   }
   for (let at = 0; at < buf.length; ) {
     const read = readFrame(buf, at, buf.length);
-    if (read.status !== 'ok') break;
+    if (read.status !== 'ok') {
+      at = nextMagic(buf, at + 1, buf.length);
+      if (at < 0) break;
+      continue;
+    }
     for (let i = read.bodyStart; i + 4 <= read.bodyEnd; i += 4) acked.add(buf.readUInt32BE(i));
     at = read.bodyEnd;
   }

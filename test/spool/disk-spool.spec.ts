@@ -1,4 +1,4 @@
-import { closeSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnalyticsConfigError } from '../../lib/analytics-config.error.js';
 import type { Pending } from '../../lib/pipeline/pending-store.interface.js';
@@ -141,6 +141,24 @@ describe('DiskSpool', () => {
     expect(warnings).toEqual(['spool_corrupt']);
     expect(restarted.length).toBe(9);
     expect(indexes(takeAll(restarted))).toEqual(range(0, 9));
+  });
+
+  it('reads the acks written after a torn ack frame, so only undelivered events are sent again', () => {
+    const dir = dirs.make();
+    const { spool } = openSpool(dir);
+    push(spool, 0, 30);
+    spool.acknowledge(spool.takeBatch(10, 1_000_000));
+    const first = crashImage(dir);
+    const ack = join(first, files(first, '.ack')[0]!);
+    // A crash cut the next ack write short.
+    appendFileSync(ack, readFileSync(ack).subarray(0, 7));
+
+    const { spool: second } = openSpool(first);
+    expect(second.length).toBe(20);
+    second.acknowledge(second.takeBatch(5, 1_000_000));
+    const { spool: third, warnings } = openSpool(crashImage(first));
+    expect(indexes(takeAll(third))).toEqual(range(15, 30));
+    expect(warnings).toEqual([]);
   });
 
   it('loses only the damaged event when a record in the middle is corrupt', () => {
