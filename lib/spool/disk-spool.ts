@@ -66,6 +66,9 @@ export class DiskSpool implements PendingStore {
       this.diskBytes += segment.size + segment.ackBytes;
     }
     for (const [id, regions] of recovered.damaged) this.reportDamage(id, regions);
+    for (const { id, error } of recovered.unreadable) {
+      reporter.warn('spool_unreadable', `could not read spool segment ${id} in ${options.dir} (${ioMessage(error)}); it is left in place, unsent, and tried again at the next start`);
+    }
     this.writer = new SegmentWriter(options.dir, recovered.nextId, options.fsync, (error) =>
       reporter.warn('spool_sync_failed', `could not fsync the spool in ${options.dir} (${ioMessage(error)})`),
     );

@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnalyticsConfigError } from '../../lib/analytics-config.error.js';
 import type { Pending } from '../../lib/pipeline/pending-store.interface.js';
@@ -159,6 +159,23 @@ describe('DiskSpool', () => {
     const { spool: third, warnings } = openSpool(crashImage(first));
     expect(indexes(takeAll(third))).toEqual(range(15, 30));
     expect(warnings).toEqual([]);
+  });
+
+  it('starts despite a leftover segment it cannot read: leaves it in place, warns, and sends the rest', () => {
+    const dir = dirs.make();
+    const { spool } = openSpool(dir);
+    push(spool, 0, 10);
+    const image = crashImage(dir);
+    // Reading it fails (EISDIR) as an unreadable file or a failing disk would.
+    const unreadable = join(image, '000000000005.seg');
+    mkdirSync(unreadable);
+
+    const { spool: restarted, warnings } = openSpool(image);
+    expect(warnings).toEqual(['spool_unreadable']);
+    push(restarted, 10, 12);
+    expect(indexes(takeAll(restarted))).toEqual(range(0, 12));
+    expect(existsSync(unreadable)).toBe(true);
+    expect(files(image, '.seg').at(-1)! > '000000000005.seg').toBe(true);
   });
 
   it('loses only the damaged event when a record in the middle is corrupt', () => {
