@@ -9,6 +9,8 @@ export type {
   RedactOptions,
   RetryOptions,
 } from './analytics.options.js';
+export type { JitsuAnalyticsOptionsFactory } from './analytics-options-factory.interface.js';
+export type { JitsuAnalyticsModuleAsyncOptions } from './jitsu-analytics.module-definition.js';
 export { AnalyticsConfigError } from './analytics-config.error.js';
 export type { AnalyticsEvent, AnalyticsEventContext } from './events/analytics-event.interface.js';
 export type { TrackOptions } from './events/event-draft.interface.js';

@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { AnalyticsService, JitsuAnalyticsModule } from '../../lib/index.js';
+import {
+  AnalyticsService,
+  JitsuAnalyticsModule,
+  type JitsuAnalyticsModuleAsyncOptions,
+  type JitsuAnalyticsOptions,
+  type JitsuAnalyticsOptionsFactory,
+} from '../../lib/index.js';
 import { MemoryTransport } from '../../lib/transports/memory.transport.js';
 
 @Injectable()
@@ -18,12 +24,37 @@ class OrdersModule {}
 @Injectable()
 class FakeConfig {
   get(key: string): string | undefined {
-    return { ANALYTICS_BATCH_SIZE: '3', ANALYTICS_ENABLED: 'true' }[key];
+    return { ANALYTICS_BATCH_SIZE: '3', ANALYTICS_ENABLED: 'true', SERVICE_NAME: 'orders-api' }[key];
   }
 }
 
 @Module({ providers: [FakeConfig], exports: [FakeConfig] })
 class FakeConfigModule {}
+
+@Injectable()
+class AnalyticsConfig implements JitsuAnalyticsOptionsFactory {
+  readonly transport = new MemoryTransport();
+  constructor(private readonly config: FakeConfig) {}
+  createJitsuAnalyticsOptions(): JitsuAnalyticsOptions {
+    return {
+      destination: this.transport,
+      serviceName: this.config.get('SERVICE_NAME'),
+      tables: { custom: 'order_events' },
+      batchTimeout: 60_000,
+    };
+  }
+}
+
+@Module({ imports: [FakeConfigModule], providers: [AnalyticsConfig], exports: [AnalyticsConfig] })
+class AnalyticsConfigModule {}
+
+/** Written for the builder's default method name, which this module no longer calls. */
+@Injectable()
+class CreateOnlyConfig {
+  create(): JitsuAnalyticsOptions {
+    return { destination: 'memory' };
+  }
+}
 
 describe('JitsuAnalyticsModule', () => {
   it('forRoot is global: a feature module injects AnalyticsService without importing it', async () => {
@@ -65,6 +96,42 @@ describe('JitsuAnalyticsModule', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(transport.events()).toHaveLength(3);
     await app.close();
+  });
+
+  describe('forRootAsync with an options factory class', () => {
+    async function placeOrderWith(asyncOptions: JitsuAnalyticsModuleAsyncOptions) {
+      const app = await Test.createTestingModule({ imports: [JitsuAnalyticsModule.forRootAsync(asyncOptions), OrdersModule] }).compile();
+      await app.init();
+      app.get(OrdersService).place();
+      await app.get(AnalyticsService).flush();
+      const delivered = app.get(AnalyticsConfig).transport.events();
+      await app.close();
+      return delivered;
+    }
+
+    it('useClass: Nest instantiates the class with its injected config and uses createJitsuAnalyticsOptions()', async () => {
+      const delivered = await placeOrderWith({ imports: [FakeConfigModule], useClass: AnalyticsConfig });
+      expect(delivered).toEqual([
+        expect.objectContaining({ event: 'Order Placed', JITSU_TABLE_NAME: 'order_events', properties: expect.objectContaining({ service_name: 'orders-api' }) }),
+      ]);
+    });
+
+    it('useExisting: the provider exported by an imported module is used', async () => {
+      const delivered = await placeOrderWith({ imports: [AnalyticsConfigModule], useExisting: AnalyticsConfig });
+      expect(delivered).toEqual([
+        expect.objectContaining({ event: 'Order Placed', JITSU_TABLE_NAME: 'order_events', properties: expect.objectContaining({ service_name: 'orders-api' }) }),
+      ]);
+    });
+
+    it('a class with only create() fails the bootstrap', async () => {
+      const build = Test.createTestingModule({
+        // @ts-expect-error the factory method is createJitsuAnalyticsOptions, so the type rejects this class too
+        imports: [JitsuAnalyticsModule.forRootAsync({ useClass: CreateOnlyConfig })],
+      }).compile();
+      // Nest's own TypeError, which does not name the expected method.
+      await expect(build).rejects.toThrow(TypeError);
+      await expect(build).rejects.toThrow('is not a function');
+    });
   });
 
   it('fails the bootstrap with a message naming the bad option', async () => {
