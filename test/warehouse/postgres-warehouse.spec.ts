@@ -83,15 +83,59 @@ if (server) {
       }
     });
 
-    it('rejects an event PostgreSQL cannot store (NUL character) and lands the rest', async () => {
+    /** `error_message` is a TEXT column; `note` lands in the JSONB `properties`, `source` in JSONB `context`. */
+    const storedError = (url: string, messageId: string) =>
+      withClient(url, async (c) => {
+        const sql =
+          "SELECT error_message, properties->>'note' AS note, context->>'source' AS source FROM backend_error_events WHERE message_id = $1";
+        return (await c.query(sql, [messageId])).rows;
+      });
+
+    it('stores NUL characters, which PostgreSQL refuses, as U+FFFD in text and JSON columns', async () => {
       const url = await freshUrl();
-      const bad = sampleEvent('error', 2);
-      bad.properties = { ...bad.properties, error_message: 'broken\u0000text' };
-      const good = [sampleEvent('error', 1), sampleEvent('error', 3)];
+      const event = sampleEvent('error', 2);
+      event.properties = { ...event.properties, error_message: 'broken\u0000text', note: 'also\u0000broken' };
+      event.context = { ...event.context, source: '\u0000' };
       const transport = createWarehouseTransport({ url });
       try {
-        const result = await transport.send([good[0]!, bad, good[1]!].map(toQueuedEvent), signal());
-        expect(result).toEqual({ rejected: [{ messageId: bad.messageId, reason: expect.stringMatching(/^Insert failed: 22/) }] });
+        const batch = [sampleEvent('error', 1), event, sampleEvent('error', 3)].map(toQueuedEvent);
+        expect(await transport.send(batch, signal())).toEqual({});
+        expect(await storedError(url, event.messageId)).toEqual([
+          { error_message: 'broken\ufffdtext', note: 'also\ufffdbroken', source: '\ufffd' },
+        ]);
+        expect(await count(url, 'backend_error_events')).toBe(3);
+      } finally {
+        await transport.close();
+      }
+    });
+
+    it('stores unpaired surrogates as U+FFFD in text and JSON columns and keeps valid pairs', async () => {
+      const url = await freshUrl();
+      const event = sampleEvent('error', 2);
+      const unpaired = 'high \ud800, low \udc00, pair \ud83d\ude00';
+      event.properties = { ...event.properties, error_message: unpaired, note: unpaired };
+      event.context = { ...event.context, source: '\udbff' };
+      const transport = createWarehouseTransport({ url });
+      try {
+        expect(await transport.send([toQueuedEvent(event)], signal())).toEqual({});
+        const repaired = 'high \ufffd, low \ufffd, pair \ud83d\ude00';
+        expect(await storedError(url, event.messageId)).toEqual([{ error_message: repaired, note: repaired, source: '\ufffd' }]);
+      } finally {
+        await transport.close();
+      }
+    });
+
+    it('still rejects a timestamp past year 9999, and a NUL event isolated from the same batch lands repaired', async () => {
+      const url = await freshUrl();
+      const farFuture = sampleEvent('error', 1);
+      farFuture.timestamp = new Date(Date.UTC(10_000, 0, 1)).toISOString();
+      const withNul = sampleEvent('error', 2);
+      withNul.properties = { ...withNul.properties, error_message: 'broken\u0000text', note: '\u0000' };
+      const transport = createWarehouseTransport({ url });
+      try {
+        const result = await transport.send([farFuture, withNul, sampleEvent('error', 3)].map(toQueuedEvent), signal());
+        expect(result).toEqual({ rejected: [{ messageId: farFuture.messageId, reason: expect.stringMatching(/^Insert failed: 22/) }] });
+        expect(await storedError(url, withNul.messageId)).toEqual([{ error_message: 'broken\ufffdtext', note: '\ufffd', source: null }]);
         expect(await count(url, 'backend_error_events')).toBe(2);
       } finally {
         await transport.close();

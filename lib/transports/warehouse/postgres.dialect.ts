@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { DeliveryError } from '../delivery-error.js';
+import { storableJson, storableText } from './postgres-text.js';
 import { type WarehouseDialect, type TableRows, loadDriver } from './warehouse-dialect.js';
 import { classifyPostgresError, type FailureKind } from './warehouse-errors.js';
 import type { SqlValue } from './warehouse-row.js';
@@ -83,7 +84,8 @@ class PostgresDialect implements WarehouseDialect {
   }
 
   async insertOne(schema: TableSchema, row: readonly SqlValue[]): Promise<void> {
-    await this.pool.query(insertSql(schema, 1, placeholder), row as SqlValue[]);
+    const values = row.map((value, c) => storable(value, schema.columns[c]!.type));
+    await this.pool.query(insertSql(schema, 1, placeholder), values);
   }
 
   classify(error: unknown): FailureKind {
@@ -101,7 +103,7 @@ class PostgresDialect implements WarehouseDialect {
       if (signal.aborted) throw new DeliveryError('Warehouse send aborted before the batch was committed', { retryable: true });
       const chunk = group.rows.slice(start, start + chunkSize);
       const params: SqlValue[] = [];
-      for (const row of chunk) params.push(...row);
+      for (const row of chunk) row.forEach((value, c) => params.push(storable(value, group.schema.columns[c]!.type)));
       await client.query({ ...this.statement(group.schema, chunk.length, chunkSize), values: params });
     }
   }
@@ -119,6 +121,15 @@ class PostgresDialect implements WarehouseDialect {
     }
     return prepared;
   }
+}
+
+/**
+ * Text PostgreSQL refuses (NUL, lone-surrogate escapes in JSON) would cost the whole event; the
+ * replacement character keeps the rest of it.
+ */
+function storable(value: SqlValue, type: ColumnType): SqlValue {
+  if (typeof value !== 'string') return value;
+  return type === 'json' ? storableJson(value) : storableText(value);
 }
 
 function placeholder(n: number): string {
