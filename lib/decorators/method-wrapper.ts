@@ -1,9 +1,10 @@
-import { isObservable, Observable } from 'rxjs';
+import { isObservable, type Observable, Subject } from 'rxjs';
 import type { AnalyticsCore } from '../analytics-core.js';
 import { backendErrorEvent } from '../events/event-builders.js';
 import { describeThrown } from '../options/describe-thrown.js';
 import { scrubString } from '../privacy/scrub-string.js';
 import { ExtractorFailure } from './decorator-arguments.js';
+import { type DeferredOutcome, type Finish, generatorKind, timedGenerator, timedObservable } from './deferred-results.js';
 import { errorStatus } from './default-extractors.js';
 import { boundCore } from './instance-binding.js';
 import type { TrackedMethodSpec } from './tracked-method-spec.interface.js';
@@ -12,14 +13,14 @@ type Method = (this: unknown, ...args: unknown[]) => unknown;
 
 /**
  * Wraps a method so each call records one event, timed to the end of the work: a synchronous
- * method stays synchronous; a native Promise is timed to settlement and returned as is (the same
- * object: a handler is attached beside the caller's, never in front of it — which also means a
- * rejection the caller never handles is recorded as a failure instead of surfacing as
- * `unhandledRejection`); an Observable is timed per subscription, from subscribe to complete or
- * error, so one nobody subscribes to records nothing (this needs a new Observable in front of
- * the method's, the one case where the caller does not get the very object returned). Other
- * thenables (lazy query builders) are returned untouched and recorded at return, since calling
- * their `then` could run them a second time.
+ * method stays synchronous. A Promise is timed to settlement, and the caller gets the promise
+ * that settles after the recording, with the same value or the same error: a rejection the
+ * caller never handles still surfaces as `unhandledRejection`, as without the decorator. (A
+ * Promise subclass is returned as is, its extra state intact, with a handler beside the
+ * caller's.) An Observable is timed per subscription, and a generator as it is iterated (see
+ * deferred-results.ts); a Subject is the caller's to feed, so it is returned as is and the call
+ * recorded at return. Other thenables (lazy query builders) are returned untouched and recorded
+ * at return, since calling their `then` could run them a second time.
  *
  * The hot path reads the instance's binding and, when there is none or analytics is disabled,
  * calls the original at once. The outcome is recorded before the result or error reaches the
@@ -33,25 +34,24 @@ export function wrapMethod(original: Method, spec: TrackedMethodSpec): Method {
       const core = boundCore(this);
       if (core === undefined || !core.enabled) return original.apply(this, args);
       const started = performance.now();
+      const finish: Finish = (outcome) => settle(core, spec, this, args, started, outcome);
       let result: unknown;
       try {
         result = original.apply(this, args);
       } catch (error) {
-        settle(core, spec, this, args, undefined, error, started, true);
+        finish({ error, failed: true });
         throw error;
       }
       const kind = resultKind(result);
-      const watched =
-        kind === 'promise' &&
-        watchPromise(
-          result as Promise<unknown>,
-          (value) => settle(core, spec, this, args, value, undefined, started, false),
-          (error) => settle(core, spec, this, args, undefined, error, started, true),
-        );
-      if (watched) return result;
-      if (kind === 'observable') return timedObservable(result as Observable<unknown>, core, spec, this, args);
-      settle(core, spec, this, args, result, undefined, started, false);
-      return result;
+      if (kind === 'promise') return timedPromise(result as Promise<unknown>, finish) ?? settleNow(result, finish);
+      if (kind === 'observable') {
+        return timedObservable(result as Observable<unknown>, () => {
+          const subscribed = performance.now();
+          return (outcome) => settle(core, spec, this, args, subscribed, outcome);
+        });
+      }
+      if (kind === 'sync' || kind === 'async') return timedGenerator(result as Iterator<unknown>, kind, finish);
+      return settleNow(result, finish);
     },
   }.tracked;
   return tracked;
@@ -59,68 +59,53 @@ export function wrapMethod(original: Method, spec: TrackedMethodSpec): Method {
 
 const nativeThen = Promise.prototype.then;
 
+function settleNow(result: unknown, finish: Finish): unknown {
+  finish({ value: result, failed: false });
+  return result;
+}
+
 /**
  * Attaches through the native `then`, not the object's own, which may be overridden (and throw).
- * False when that fails (not a real Promise, a hostile species): the call is then recorded at return.
+ * Undefined when that fails (a hostile species): the call is then recorded at return.
  */
-function watchPromise(promise: Promise<unknown>, onValue: (value: unknown) => void, onError: (error: unknown) => void): boolean {
+function timedPromise(promise: Promise<unknown>, finish: Finish): Promise<unknown> | undefined {
   try {
-    nativeThen.call(promise, onValue, onError);
-    return true;
+    if (Object.getPrototypeOf(promise) !== Promise.prototype) {
+      nativeThen.call(promise, (value) => finish({ value, failed: false }), (error) => finish({ error, failed: true }));
+      return promise;
+    }
+    return nativeThen.call(
+      promise,
+      (value) => {
+        finish({ value, failed: false });
+        return value;
+      },
+      (error: unknown) => {
+        finish({ error, failed: true });
+        throw error;
+      },
+    );
   } catch {
-    return false;
+    return undefined;
   }
 }
 
 /** A proxy's traps run on `instanceof` and on reads: one that throws is an ordinary value here. */
-function resultKind(result: unknown): 'promise' | 'observable' | 'other' {
+function resultKind(result: unknown): 'promise' | 'observable' | 'sync' | 'async' | 'other' {
   try {
     if (result instanceof Promise) return 'promise';
-    return isObservable(result) ? 'observable' : 'other';
+    if (result instanceof Subject) return 'other';
+    if (isObservable(result)) return 'observable';
+    return generatorKind(result) ?? 'other';
   } catch {
     return 'other';
   }
 }
 
-function timedObservable(
-  source: Observable<unknown>,
-  core: AnalyticsCore,
-  spec: TrackedMethodSpec,
-  instance: unknown,
-  args: unknown[],
-): Observable<unknown> {
-  return new Observable<unknown>((subscriber) => {
-    const started = performance.now();
-    let last: unknown;
-    return source.subscribe({
-      next(value) {
-        last = value;
-        subscriber.next(value);
-      },
-      error(error: unknown) {
-        settle(core, spec, instance, args, undefined, error, started, true);
-        subscriber.error(error);
-      },
-      complete() {
-        settle(core, spec, instance, args, last, undefined, started, false);
-        subscriber.complete();
-      },
-    });
-  });
-}
-
-/** Records the call's event (and a `Backend Error` when it failed). Never throws. */
-function settle(
-  core: AnalyticsCore,
-  spec: TrackedMethodSpec,
-  instance: unknown,
-  args: unknown[],
-  result: unknown,
-  error: unknown,
-  started: number,
-  failed: boolean,
-): void {
+/** Records the call's event (and a `Backend Error` when the work failed). Never throws. */
+function settle(core: AnalyticsCore, spec: TrackedMethodSpec, instance: unknown, args: unknown[], started: number, outcome: DeferredOutcome): void {
   const durationMs = performance.now() - started;
+  const { value: result, error, failed } = outcome;
   try {
     spec.record(core, { args, result, error, instance }, durationMs, failed);
   } catch (problem) {
@@ -128,7 +113,7 @@ function settle(
     const why = extractor ? problem.message : `could not build the event: ${describeThrown(problem)}`;
     core.reporter.dropped(extractor ? 'extractor_failed' : 'invalid_event', ['(unassigned)'], scrubString(`@${spec.decorator}() on ${spec.site}: ${why}`));
   }
-  if (failed) recordBackendError(core, spec, error);
+  if (failed && !outcome.stopped) recordBackendError(core, spec, error);
 }
 
 function recordBackendError(core: AnalyticsCore, spec: TrackedMethodSpec, error: unknown): void {

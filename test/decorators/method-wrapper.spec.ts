@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { firstValueFrom, lastValueFrom, Observable, of, throwError, timer, map } from 'rxjs';
+import { BehaviorSubject, firstValueFrom, interval, lastValueFrom, Observable, of, take, throwError, timer, map } from 'rxjs';
+import { compileSources } from '../chaos/support/compile-sources.js';
+import { runScript } from '../support/run-script.js';
 import { TrackEvent } from '../../lib/decorators/track-event.decorator.js';
 import { COMMON, decoratorHarness, only, type DecoratorHarness } from './support/decorator-harness.js';
 
@@ -33,6 +35,27 @@ class Jobs {
   stream(values: number[], delayMs = 0): Observable<number> {
     this.calls++;
     return delayMs > 0 ? timer(delayMs).pipe(map(() => values[values.length - 1]!)) : of(...values);
+  }
+
+  @TrackEvent('Job Run')
+  ticks(count: number, everyMs: number): Observable<number> {
+    return interval(everyMs).pipe(take(count));
+  }
+
+  @TrackEvent('Job Run')
+  *numbers(count: number, failAt?: Error): Generator<number> {
+    for (let i = 0; i < count; i++) {
+      if (failAt && i === 1) throw failAt;
+      yield i;
+    }
+  }
+
+  @TrackEvent('Job Run')
+  async *pages(count: number, delayMs: number): AsyncGenerator<number> {
+    for (let i = 0; i < count; i++) {
+      await new Promise((r) => setTimeout(r, delayMs));
+      yield i;
+    }
   }
 
   @TrackEvent('Job Run')
@@ -89,18 +112,35 @@ describe('the method wrapper', () => {
     expect(original).toBe(jobs.runAsync);
   });
 
-  it('hands the caller the same Promise object (no wrapping promise in front of it)', async () => {
-    const inner = Promise.resolve(42);
+  it('hands a Promise subclass back as is, its own state intact, and times it to settlement', async () => {
+    class Progress<T> extends Promise<T> {
+      percent = 0;
+    }
+    const inner = new Progress<number>((resolve) => setTimeout(() => resolve(42), 15));
+    inner.percent = 40;
     class Passthrough {
       @TrackEvent('Passthrough')
-      get(): Promise<number> {
+      get(): Progress<number> {
         return inner;
       }
     }
-    const p = h.bind(new Passthrough());
-    expect(p.get()).toBe(inner);
-    await inner;
-    expect(only(await h.events()).properties.success).toBe(true);
+    const returned = h.bind(new Passthrough()).get();
+    expect(returned).toBe(inner);
+    expect(returned.percent).toBe(40);
+    expect(await returned).toBe(42);
+    const event = only(await h.events());
+    expect(event.properties.success).toBe(true);
+    expect(event.properties.duration_ms as number).toBeGreaterThanOrEqual(10);
+  });
+
+  it('lets a rejection nobody handles surface as unhandledRejection, as without the decorator (child process)', async () => {
+    const build = await compileSources('test/decorators/fixture/unhandled-rejection-script.ts');
+    try {
+      const { stdout } = await runScript(build.entry);
+      expect(JSON.parse(stdout)).toEqual({ unhandled: true, events: ['Payment Processing', 'Backend Error'] });
+    } finally {
+      build.remove();
+    }
   });
 
   it('re-throws the same error object with its stack untouched, after recording the failure', async () => {
@@ -189,11 +229,63 @@ describe('the method wrapper', () => {
     expect(events[0]!.properties.success).toBe(false);
   });
 
-  it('records nothing for a subscription that is cancelled before it completes', async () => {
-    const subscription = jobs.stream([9], 50).subscribe();
-    subscription.unsubscribe();
-    await new Promise((r) => setTimeout(r, 60));
-    expect(await h.events()).toEqual([]);
+  it('ends the call when its consumer unsubscribes: a success once a value came, else unsuccessful but no error', async () => {
+    // `firstValueFrom` unsubscribes after the first value, as `take(1)` and `@nestjs/axios` callers do.
+    expect(await firstValueFrom(jobs.ticks(3, 10))).toBe(0);
+    const cancelled = jobs.ticks(3, 50).subscribe();
+    await new Promise((r) => setTimeout(r, 20));
+    cancelled.unsubscribe();
+    const events = await h.events();
+    expect(events.map((e) => [e.event, e.properties.success])).toEqual([
+      ['Job Run', true],
+      ['Job Run', false],
+    ]);
+    expect(events[1]!.properties.duration_ms as number).toBeGreaterThanOrEqual(15);
+  });
+
+  it('returns a Subject as is (the caller feeds it) and records the call at return', async () => {
+    const state = new BehaviorSubject(5);
+    class Store {
+      @TrackEvent('Store Read')
+      state(): BehaviorSubject<number> {
+        return state;
+      }
+    }
+    const returned = h.bind(new Store()).state();
+    expect(returned).toBe(state);
+    expect(returned.getValue()).toBe(5);
+    expect(only(await h.events()).properties.success).toBe(true);
+  });
+
+  it('times a generator as it is iterated, to its end, and records a failure thrown during iteration', () => {
+    expect([...jobs.numbers(3)]).toEqual([0, 1, 2]);
+    const error = new Error('page 2 failed');
+    const failing = jobs.numbers(3, error);
+    expect(failing.next().value).toBe(0);
+    expect(() => failing.next()).toThrow(error);
+    return h.events().then((events) => {
+      expect(events.map((e) => [e.event, e.properties.success ?? e.properties.error_message])).toEqual([
+        ['Job Run', true],
+        ['Job Run', false],
+        ['Backend Error', 'page 2 failed'],
+      ]);
+    });
+  });
+
+  it('times an async generator to its end, and ends the call without an error when the consumer breaks out', async () => {
+    const started = performance.now();
+    const pages: number[] = [];
+    for await (const page of jobs.pages(3, 10)) pages.push(page);
+    const elapsed = performance.now() - started;
+    for await (const page of jobs.pages(3, 10)) if (page === 0) break;
+    expect(pages).toEqual([0, 1, 2]);
+    const events = await h.events();
+    expect(events.map((e) => [e.event, e.properties.success])).toEqual([
+      ['Job Run', true],
+      ['Job Run', true],
+    ]);
+    expect(events[0]!.properties.duration_ms as number).toBeGreaterThanOrEqual(25);
+    expect(events[0]!.properties.duration_ms as number).toBeLessThanOrEqual(elapsed + 1);
   });
 
   it('leaves other thenables alone: they are not run by the wrapper and are recorded at return', async () => {

@@ -1,15 +1,5 @@
-import { spawn } from 'node:child_process';
 import { compileSources } from '../chaos/support/compile-sources.js';
-
-function runScript(entry: string): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entry], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout }));
-  });
-}
+import { runScript } from '../support/run-script.js';
 
 describe('flush() in a script', () => {
   it('keeps the process alive through a retry until the event is delivered, then lets it exit', async () => {
