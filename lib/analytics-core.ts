@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { ResolvedOptions } from './analytics-options.resolver.js';
+import { DeliveryScope } from './context/delivery-scope.js';
 import { RequestContext, type RequestFacts } from './context/request-context.js';
 import type { AnalyticsEvent } from './events/analytics-event.interface.js';
 import type { EventDraft } from './events/event-draft.interface.js';
@@ -43,6 +44,7 @@ export type AttachedFeature = object & { stop?(): void | Promise<void> };
 export class AnalyticsCore {
   readonly reporter: AnalyticsReporter;
   readonly requestContext = new RequestContext();
+  readonly deliveryScope = new DeliveryScope();
   private readonly pipeline?: DeliveryPipeline;
   /** Events recorded but not built yet (see EventIntake); present when the pipeline is. */
   private readonly intake?: EventIntake;
@@ -87,7 +89,7 @@ export class AnalyticsCore {
     // With a spool, what waits is bounded by the disk, not by the in-memory queue bounds.
     this.queueLimits = spool ? { maxQueueSize: Number.POSITIVE_INFINITY, maxQueueBytes: spool.maxBytes } : options;
     if (options.enabled && transport) {
-      this.pipeline = new DeliveryPipeline(transport, options, this.reporter, spool && openSpool(spool, options, this.reporter));
+      this.pipeline = new DeliveryPipeline(this.deliveryScope.around(transport), options, this.reporter, spool && openSpool(spool, options, this.reporter));
       this.intake = new EventIntake((draft, at, facts) => this.build(draft, at, facts));
     }
   }

@@ -88,7 +88,7 @@ export class OutboundHttpInstrumentation {
 
   private begin(message: unknown, target: (request: object) => OutboundTarget | undefined): object | undefined {
     const request = (message as Message | null)?.request;
-    if (typeof request !== 'object' || request === null) return undefined;
+    if (typeof request !== 'object' || request === null || this.core.deliveryScope.active) return undefined;
     const t = target(request);
     if (!t) return undefined;
     this.pending.set(request, { ...t, startedAt: performance.now(), facts: this.core.requestContext.get() });
