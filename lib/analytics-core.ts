@@ -45,6 +45,12 @@ export class AnalyticsCore {
   readonly reporter: AnalyticsReporter;
   readonly requestContext = new RequestContext();
   readonly deliveryScope = new DeliveryScope();
+  /**
+   * Errors a decorated method already recorded as a `Backend Error`: one error passing through
+   * nested decorated calls (a decorated method calling another, stacked decorators) is recorded
+   * once, by the innermost, where it was thrown.
+   */
+  readonly operationErrors = new WeakSet<object>();
   private readonly pipeline?: DeliveryPipeline;
   /** Events recorded but not built yet (see EventIntake); present when the pipeline is. */
   private readonly intake?: EventIntake;

@@ -118,6 +118,10 @@ function settle(core: AnalyticsCore, spec: TrackedMethodSpec, instance: unknown,
 
 function recordBackendError(core: AnalyticsCore, spec: TrackedMethodSpec, error: unknown): void {
   try {
+    if ((typeof error === 'object' && error !== null) || typeof error === 'function') {
+      if (core.operationErrors.has(error)) return;
+      core.operationErrors.add(error);
+    }
     core.recordKind(backendErrorEvent({ source: spec.errorSource, error, statusCode: errorStatus(error) }));
   } catch (problem) {
     core.reporter.dropped('invalid_event', ['(unassigned)'], scrubString(`@${spec.decorator}() on ${spec.site}: could not describe the error: ${describeThrown(problem)}`));

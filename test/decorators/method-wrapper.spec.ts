@@ -3,6 +3,7 @@ import { BehaviorSubject, firstValueFrom, interval, lastValueFrom, Observable, o
 import { compileSources } from '../chaos/support/compile-sources.js';
 import { runScript } from '../support/run-script.js';
 import { TrackEvent } from '../../lib/decorators/track-event.decorator.js';
+import { TrackExternalApi } from '../../lib/decorators/track-external-api.decorator.js';
 import { COMMON, decoratorHarness, only, type DecoratorHarness } from './support/decorator-harness.js';
 
 class Jobs {
@@ -179,6 +180,41 @@ describe('the method wrapper', () => {
       ['Job Run', false],
       ['Backend Error', 'custom'],
     ]);
+  });
+
+  it('records one Backend Error for an error passing through nested decorated calls: the innermost, where it was thrown', async () => {
+    const error = new Error('card declined');
+    class Gateway {
+      @TrackEvent('Charge Attempt')
+      @TrackExternalApi('stripe', '/v1/charges')
+      async charge(): Promise<never> {
+        await Promise.resolve();
+        throw error;
+      }
+    }
+    const gateway = h.bind(new Gateway());
+    class Checkout {
+      @TrackEvent('Checkout')
+      async run(): Promise<never> {
+        return gateway.charge();
+      }
+    }
+    await expect(h.bind(new Checkout()).run()).rejects.toBe(error);
+    // A different error object is a different error, even from the same call site.
+    await expect(h.bind(new Checkout()).run()).rejects.toBe(error);
+    await expect(jobs.failAsync(new Error('card declined'))).rejects.toThrow('card declined');
+    const events = await h.events();
+    const failed = events.filter((e) => e.event !== 'Backend Error');
+    expect(failed.map((e) => [e.event, e.properties.success])).toEqual([
+      ['External API Call', false],
+      ['Charge Attempt', false],
+      ['Checkout', false],
+      ['External API Call', false],
+      ['Charge Attempt', false],
+      ['Checkout', false],
+      ['Job Run', false],
+    ]);
+    expect(events.filter((e) => e.event === 'Backend Error').map((e) => e.properties.error_source)).toEqual(['external_api', 'custom']);
   });
 
   it('passes thrown non-errors through as they are', async () => {
