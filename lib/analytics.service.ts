@@ -17,6 +17,7 @@ import { trackApiRequest, type MiddlewareNext } from './http/track-api-request.j
 import type { AnalyticsEventMap } from './pipeline/analytics-reporter.js';
 import { dbErrorCode, safeDbError } from './instrumentation/db-error-message.js';
 import { UNREADABLE } from './events/sanitize.js';
+import { errorStatus } from './decorators/default-extractors.js';
 import { describeThrown } from './options/describe-thrown.js';
 import type { AnalyticsStats } from './pipeline/analytics-stats.interface.js';
 
@@ -116,7 +117,7 @@ export class AnalyticsService {
       backendErrorEvent({
         source: 'api',
         error,
-        statusCode: statusOf(error),
+        statusCode: errorStatus(error),
         method: request?.method,
         route: request?.route?.path ?? request?.url?.split('?')[0],
       }),
@@ -168,7 +169,7 @@ export class AnalyticsService {
   /** Adds a `Backend Error` for a failed tracked operation. */
   recordError(source: string, error: unknown, extra?: Extra): void {
     if (!this.core.enabled) return;
-    this.record(() => backendErrorEvent({ source, error, statusCode: statusOf(error) }, extra));
+    this.record(() => backendErrorEvent({ source, error, statusCode: errorStatus(error) }, extra));
   }
 
   private kind(build: () => KindEvent): Promise<void> {
@@ -218,9 +219,3 @@ function snapshot(properties: object): Record<string, unknown> {
   }
 }
 
-function statusOf(error: unknown): number | undefined {
-  const e = error as { getStatus?: () => unknown; status?: unknown; statusCode?: unknown } | null;
-  if (typeof e !== 'object' || e === null) return undefined;
-  const status = typeof e.getStatus === 'function' ? e.getStatus() : e.status ?? e.statusCode;
-  return typeof status === 'number' ? status : undefined;
-}

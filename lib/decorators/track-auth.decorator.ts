@@ -21,8 +21,9 @@ const OPTIONS = ['method', 'failureReason', ...COMMON_OPTIONS] as const;
  * One `User Authentication` event per call (`authentication_events`): `auth_action`,
  * `auth_success`, `user_id`, `auth_method`, `failure_reason`. Arguments are never recorded, so
  * `login(email, password)` records neither. The user id defaults to the result's `userId`,
- * `user.id` or `id`; a `null`/`false` result counts as a failed attempt (the Passport
- * `validate` convention). A throw also adds a `Backend Error` with `error_source: 'auth'`.
+ * `user.id` or `id`, else to the user of the request the call is made in (a logout returns no
+ * user); a `null`/`false` result counts as a failed attempt (the Passport `validate`
+ * convention). A throw also adds a `Backend Error` with `error_source: 'auth'`.
  *
  * ```ts
  * @TrackAuth('login', { method: 'password' })
@@ -44,7 +45,8 @@ export function TrackAuth(action: string, options?: TrackAuthOptions): TrackingD
       errorSource: 'auth',
       record(core, call, _durationMs, failed) {
         const success = succeeded(readers, call, failed, authAccepted(call));
-        const userId = extract('userId', readers.userId, call);
+        // A logout or refresh returns no user: inside a request, the request's user is the one.
+        const userId = extract('userId', readers.userId, call) ?? core.requestContext.get()?.userId;
         const extra = extraProperties(core, readers, call);
         const built = authEvent(authAction, userId, success, {
           ...extra,

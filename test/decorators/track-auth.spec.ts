@@ -25,6 +25,9 @@ class AuthService {
     void userId;
   }
 
+  @TrackAuth('logout')
+  signOut(): void {}
+
   @TrackAuth('refresh', {
     method: ({ args }) => args[0].grant,
     failureReason: ({ error }) => (error as { code?: string }).code,
@@ -57,6 +60,16 @@ describe('@TrackAuth', () => {
     expect(wire).not.toContain('correct horse');
     expect(wire).not.toContain('alice');
     expect(wire).not.toContain('eyJ');
+  });
+
+  it("takes the request's user for a call that returns none (a logout inside a request), and no user outside one", async () => {
+    h.analytics.core.requestContext.run({ requestId: 'r-1', userId: 'u-5' }, () => auth.signOut());
+    auth.signOut();
+    const [inRequest, outside] = await h.events();
+    expect(inRequest!.userId).toBe('u-5');
+    expect(inRequest!.properties).toEqual({ ...AUTH, auth_action: 'logout', user_id: 'u-5', auth_success: true, request_id: 'r-1' });
+    expect(outside!.userId).toBeUndefined();
+    expect(outside!.properties).toEqual({ ...AUTH, auth_action: 'logout', auth_success: true });
   });
 
   it('records a rejected login as auth_success false with the error class as failure_reason, plus a Backend Error', async () => {

@@ -117,6 +117,19 @@ describe('AnalyticsService events', () => {
     expect(event!.properties).toMatchObject({ error_source: 'api', error_name: 'NotFoundException', error_message: 'Not Found', status_code: 404, method: 'GET', route: '/users/:id', stack_fingerprint: expect.any(String) });
   });
 
+  it('trackApiError still records the error when its getStatus() throws, without a status', async () => {
+    const { analytics, delivered } = memoryAnalytics();
+    const error = Object.assign(new Error('odd'), {
+      getStatus: () => {
+        throw new Error('no status');
+      },
+    });
+    await analytics.trackApiError(error);
+    const [event] = await delivered();
+    expect(event!.properties).toMatchObject({ error_source: 'api', error_name: 'Error', error_message: 'odd' });
+    expect(event!.properties).not.toHaveProperty('status_code');
+  });
+
   it('takes a snapshot at enqueue: mutating the properties afterwards changes nothing', async () => {
     const { analytics, delivered } = memoryAnalytics();
     const props = { step: 1 };
