@@ -16,8 +16,8 @@ type Method = (this: unknown, ...args: unknown[]) => unknown;
  * method stays synchronous. A Promise is timed to settlement, and the caller gets the promise
  * that settles after the recording, with the same value or the same error: a rejection the
  * caller never handles still surfaces as `unhandledRejection`, as without the decorator. (A
- * Promise subclass is returned as is, its extra state intact, with a handler beside the
- * caller's.) An Observable is timed per subscription, and a generator as it is iterated (see
+ * Promise subclass, or one with own properties, is returned as is, its extra state intact, with a
+ * handler beside the caller's.) An Observable is timed per subscription, and a generator as it is iterated (see
  * deferred-results.ts); a Subject is the caller's to feed, so it is returned as is and the call
  * recorded at return. Other thenables (lazy query builders) are returned untouched and recorded
  * at return, since calling their `then` could run them a second time.
@@ -70,7 +70,8 @@ function settleNow(result: unknown, finish: Finish): unknown {
  */
 function timedPromise(promise: Promise<unknown>, finish: Finish): Promise<unknown> | undefined {
   try {
-    if (Object.getPrototypeOf(promise) !== Promise.prototype) {
+    // A subclass or a promise given own properties carries more than its settlement.
+    if (Object.getPrototypeOf(promise) !== Promise.prototype || Reflect.ownKeys(promise).length > 0) {
       nativeThen.call(promise, (value) => finish({ value, failed: false }), (error) => finish({ error, failed: true }));
       return promise;
     }
