@@ -12,7 +12,7 @@ import { resolveApiTracking } from './http/api-tracking.resolver.js';
 import { resolveDatabaseOptions } from './instrumentation/database-options.js';
 import { resolveOutboundHttpOptions } from './instrumentation/outbound-http-options.js';
 import { resolveSystemOptions } from './instrumentation/system-options.js';
-import { OptionReader } from './options/option-reader.js';
+import { MAX_TIMER_MS, OptionReader } from './options/option-reader.js';
 import { knownSecretSpellings, removeKnownSecrets } from './privacy/known-secrets.js';
 import { resolveSpoolOptions } from './spool/spool-options.resolver.js';
 
@@ -72,9 +72,6 @@ const TOP_LEVEL: Record<keyof JitsuAnalyticsOptions, true> = {
 const TOP_LEVEL_KEYS = Object.keys(TOP_LEVEL);
 const RETRY_KEYS = ['maxAttempts', 'initialDelayMs', 'maxDelayMs', 'maxElapsedMs'];
 const REDACT_KEYS = ['keys', 'maxStringLength'];
-
-/** Node runs a longer timer after 1 ms (with a warning), so delays beyond it are refused. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Jitsu refuses single events over 1,000,000 bytes. */
 export const MAX_EVENT_BYTES = 1_000_000;

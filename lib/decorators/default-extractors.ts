@@ -1,3 +1,4 @@
+import { emailAddress } from '../privacy/email.js';
 import type { TrackedCall } from './tracked-call.interface.js';
 
 /**
@@ -47,11 +48,18 @@ export function paymentCurrency({ args, result }: TrackedCall): unknown {
   return prop(args[0], 'currency') ?? prop(result, 'currency');
 }
 
-/** `send(to, ...)` with a string or a list, or `send({ to, ... })`. */
+/**
+ * `send(to, ...)` with an address or a list, `send({ to, ... })`, or `sendReset(link, to)`: a
+ * string that is not an address (a link, a subject) is passed over rather than taken for one.
+ */
 export function emailRecipient({ args }: TrackedCall): unknown {
-  const first = args[0];
-  if (typeof first === 'string' || Array.isArray(first)) return first;
-  return prop(first, 'to');
+  const [first, ...rest] = args;
+  if (isAddressArgument(first)) return first;
+  return prop(first, 'to') ?? rest.find(isAddressArgument);
+}
+
+function isAddressArgument(value: unknown): boolean {
+  return (typeof value === 'string' || Array.isArray(value)) && emailAddress(value) !== undefined;
 }
 
 /** `send({ template })` / `send({ templateId })`, else the method's name (`sendWelcomeEmail`). */

@@ -1,7 +1,8 @@
 import { emailEvent } from '../events/event-builders.js';
 import { Verbatim } from '../events/sanitize.js';
+import { emailAddress } from '../privacy/email.js';
 import { DecoratorArguments, extract } from './decorator-arguments.js';
-import { emailRecipient, emailTemplate, prop } from './default-extractors.js';
+import { emailRecipient, emailTemplate } from './default-extractors.js';
 import { COMMON_OPTIONS, commonReaders, extraProperties, recordKind, succeeded } from './record-helpers.js';
 import type { FieldOption, TrackOptionsBase } from './tracked-call.interface.js';
 import { trackingDecorator, type TrackingDecorator } from './tracking-decorator.js';
@@ -12,7 +13,8 @@ export type EmailRecipient = string | { address: string; name?: string } | Reado
 export interface TrackEmailOptions extends TrackOptionsBase {
   /**
    * The recipient. Only its domain is recorded (`recipient_domain`), unless `includeRecipient`.
-   * Default: a string or array first argument, else the first argument's `to`.
+   * Default: the first argument if it is an address or a list of them, else the first argument's
+   * `to`, else the first later argument that is an address or a list of them.
    */
   to?: FieldOption<EmailRecipient>;
   /** `email_template`. Default: the first argument's `template`/`templateId`, else the method's name. */
@@ -21,7 +23,9 @@ export interface TrackEmailOptions extends TrackOptionsBase {
   provider?: FieldOption<string>;
   /**
    * Also record the full address, as the `recipient` property (exempt from the e-mail scrubbing
-   * every other string gets). Default false: only the domain leaves the process.
+   * every other string gets): the address alone (`"Ada" <ada@example.com>` → `ada@example.com`),
+   * and nothing when `to` holds no address, since whatever it holds would leave unscrubbed.
+   * Default false: only the domain leaves the process.
    */
   includeRecipient?: boolean;
 }
@@ -56,7 +60,7 @@ export function TrackEmail(options?: TrackEmailOptions): TrackingDecorator {
         const success = succeeded(readers, call, failed);
         const recipient = extract('to', to, call);
         const extra = extraProperties(core, readers, call);
-        const address = includeRecipient ? firstAddress(recipient) : undefined;
+        const address = includeRecipient ? emailAddress(recipient) : undefined;
         const built = emailEvent(recipient, extract('template', template, call), success, {
           ...extra,
           ...(address === undefined ? undefined : { recipient: new Verbatim(address) }),
@@ -67,11 +71,4 @@ export function TrackEmail(options?: TrackEmailOptions): TrackingDecorator {
       },
     };
   });
-}
-
-/** The recipient as written: the string given, or the first of a list, or an address object's `address`. */
-function firstAddress(to: unknown): string | undefined {
-  const first = Array.isArray(to) ? to[0] : to;
-  const address = typeof first === 'string' ? first : prop(first, 'address');
-  return typeof address === 'string' && address.trim() !== '' ? address.trim() : undefined;
 }

@@ -1,3 +1,4 @@
+import { endpointWithoutCredentials } from '../privacy/credential-paths.js';
 import { emailDomain } from '../privacy/email.js';
 import { safeErrorMessage } from '../privacy/error-message.js';
 import { describeSql } from '../privacy/sql-fingerprint.js';
@@ -124,11 +125,12 @@ export function fileEvent(operation: string, fileType: unknown, fileSize: unknow
   );
 }
 
+/** A webhook or bot URL's credential is redacted here, not by each caller, so no way of recording a call can skip it. */
 export function externalApiEvent(service: string, endpoint: string, durationMs: number, success: boolean, extra?: Extra): KindEvent {
   const { method, statusCode, ...rest } = extra ?? {};
   return kindEvent('external_api', rest, {
     service: String(service),
-    endpoint: stripQuery(String(endpoint)),
+    endpoint: endpointWithoutCredentials(String(service), stripQuery(String(endpoint))),
     http_method: optionalString(method ?? rest.http_method)?.toUpperCase(),
     status_code: optionalInt(statusCode ?? rest.status_code),
     duration_ms: roundMs(durationMs),

@@ -25,9 +25,13 @@ export interface ClientRequestLike {
   getHeader?(name: string): unknown;
 }
 
-/** undefined for the Jitsu transport's own requests, which must never be tracked, and for unreadable ones. */
+/**
+ * undefined for the Jitsu transport's own requests, which must never be tracked, for proxy tunnels
+ * and for unreadable ones. Credentials in the path are redacted here, where the host is known:
+ * the event's service may be a configured name that says nothing of it.
+ */
 export function undiciTarget(request: UndiciRequestLike, services: ServiceNameMap): OutboundTarget | undefined {
-  if (isJitsuTransportRequest(request)) return undefined;
+  if (isTunnel(request.method) || isJitsuTransportRequest(request)) return undefined;
   let origin: URL;
   try {
     origin = new URL(String(request.origin));
@@ -43,6 +47,7 @@ export function undiciTarget(request: UndiciRequestLike, services: ServiceNameMa
 }
 
 export function clientRequestTarget(request: ClientRequestLike, services: ServiceNameMap): OutboundTarget | undefined {
+  if (isTunnel(request.method)) return undefined;
   const header = (name: string) => (typeof request.getHeader === 'function' ? request.getHeader(name) : undefined);
   if (isJitsuTransportRequest({ headers: { [MARKER_HEADER]: header(MARKER_HEADER) } })) return undefined;
   const host = typeof request.host === 'string' ? request.host : undefined;
@@ -59,6 +64,15 @@ export function pathOnly(path: unknown): string {
   if (typeof path !== 'string' || path === '') return '/';
   const end = path.search(/[?#]/);
   return end === -1 ? path : path.slice(0, end) || '/';
+}
+
+/**
+ * A proxy's `CONNECT` (undici's ProxyAgent and EnvHttpProxyAgent, tunnelling agents on node:http)
+ * only opens the way: the request sent through the tunnel is published on its own, and counting
+ * both would record each proxied call twice.
+ */
+function isTunnel(method: unknown): boolean {
+  return typeof method === 'string' && method.toUpperCase() === 'CONNECT';
 }
 
 /** An explicit port in a Host header (`example.com:8443`, `[::1]:3000`); none when it is the default. */

@@ -1,4 +1,4 @@
-import { OptionReader } from '../options/option-reader.js';
+import { MAX_TIMER_MS, OptionReader } from '../options/option-reader.js';
 
 /**
  * `system`: the System Performance sampler. Besides the catalogue fields each event carries
@@ -9,7 +9,7 @@ import { OptionReader } from '../options/option-reader.js';
 export interface SystemOptions {
   /** Record a `System Performance` event every `intervalMs`. Default true. */
   enabled?: boolean | string;
-  /** Time between two samples, ms (at least 100). Default 60 000. */
+  /** Time between two samples, ms (from 100 to 2^31-1, setInterval's limit). Default 60 000. */
   intervalMs?: number | string;
 }
 
@@ -27,7 +27,7 @@ export function resolveSystemOptions(raw: unknown): ResolvedSystemOptions {
   const read = new OptionReader('system');
   const o = read.object(raw, ['enabled', 'intervalMs']);
   const enabled = read.bool('enabled', o.enabled, true);
-  const intervalMs = Math.round(read.number('intervalMs', o.intervalMs, DEFAULT_SYSTEM_INTERVAL_MS, { min: MIN_SYSTEM_INTERVAL_MS }));
+  const intervalMs = Math.round(read.number('intervalMs', o.intervalMs, DEFAULT_SYSTEM_INTERVAL_MS, { min: MIN_SYSTEM_INTERVAL_MS, max: MAX_TIMER_MS }));
   read.throwIfAny();
   return { enabled, intervalMs };
 }

@@ -12,6 +12,9 @@ export interface IntBounds extends NumberBounds {
   unit?: string;
 }
 
+/** Node runs a longer timer after 1 ms (with a warning), so delays beyond it are refused. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Numbers written as text, as they come from `process.env`: `'25'`, `' 100 '`, `'-1.5'` (not `'1e3'`). */
 const NUMERIC_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
 const TRUE_WORDS = ['true', '1', 'yes', 'on'];

@@ -45,6 +45,9 @@ describe('default extractors', () => {
     expect(emailRecipient(call(['a@b.io', 'subject']))).toBe('a@b.io');
     expect(emailRecipient(call([['a@b.io', 'c@d.io']]))).toEqual(['a@b.io', 'c@d.io']);
     expect(emailRecipient(call([{ to: 'x@y.io', template: 't' }]))).toBe('x@y.io');
+    expect(emailRecipient(call(['https://app.example/reset?token=t', 'Ada <a@b.io>']))).toBe('Ada <a@b.io>');
+    expect(emailRecipient(call([{ to: 'x@y.io' }, 'reply@z.io']))).toBe('x@y.io');
+    expect(emailRecipient(call(['Welcome aboard', 'not an address']))).toBeUndefined();
     expect(emailTemplate('sendWelcome')(call([{ templateId: 'tpl-9' }]))).toBe('tpl-9');
     expect(emailTemplate('sendWelcome')(call(['a@b.io', 'Hello there']))).toBe('sendWelcome');
   });

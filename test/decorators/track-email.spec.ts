@@ -85,6 +85,32 @@ describe('@TrackEmail', () => {
     });
   });
 
+  it('includes only an e-mail address as `recipient`, never another string argument such as a reset link', async () => {
+    const link = 'https://app.example.com/reset?token=sk_live_51Habcdefghijklmnopqrstuvwx&password=hunter2';
+    class Resets {
+      @TrackEmail({ includeRecipient: true, template: 'reset' })
+      sendReset(resetLink: string, to: string): void {
+        void [resetLink, to];
+      }
+
+      @TrackEmail({ includeRecipient: true, to: ({ args }) => args[0] })
+      sendTo(to: string): void {
+        void to;
+      }
+    }
+    const resets = h.bind(new Resets());
+    resets.sendReset(link, 'ada@example.com');
+    resets.sendTo(link);
+    resets.sendTo('"Ada Lovelace" <ada@example.com>');
+    const events = await h.events();
+    expect(events.map((e) => [e.properties.recipient, e.properties.recipient_domain])).toEqual([
+      ['ada@example.com', 'example.com'],
+      [undefined, undefined],
+      ['ada@example.com', 'example.com'],
+    ]);
+    expect(JSON.stringify(events)).not.toMatch(/sk_live|hunter2|reset\?|Lovelace/);
+  });
+
   it('still cuts an included recipient at redact.maxStringLength', async () => {
     const short = decoratorHarness({ redact: { maxStringLength: 16 } });
     short.bind(new Mailer()).sendReceipt({ to: 'a.very.long.name@example.com', templateId: 't' });

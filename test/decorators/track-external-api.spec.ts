@@ -59,6 +59,28 @@ describe('@TrackExternalApi', () => {
     expect(event.properties.duration_ms as number).toBeGreaterThanOrEqual(3);
   });
 
+  it('never sends the secret of a webhook URL, given whole or as a path of a named service', async () => {
+    const secret = 'abcdefghijklmnopqrstuvwx';
+    class Notifier {
+      @TrackExternalApi('slack', `https://hooks.slack.com/services/T0AAAAAAA/B0BBBBBBB/${secret}`, { method: 'POST' })
+      notify(): { status: number } {
+        return { status: 200 };
+      }
+
+      @TrackExternalApi('slack', `/services/T0AAAAAAA/B0BBBBBBB/${secret}`)
+      notifyByPath(): void {}
+    }
+    const notifier = h.bind(new Notifier());
+    notifier.notify();
+    notifier.notifyByPath();
+    const events = await h.events();
+    expect(events.map((e) => e.properties.endpoint)).toEqual([
+      'https://hooks.slack.com/services/T0AAAAAAA/B0BBBBBBB/[REDACTED]',
+      '/services/T0AAAAAAA/B0BBBBBBB/[REDACTED]',
+    ]);
+    expect(JSON.stringify(events)).not.toContain(secret);
+  });
+
   it('counts a returned status >= 400 as failed, without a Backend Error (nothing was thrown)', async () => {
     await h.bind(new StripeClient(503)).createCharge();
     const event = only(await h.events());

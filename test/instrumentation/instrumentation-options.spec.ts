@@ -28,9 +28,17 @@ describe('system options', () => {
   it('name the option, the value and what is expected', () => {
     expect(problemsOf(() => resolveSystemOptions({ enabled: 'sometimes', intervalMs: 5 }))).toEqual([
       `system.enabled: got "sometimes", expected a boolean (or 'true'/'false', '1'/'0')`,
-      'system.intervalMs: got number 5, expected a number >= 100 (a number or a numeric string)',
+      'system.intervalMs: got number 5, expected a number between 100 and 2147483647 (a number or a numeric string)',
     ]);
     expect(problemsOf(() => resolveSystemOptions(true))).toEqual(['system: got boolean true, expected an object']);
+  });
+
+  it('refuse an interval setInterval cannot keep, which it would run every 1 ms instead', () => {
+    expect(resolveSystemOptions({ intervalMs: 2 ** 31 - 1 }).intervalMs).toBe(2 ** 31 - 1);
+    expect(problemsOf(() => resolveSystemOptions({ intervalMs: 30 * 24 * 3600 * 1000 }))).toEqual([
+      'system.intervalMs: got number 2592000000, expected a number between 100 and 2147483647 (a number or a numeric string)',
+    ]);
+    expect(() => createAnalytics({ destination: 'memory', system: { intervalMs: '2147483648' } }, { logger: false })).toThrow('system.intervalMs');
   });
 });
 
@@ -82,7 +90,7 @@ describe('instrumentation options at bootstrap', () => {
     expect(
       problemsOf(() => resolveInstrumentationOptions({ system: { intervalMs: 'x' }, outboundHttp: { enabled: 2 }, database: { slowQueryMs: -1 } } as never)),
     ).toEqual([
-      'system.intervalMs: got "x", expected a number >= 100 (a number or a numeric string)',
+      'system.intervalMs: got "x", expected a number between 100 and 2147483647 (a number or a numeric string)',
       `outboundHttp.enabled: got number 2, expected a boolean (or 'true'/'false', '1'/'0')`,
       'database.slowQueryMs: got number -1, expected a number >= 0 (a number or a numeric string)',
     ]);

@@ -2,11 +2,12 @@ import { channel } from 'node:diagnostics_channel';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { request as undiciRequest } from 'undici';
+import { fetch as undiciFetch, ProxyAgent, request as undiciRequest } from 'undici';
 import { createAnalytics } from '../../lib/create-analytics.js';
 import type { AnalyticsEvent } from '../../lib/events/analytics-event.interface.js';
 import { OutboundHttpInstrumentation } from '../../lib/instrumentation/outbound-http.js';
 import { FakeJitsuServer } from '../fake-jitsu/fake-jitsu-server.js';
+import { tunnellingProxy } from './tunnelling-proxy.js';
 import { wireAnalytics, type WireAnalytics } from './wire-analytics.js';
 
 /** The third-party API the application calls: status from the path, optional delay. */
@@ -143,6 +144,40 @@ describe('outbound HTTP tracking', () => {
       expect((await calls(observer)).map((e) => e.properties.endpoint)).toEqual(['/api/s/s2s/batch']);
     } finally {
       await jitsu.shutdown();
+    }
+  });
+
+  it('times a call until its response headers, so a response whose body is never read or never ends is still recorded', async () => {
+    const held = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first part, the rest never comes');
+    });
+    await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
+    try {
+      const wa = tracked();
+      const response = await fetch(`http://127.0.0.1:${(held.address() as AddressInfo).port}/held`);
+      const events = await calls(wa);
+      expect(events.map((e) => [e.properties.endpoint, e.properties.status_code, e.properties.success])).toEqual([['/held', 200, true]]);
+      await response.body?.cancel();
+    } finally {
+      held.closeAllConnections();
+      await new Promise((resolve) => held.close(resolve));
+    }
+  });
+
+  it("records a call made through a proxy once, for its target, not the proxy's CONNECT", async () => {
+    const proxy = await tunnellingProxy();
+    const dispatcher = new ProxyAgent(proxy.url);
+    try {
+      const wa = tracked();
+      await (await undiciFetch(`${base()}/via-proxy?token=t`, { dispatcher })).text();
+      expect((await calls(wa)).map((e) => [e.properties.service, e.properties.http_method, e.properties.endpoint, e.properties.status_code])).toEqual([
+        ['127.0.0.1', 'GET', '/via-proxy', 200],
+      ]);
+      expect(proxy.tunnels()).toBe(1);
+    } finally {
+      await dispatcher.close();
+      await proxy.close();
     }
   });
 

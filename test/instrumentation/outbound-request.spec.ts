@@ -64,6 +64,13 @@ describe('outbound request targets', () => {
     expect(clientRequestTarget(request, services)?.endpoint).toBe('/bot[REDACTED]/sendMessage');
   });
 
+  it("skips a proxy tunnel's CONNECT, from undici or from http: the request sent through it is the call", () => {
+    expect(undiciTarget({ origin: 'http://proxy.corp:3128', path: 'api.stripe.com:443', method: 'CONNECT', headers: [] }, services)).toBeUndefined();
+    const connect = { host: 'proxy.corp', path: 'api.stripe.com:443', method: 'CONNECT', getHeader: () => undefined };
+    expect(clientRequestTarget(connect, services)).toBeUndefined();
+    expect(clientRequestTarget({ ...connect, method: 'GET', path: '/v1/charges' }, services)?.endpoint).toBe('/v1/charges');
+  });
+
   it('reads a ClientRequest, with the port from its Host header', () => {
     const headers: Record<string, string> = { host: 'localhost:4000' };
     const request = { host: 'localhost', path: '/stock?sku=1', method: 'DELETE', getHeader: (name: string) => headers[name] };

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { emailDomain } from '../../lib/privacy/email.js';
+import { emailAddress, emailDomain } from '../../lib/privacy/email.js';
 
 const SEED = 25;
 
@@ -104,5 +104,28 @@ describe('emailDomain', () => {
       }),
       { seed: SEED, numRuns: 500 },
     );
+  });
+});
+
+describe('emailAddress', () => {
+  it.each([
+    ['Ada.Lovelace@Example.COM', 'Ada.Lovelace@Example.COM'],
+    ['"Ada Lovelace" <ada@example.com>', 'ada@example.com'],
+    ['"Smith, Bob" <bob@first.io>, ann@second.io', 'bob@first.io'],
+    ['  mailto:ada@example.com ', 'ada@example.com'],
+    [['first@list.io', 'second@list.io'], 'first@list.io'],
+    [{ name: 'Ada', address: 'ada@objects.io' }, 'ada@objects.io'],
+  ])('%j → %j', (input, address) => {
+    expect(emailAddress(input)).toBe(address);
+  });
+
+  it.each([
+    'https://app.example.com/reset?token=sk_live_51Habcdefghijklmnopqrstuvwx&password=hunter2',
+    'reset link for ada@example.com: https://app.example.com/r?t=1',
+    'bob@localhost',
+    'not an address',
+    '',
+  ])('takes nothing but an address for one: %j', (input) => {
+    expect(emailAddress(input)).toBeUndefined();
   });
 });

@@ -55,6 +55,16 @@ describe('AnalyticsService events', () => {
     expect(pick(4)).toEqual({ event: 'External API Call', table: 'external_api_events', event_category: 'backend', event_action: 'external_api_call', environment: 'test', service: 'stripe', endpoint: '/v1/charges', http_method: 'POST', status_code: 200, duration_ms: 250, success: true });
   });
 
+  it('trackExternalApiCall never sends the token of a bot or webhook URL', async () => {
+    const { analytics, delivered } = memoryAnalytics();
+    const token = 'AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+    await analytics.trackExternalApiCall('telegram', `https://api.telegram.org/bot123456789:${token}/sendMessage?chat_id=1`, 5, true);
+    await analytics.trackExternalApiCall('discord', `/api/webhooks/1187654321/${token}`, 5, true);
+    const events = await delivered();
+    expect(events.map((e) => e.properties.endpoint)).toEqual(['https://api.telegram.org/bot[REDACTED]/sendMessage', '/api/webhooks/1187654321/[REDACTED]']);
+    expect(JSON.stringify(events)).not.toContain(token);
+  });
+
   it('trackDbQuery sends a fingerprint without literals, and a failed query adds a Backend Error', async () => {
     const { analytics, delivered } = memoryAnalytics();
     await analytics.trackDbQuery(`SELECT * FROM users WHERE email = 'jane@example.com' AND id IN (1, 2, 3)`, 4.2, true);

@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from '../../options/option-reader.js';
 import { DEFAULT_GZIP_MIN_BYTES } from './gzip-body.js';
 import type { JitsuProtocol } from './jitsu-response.js';
 
@@ -106,9 +107,6 @@ function gzipThreshold(value: unknown): number {
   }
   return value;
 }
-
-/** setTimeout turns anything longer into 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function timeoutMs(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
