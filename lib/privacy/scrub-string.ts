@@ -45,6 +45,14 @@ const AUTH_SCHEME = new RegExp(
   'g',
 );
 
+/**
+ * SQL's reserved words after a scheme-like column name (`SELECT token FROM`, `digest IN (?)`) in a
+ * query fingerprint: the fingerprinter writes them in capitals, and no credential is one of them.
+ */
+const SQL_KEYWORDS: ReadonlySet<string> = new Set(
+  'FROM WHERE IN IS NOT NULL AND OR AS ON SET INTO VALUES JOIN LEFT RIGHT INNER OUTER FULL CROSS USING LIKE ILIKE BETWEEN ORDER GROUP BY HAVING LIMIT OFFSET RETURNING UNION EXCEPT INTERSECT SELECT UPDATE DELETE INSERT CASE WHEN THEN ELSE END ASC DESC DISTINCT ALL ANY EXISTS'.split(' '),
+);
+
 /** Header.payload.signature (plus the two extra JWE segments), each base64url. */
 const JWT = /(?<![\w-])eyJ[\w-]+(?:\.[\w-]*){2,4}/g;
 
@@ -91,7 +99,7 @@ export function scrubString(value: string): string {
   let out = value;
   if (out.includes('://')) out = out.replace(URL_USERINFO, `$1:${REDACTED}@`);
   if (out.includes('eyJ')) out = out.replace(JWT, REDACTED_JWT);
-  out = out.replace(AUTH_SCHEME, `$1$2${REDACTED}`);
+  out = out.replace(AUTH_SCHEME, redactSchemeCredential);
   out = out.replace(AUTH_HEADER, redactAuthHeader);
   out = redactKeyValues(out);
   out = out.replace(VENDOR_SECRET, REDACTED);
@@ -165,6 +173,11 @@ function isSchemeWord(text: string, start: number, end: number): boolean {
   return (length === 5 || length === 6 || length === 9) && SCHEME_WORDS.has(text.slice(start, end).toLowerCase());
 }
 
+function redactSchemeCredential(match: string, scheme: string, space: string): string {
+  const credential = match.slice(scheme.length + space.length);
+  return SQL_KEYWORDS.has(credential) ? match : `${scheme}${space}${REDACTED}`;
+}
+
 function redactAuthHeader(match: string, prefix: string, first: string, space?: string, second?: string): string {
   if (!SCHEME_WORDS.has(first.toLowerCase())) return `${prefix}${REDACTED}${space ?? ''}${second ?? ''}`;
   return second === undefined ? match : `${prefix}${first}${space}${REDACTED}`;
@@ -189,7 +202,8 @@ function redactKeyValues(text: string): string {
     const valueAt = m.index + head.length;
     KEY_VALUE.lastIndex = valueAt;
     const value = KEY_VALUE.exec(text)?.[0];
-    if (value === undefined || value.includes('[REDACTED') || !(SECRET_KEY_END.test(key) || isDefaultSensitiveKey(key))) continue;
+    // A lone `?` is a query fingerprint's placeholder (`password = ?`): nothing to hide.
+    if (value === undefined || value === '?' || value.includes('[REDACTED') || !(SECRET_KEY_END.test(key) || isDefaultSensitiveKey(key))) continue;
     const q = value.startsWith('"') ? '"' : value.startsWith("'") ? "'" : '';
     if (!separator.includes('=') && keyQuote === '' && q === '' && PLAIN_WORD.test(key)) continue;
     out += `${text.slice(copied, valueAt)}${q}${REDACTED}${q}`;
