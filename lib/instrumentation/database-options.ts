@@ -37,7 +37,7 @@ const DATABASE_KEYS = ['slowQueryMs', 'sampleRate', 'ignore'];
  */
 export function resolveDatabaseOptions(base: unknown, override?: unknown, group = 'database'): ResolvedDatabaseOptions {
   const read = new OptionReader(group);
-  const merged = { ...new OptionReader('database', read.problems).object(base, DATABASE_KEYS), ...read.object(override) };
+  const merged = { ...new OptionReader('database', read.problems).object(base, DATABASE_KEYS), ...setFields(read.object(override, DATABASE_KEYS)) };
   const slowQueryMs = read.number('slowQueryMs', merged.slowQueryMs, DEFAULT_SLOW_QUERY_MS, { min: 0 });
   const sampleRate = read.number('sampleRate', merged.sampleRate, 1, { min: 0, max: 1 });
   const patterns: Array<string | RegExp> = [];
@@ -53,4 +53,9 @@ export function resolveDatabaseOptions(base: unknown, override?: unknown, group 
   }
   read.throwIfAny();
   return { slowQueryMs, sampleRate, ignore: queryMatcher(patterns) };
+}
+
+/** An override's field left `undefined` (`{ sampleRate: config.get('X') }` with X unset) keeps the base value. */
+function setFields(options: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }

@@ -77,6 +77,14 @@ describe('database options', () => {
     expect(resolved.ignore('select * from health')).toBe(true);
   });
 
+  it('keep the base value for a field the override leaves undefined, and refuse an unknown override key', () => {
+    const base = { slowQueryMs: 50, sampleRate: 0.2 };
+    expect(resolveDatabaseOptions(base, { sampleRate: undefined, slowQueryMs: undefined })).toMatchObject(base);
+    expect(problemsOf(() => resolveDatabaseOptions(base, { slowQueryMS: 10 }, 'instrumentDataSource'))).toEqual([
+      'instrumentDataSource.slowQueryMS: unknown option; did you mean slowQueryMs?',
+    ]);
+  });
+
   it('name the group they come from', () => {
     expect(problemsOf(() => resolveDatabaseOptions({}, { sampleRate: 1.5, ignore: [42] }, 'JitsuAnalyticsTypeOrmModule'))).toEqual([
       'JitsuAnalyticsTypeOrmModule.sampleRate: got number 1.5, expected a number between 0 and 1 (a number or a numeric string)',
