@@ -116,7 +116,11 @@ describe('processIdentity', () => {
     const self = processIdentity('self')!;
     expect(self).toEqual({ bootId: expect.stringMatching(/^[0-9a-f-]{36}$/), startTicks: expect.any(Number) });
     expect(processIdentity(process.pid)).toEqual(self);
-    expect(processIdentity(process.ppid)).toEqual({ bootId: self.bootId, startTicks: expect.any(Number) });
+    const parent = processIdentity(process.ppid)!;
+    expect(parent.bootId).toBe(self.bootId);
+    // The parent started this process, so it started no later (and its identity differs in that tick).
+    expect(parent.startTicks).toBeLessThanOrEqual(self.startTicks);
+    expect(parent).not.toEqual(self);
     expect(processIdentity(deadPid())).toBeUndefined();
   });
 
