@@ -1,7 +1,7 @@
 import { endpointWithoutCredentials } from '../privacy/credential-paths.js';
 import { emailDomain } from '../privacy/email.js';
 import { safeErrorMessage } from '../privacy/error-message.js';
-import { describeSql } from '../privacy/sql-fingerprint.js';
+import { type SqlDialect, describeSql } from '../privacy/sql-fingerprint.js';
 import { stackFingerprint } from '../privacy/stack-fingerprint.js';
 import { eventKindSpec, EventKind } from './event-catalog.js';
 
@@ -138,10 +138,11 @@ export function externalApiEvent(service: string, endpoint: string, durationMs: 
   });
 }
 
-export function databaseQueryEvent(query: unknown, durationMs: number, success: boolean, extra?: Extra): KindEvent {
+/** `dialect` decides where the statement's literals end; 'unknown' reads it safely under every dialect. */
+export function databaseQueryEvent(query: unknown, durationMs: number, success: boolean, extra?: Extra, dialect: SqlDialect = 'unknown'): KindEvent {
   const { errorCode, ...rest } = extra ?? {};
   const sql = typeof query === 'string' ? query : '';
-  const { queryType, table, fingerprint } = describeSql(sql);
+  const { queryType, table, fingerprint } = describeSql(sql, dialect);
   return kindEvent('database', rest, {
     query_type: queryType,
     query_table: table,

@@ -1,5 +1,6 @@
 import type { AnalyticsCore } from '../analytics-core.js';
 import { backendErrorEvent, databaseQueryEvent, type KindEvent } from '../events/event-builders.js';
+import type { SqlDialect } from '../privacy/sql-dialect.js';
 import type { ResolvedDatabaseOptions } from './database-options.js';
 import { dbErrorCode, safeDbError } from './db-error-message.js';
 
@@ -29,9 +30,14 @@ export class QueryRecorder {
   private lastSql?: string;
   private lastShape?: KindEvent;
 
+  /**
+   * `dialect` is fixed per recorder (one per DataSource), so the shape cache never serves a
+   * statement read under one dialect's rules to a database of another.
+   */
   constructor(
     private readonly core: AnalyticsCore,
     private readonly options: ResolvedDatabaseOptions,
+    private readonly dialect: SqlDialect = 'unknown',
     private readonly random: () => number = Math.random,
   ) {}
 
@@ -86,7 +92,7 @@ export class QueryRecorder {
     const key = sql.length <= MAX_CACHED_SQL_LENGTH ? sql.replace(NUMBER, '?') : undefined;
     const cached = key === undefined ? undefined : this.shapes.get(key);
     if (cached) return cached;
-    const shape = databaseQueryEvent(sql, 0, true);
+    const shape = databaseQueryEvent(sql, 0, true, undefined, this.dialect);
     if (key !== undefined) {
       if (this.shapes.size >= MAX_CACHED_STATEMENTS) this.shapes.delete(this.shapes.keys().next().value as string);
       this.shapes.set(key, shape);

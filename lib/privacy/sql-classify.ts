@@ -1,4 +1,5 @@
-import { type SqlToken, scanSql } from './sql-scanner.js';
+import { readSql } from './sql-readings.js';
+import type { SqlToken } from './sql-tokens.js';
 
 /**
  * `query_type` and `query_table` of a statement. queryType is one of SELECT, INSERT (also
@@ -35,8 +36,9 @@ const TABLE = new Set(['TABLE']);
 const ON = new Set(['ON']);
 const OTHER: SqlClassification = Object.freeze({ queryType: 'OTHER' });
 
+/** Read safely under every dialect; describeSql classifies under a known one. */
 export function classifySql(sql: string): SqlClassification {
-  return typeof sql === 'string' ? classifyTokens(scanSql(sql)) : { ...OTHER };
+  return typeof sql === 'string' ? classifyTokens(readSql(sql, 'unknown')) : { ...OTHER };
 }
 
 /** classifySql on tokens already scanned (the fingerprint's), to read a statement once. */

@@ -1,8 +1,13 @@
 import { type SqlClassification, classifyTokens } from './sql-classify.js';
-import { scrubEmbeddedCredentials } from './scrub-string.js';
-import { MAX_SQL_INPUT, type SqlToken, scanSql } from './sql-scanner.js';
+import { maskCredentials } from './sql-credentials.js';
+import type { SqlDialect } from './sql-dialect.js';
+import { collapseLists, isPunct } from './sql-lists.js';
+import { readSql } from './sql-readings.js';
+import { MAX_SQL_INPUT } from './sql-scanner.js';
+import type { SqlToken } from './sql-tokens.js';
 
 export { classifySql, type SqlClassification } from './sql-classify.js';
+export type { SqlDialect } from './sql-dialect.js';
 export { MAX_SQL_INPUT } from './sql-scanner.js';
 
 /**
@@ -10,26 +15,28 @@ export { MAX_SQL_INPUT } from './sql-scanner.js';
  * it groups identical queries and carries no data. Conventions (all tested):
  * - string, numeric, dollar-quoted and prefixed (`E''`, `N''`, `X''`) literals, signed numbers and
  *   placeholders (`$1`, `?`, `:name`, `@p1`) become `?`; `NULL`, `TRUE`, `FALSE` stay as keywords;
- * - `IN (...)` of values and every `VALUES (...), (...)` list collapse to `IN (?)` / `VALUES (?)`;
+ * - where a literal ends follows `dialect` (backslash escapes, `#` and `--` comments, nested
+ *   comments, what `"..."` is: sql-dialect.ts); with 'unknown', a stretch the dialects read
+ *   differently becomes one `?`;
+ * - `IN (...)` of values (casts, signs, `NULL` and `DEFAULT` included) and every
+ *   `VALUES (...), (...)` list collapse to `IN (?)` / `VALUES (?)`;
  * - comments go, whitespace is normalised to single spaces (none inside `a.b`, `f(x)`, `x::t`);
  * - keywords are upper-cased; identifiers, function names and quoted identifiers ("x", `x`, [x])
- *   are kept exactly as written, except a double-quoted token in a value position (`= "bob"`,
- *   `IN ("a")`), which MySQL reads as a string;
+ *   are kept exactly as written, except a double-quoted token the dialect reads (or may read) as
+ *   a string, and a credential (URL password, JWT, e-mail address) outside literals;
  * - only the first MAX_SQL_INPUT (64 KiB) characters are read, and the result is cut at a token
  *   boundary to MAX_FINGERPRINT_LENGTH (4 KiB) characters.
  * Never throws; anything but a string gives ''.
  */
 export const MAX_FINGERPRINT_LENGTH = 4_096;
 
-const OPEN: SqlToken = Object.freeze({ kind: 'punct', text: '(' });
-const CLOSE: SqlToken = Object.freeze({ kind: 'punct', text: ')' });
 const VALUE: SqlToken = Object.freeze({ kind: 'value', text: '?' });
 const NO_SPACE_BEFORE = new Set([',', ')', ']', ';', '.', '::', ':']);
 const NO_SPACE_AFTER = new Set(['(', '[', '.', '::', ':']);
 
-export function fingerprintSql(sql: string): string {
+export function fingerprintSql(sql: string, dialect: SqlDialect = 'unknown'): string {
   if (typeof sql !== 'string' || sql === '') return '';
-  return render(collapseLists(tokensOf(sql)));
+  return render(collapseLists(tokensOf(sql, dialect)));
 }
 
 export interface SqlDescription extends SqlClassification {
@@ -37,21 +44,15 @@ export interface SqlDescription extends SqlClassification {
 }
 
 /** classifySql and fingerprintSql together, reading the statement once (the database event needs both). */
-export function describeSql(sql: string): SqlDescription {
+export function describeSql(sql: string, dialect: SqlDialect = 'unknown'): SqlDescription {
   if (typeof sql !== 'string' || sql === '') return { queryType: 'OTHER', fingerprint: '' };
-  const tokens = tokensOf(sql);
+  const tokens = tokensOf(sql, dialect);
   return { ...classifyTokens(tokens), fingerprint: render(collapseLists(tokens)) };
 }
 
-/**
- * Identifiers are kept as written, so credentials that malformed or injected SQL leaves outside
- * its literals would be kept too; and once the fingerprint spaces its tokens (`postgres:// u:pw @
- * host`), the scrubber that later runs on every event string no longer recognises a URL's
- * password, a JWT or an e-mail address. Those three are removed before the statement is read;
- * they cannot match keywords, identifiers or placeholders, so fingerprints do not change.
- */
-function tokensOf(sql: string): SqlToken[] {
-  return maskPasswords(scanSql(scrubEmbeddedCredentials(sql.length > MAX_SQL_INPUT ? sql.slice(0, MAX_SQL_INPUT) : sql)));
+function tokensOf(sql: string, dialect: SqlDialect): SqlToken[] {
+  const src = sql.length > MAX_SQL_INPUT ? sql.slice(0, MAX_SQL_INPUT) : sql;
+  return maskPasswords(maskCredentials(src, readSql(src, dialect)));
 }
 
 /** How far back from `BY` an `IDENTIFIED` is looked for (`IDENTIFIED WITH plugin BY ...`). */
@@ -95,65 +96,6 @@ function introducesPassword(tokens: readonly SqlToken[], i: number): boolean {
   return false;
 }
 
-function collapseLists(tokens: readonly SqlToken[]): SqlToken[] {
-  const out: SqlToken[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i];
-    out.push(token);
-    if (token.kind !== 'keyword' || !isOpen(tokens[i + 1])) continue;
-    let end = -1;
-    if (token.text === 'VALUES') end = rowsEnd(tokens, i + 1);
-    else if (token.text === 'IN') end = valueGroupEnd(tokens, i + 1);
-    if (end >= 0) {
-      out.push(OPEN, VALUE, CLOSE);
-      i = end;
-    }
-  }
-  return out;
-}
-
-/** Last index of `(...), (...), ...` starting at `open`; an unclosed row runs to the end. */
-function rowsEnd(tokens: readonly SqlToken[], open: number): number {
-  let end = groupEnd(tokens, open);
-  while (end < tokens.length - 2 && isPunct(tokens[end + 1], ',') && isOpen(tokens[end + 2])) {
-    end = groupEnd(tokens, end + 2);
-  }
-  return end;
-}
-
-function groupEnd(tokens: readonly SqlToken[], open: number): number {
-  let depth = 0;
-  for (let i = open; i < tokens.length; i++) {
-    if (isOpen(tokens[i])) depth++;
-    else if (isPunct(tokens[i], ')') && --depth === 0) return i;
-  }
-  return tokens.length - 1;
-}
-
-/**
- * Index of the `)` closing a group made only of values, commas and nested such groups; else -1.
- * Double-quoted items count as values: MySQL `IN ("a", "b")` lists strings.
- */
-function valueGroupEnd(tokens: readonly SqlToken[], open: number): number {
-  let depth = 0;
-  for (let i = open; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (isOpen(t)) depth++;
-    else if (isPunct(t, ')')) {
-      if (--depth === 0) return i;
-    } else if (t.kind !== 'value' && !isPunct(t, ',') && !(t.kind === 'quoted' && t.text[0] === '"')) return -1;
-  }
-  return -1;
-}
-
-function isOpen(token: SqlToken | undefined): boolean {
-  return isPunct(token, '(');
-}
-
-function isPunct(token: SqlToken | undefined, text: string): boolean {
-  return token !== undefined && token.kind === 'punct' && token.text === text;
-}
-
 function render(tokens: readonly SqlToken[]): string {
   let out = '';
   let prev: SqlToken | undefined;
@@ -173,7 +115,7 @@ function spaceBetween(prev: SqlToken, token: SqlToken): boolean {
   const symbol = token.kind === 'punct' || token.kind === 'op';
   if (symbol && NO_SPACE_BEFORE.has(token.text)) return false;
   if ((prev.kind === 'punct' || prev.kind === 'op') && NO_SPACE_AFTER.has(prev.text)) return false;
-  if (isOpen(token)) return prev.kind !== 'ident' && prev.kind !== 'quoted';
+  if (isPunct(token, '(')) return prev.kind !== 'ident' && prev.kind !== 'quoted';
   if (isPunct(token, '[')) return prev.kind === 'op' || isPunct(prev, ',');
   return true;
 }

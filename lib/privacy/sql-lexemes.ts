@@ -31,8 +31,12 @@ export function digitsEnd(src: string, from: number): number {
   return i;
 }
 
-/** PostgreSQL nests block comments; an unterminated one runs to the end. */
-export function blockCommentEnd(src: string, from: number): number {
+/** End of a block comment; with `nested`, each inner opening needs its own close. An unterminated one runs to the end. */
+export function blockCommentEnd(src: string, from: number, nested: boolean): number {
+  if (!nested) {
+    const close = src.indexOf('*/', from + 2);
+    return close < 0 ? src.length : close + 2;
+  }
   let depth = 0;
   let i = from;
   while (i < src.length) {
@@ -51,30 +55,33 @@ export function blockCommentEnd(src: string, from: number): number {
 }
 
 /**
- * `'...'` with `''` and backslash escapes. Treating backslash as an escape everywhere (MySQL's
- * default) can only make a literal longer, never let part of one out as identifiers.
+ * Index of the line break ending a `--` or `#` comment (the break itself is whitespace), or the
+ * end of input. A character loop rather than indexOf: a search for a `\r` that never comes would
+ * read to the end once per comment.
  */
-export function stringEnd(src: string, from: number): number {
+export function lineCommentEnd(src: string, from: number, endsAtCr: boolean): number {
+  let i = from;
+  while (i < src.length && src[i] !== '\n' && !(endsAtCr && src[i] === '\r')) i++;
+  return i;
+}
+
+/** `'...'` with `''` escapes, and backslash escapes when `backslash`; an unterminated string runs to the end. */
+export function stringEnd(src: string, from: number, backslash: boolean): number {
+  const end = quotedEnd(src, from, "'", backslash);
+  return end < 0 ? src.length : end;
+}
+
+/** End (exclusive) of a quoted lexeme with doubled-quote escapes (and backslash ones when `backslash`), or -1 when unterminated. */
+export function quotedEnd(src: string, from: number, quote: string, backslash: boolean): number {
   let i = from + 1;
   while (i < src.length) {
     const c = src[i];
-    if (c === '\\') i += 2;
-    else if (c === "'" && src[i + 1] === "'") i += 2;
-    else if (c === "'") return i + 1;
-    else i++;
+    if (backslash && c === '\\') i += 2;
+    else if (c !== quote) i++;
+    else if (src[i + 1] === quote) i += 2;
+    else return i + 1;
   }
-  return src.length;
-}
-
-/** End (exclusive) of `"..."` or `` `...` `` with doubled-quote escapes, or -1 when unterminated. */
-export function quotedEnd(src: string, from: number, quote: string): number {
-  let i = from + 1;
-  for (;;) {
-    const close = src.indexOf(quote, i);
-    if (close < 0) return -1;
-    if (src[close + 1] !== quote) return close + 1;
-    i = close + 2;
-  }
+  return -1;
 }
 
 /** SQL Server `[name]`; -1 when the bracket is an array subscript or constructor instead. */

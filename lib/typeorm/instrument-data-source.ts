@@ -7,6 +7,7 @@ import { QueryRecorder } from '../instrumentation/query-recorder.js';
 import { SystemSampler } from '../instrumentation/system-sampler.js';
 import { AnalyticsQuerySubscriber } from './analytics-query.subscriber.js';
 import { eventPool, poolFigures } from './pool-gauge.js';
+import { typeOrmDialect } from './typeorm-dialect.js';
 
 export interface InstrumentDataSourceOptions extends DatabaseOptions {
   /** How events name this DataSource (`data_source`). Default 'default'. */
@@ -26,8 +27,10 @@ type Lifecycle = Pick<DataSource, 'initialize' | 'destroy'>;
  * Records every query `dataSource` runs (`Database Query`, plus `Backend Error` on failure) and
  * its connection events (`Database Connection`: initialised, destroyed, connection errors), and
  * adds its PostgreSQL pool figures to the System Performance event. Call it before or after
- * `initialize()`. Instrumenting the same DataSource again for the same analytics instance
- * replaces the earlier instrumentation. Throws `AnalyticsConfigError` on bad options.
+ * `initialize()`; the queries `initialize()` itself runs (synchronize, migrations) are not
+ * recorded, since TypeORM replaces `subscribers` there. Instrumenting the same DataSource again
+ * for the same analytics instance replaces the earlier instrumentation. Throws
+ * `AnalyticsConfigError` on bad options.
  *
  * TypeORM APIs relied on (present in 0.3.23+ and 1.x): `dataSource.subscribers` (the array the
  * broadcaster reads on every query), `beforeQuery`/`afterQuery` of `EntitySubscriberInterface`,
@@ -43,7 +46,9 @@ export function instrumentDataSource(
 ): DataSourceInstrumentation {
   const core = 'core' in analytics ? analytics.core : analytics;
   const { name, ...database } = options;
-  const recorder = new QueryRecorder(core, resolveDatabaseOptions(core.options.raw.database, database, 'instrumentDataSource'));
+  const resolved = resolveDatabaseOptions(core.options.raw.database, database, 'instrumentDataSource');
+  // The recorder caches fingerprints per statement, so it serves this DataSource's dialect only.
+  const recorder = new QueryRecorder(core, resolved, typeOrmDialect(dataSource.options?.type));
   const subscriber = new AnalyticsQuerySubscriber(recorder);
   core.attached<DataSourceInstrumentation>(dataSource)?.stop();
   if (!core.enabled) return { dataSource, subscriber, stop: () => undefined };

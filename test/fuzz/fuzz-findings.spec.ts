@@ -158,7 +158,7 @@ describe('SQL fingerprints', () => {
     expect(fingerprintSql('SELECT eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl-xyz FROM t')).not.toContain('c2lnbmF0dXJl');
   });
 
-  it('are read after scrubEmbeddedCredentials, which only removes what cannot be SQL', () => {
+  it('apply scrubEmbeddedCredentials to code and quoted names once read, a rule set that only removes what cannot be SQL', () => {
     expect(scrubEmbeddedCredentials('redis://app:Pa55word123@cache:6379 for eve.l@example.org eyJa.eyJb.sig_1')).toBe(
       'redis://app:[REDACTED]@cache:6379 for [REDACTED]@example.org [REDACTED_JWT]',
     );

@@ -1,14 +1,15 @@
 import { resolveDatabaseOptions, type DatabaseOptions } from '../../lib/instrumentation/database-options.js';
 import { QueryRecorder } from '../../lib/instrumentation/query-recorder.js';
+import type { SqlDialect } from '../../lib/privacy/sql-dialect.js';
 import { wireAnalytics, type WireAnalytics } from './wire-analytics.js';
 
 let wa: WireAnalytics;
 afterEach(() => wa.analytics.shutdown());
 
 /** A recorder whose "random" draws come from `draws`, in order. */
-function recorder(options: DatabaseOptions, draws: number[] = []): QueryRecorder {
+function recorder(options: DatabaseOptions, draws: number[] = [], dialect: SqlDialect = 'unknown'): QueryRecorder {
   wa = wireAnalytics();
-  return new QueryRecorder(wa.analytics.core, resolveDatabaseOptions(undefined, options), () => draws.shift() ?? 0);
+  return new QueryRecorder(wa.analytics.core, resolveDatabaseOptions(undefined, options), dialect, () => draws.shift() ?? 0);
 }
 
 const recorded = async () => (await wa.events()).filter((e) => e.event === 'Database Query').map((e) => e.properties);
@@ -113,6 +114,20 @@ describe('QueryRecorder', () => {
     const events = await recorded();
     expect(events).toHaveLength(601);
     expect(events.at(-1)).toMatchObject({ query_table: 't0' });
+  });
+
+  it('reads statements by the dialect it was made for', async () => {
+    const r = recorder({}, [], 'mysql');
+    r.record({ sql: 'SELECT id FROM users WHERE pw_hash = MD5("hunter2") # customer LEAK note', durationMs: 1, success: true });
+    r.record({ sql: "SELECT id FROM files WHERE dir = 'C:\\\\' AND owner = 'LEAK secret'", durationMs: 1, success: true });
+    expect((await recorded()).map((p) => p.query_fingerprint)).toEqual(['SELECT id FROM users WHERE pw_hash = MD5(?)', 'SELECT id FROM files WHERE dir = ? AND owner = ?']);
+    expect(await wa.payload()).not.toMatch(/hunter2|LEAK/);
+  });
+
+  it('reads a statement safely under every dialect when made without one', async () => {
+    recorder({}).record({ sql: "SELECT id FROM files WHERE dir = 'C:\\' AND owner = 'LEAK secret'", durationMs: 1, success: true });
+    expect((await recorded()).map((p) => p.query_fingerprint)).toEqual(['SELECT id FROM files WHERE dir = ?']);
+    expect(await wa.payload()).not.toContain('LEAK');
   });
 
   it('does nothing for a disabled analytics instance', async () => {

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { AnalyticsEvent } from '../../lib/events/analytics-event.interface.js';
 import { instrumentDataSource } from '../../lib/typeorm/index.js';
+import { typeOrmDialect } from '../../lib/typeorm/typeorm-dialect.js';
 import { wireAnalytics } from '../instrumentation/wire-analytics.js';
 import { Customer, ENTITIES } from './entities.js';
 import { describeTypeOrmAcceptance } from './typeorm-acceptance.js';
@@ -93,5 +94,54 @@ describe('instrumentDataSource on SQLite', () => {
       'instrumentDataSource.sampleRate: got number -1, expected a number between 0 and 1',
     );
     return wa.analytics.shutdown();
+  });
+});
+
+describe('query fingerprints by the DataSource dialect', () => {
+  it('sends no literal of statements whose quotes were misread, end to end on SQLite', async () => {
+    const wa = wireAnalytics();
+    const dataSource = await memoryDataSource().initialize();
+    instrumentDataSource(dataSource, wa.analytics);
+    // An e-mail rule that ran before the quotes were read swallowed the opening quote of '@example.com'.
+    await dataSource.query("UPDATE customers SET email = name||'@example.com', name = 'hunter2 correct horse' WHERE id = 5");
+    // SQLite has no backslash escapes: 'C:\' is a whole string.
+    await dataSource.query("SELECT id FROM customers WHERE name = 'C:\\' AND email = 'abc123 secret words'");
+    // SQLite may read "..." as a string; better-sqlite3 reads these as names and fails, and a failed query is always recorded.
+    await dataSource.query('SELECT id FROM customers WHERE age BETWEEN "LEAK66" AND "LEAK67" OR name GLOB "LEAK68"').catch(() => undefined);
+    const queries = named(await wa.events(), 'Database Query');
+    expect(queries.map((e) => e.properties.query_fingerprint)).toEqual([
+      'UPDATE customers SET email = name || ?, name = ? WHERE id = ?',
+      'SELECT id FROM customers WHERE name = ? AND email = ?',
+      'SELECT id FROM customers WHERE age BETWEEN ? AND ? OR name GLOB ?',
+    ]);
+    expect(JSON.stringify(queries)).not.toMatch(/hunter2|horse|abc123|secret|LEAK/);
+    await wa.analytics.shutdown();
+    await dataSource.destroy();
+  });
+
+  it("reads a MySQL DataSource's statements by MySQL's rules", async () => {
+    const wa = wireAnalytics();
+    // No MySQL server here: the subscriber is driven the way TypeORM drives it.
+    const dataSource = { options: { type: 'mariadb' }, subscribers: [], isInitialized: true, driver: {}, initialize: async () => undefined, destroy: async () => undefined };
+    const { subscriber } = instrumentDataSource(dataSource as unknown as DataSource, wa.analytics);
+    subscriber.afterQuery({ query: 'SELECT id FROM users WHERE password = MD5("hunter2") # customer LEAK note', success: true, executionTime: 1, queryRunner: {} });
+    const queries = named(await wa.events(), 'Database Query');
+    expect(queries.map((e) => e.properties.query_fingerprint)).toEqual(['SELECT id FROM users WHERE password = ? (?)']);
+    expect(await wa.payload()).not.toMatch(/hunter2|LEAK/);
+    await wa.analytics.shutdown();
+  });
+
+  it.each([
+    ['mysql', 'mysql'],
+    ['aurora-mysql', 'mysql'],
+    ['cockroachdb', 'postgres'],
+    ['better-sqlite3', 'sqlite'],
+    ['react-native', 'sqlite'],
+    ['mssql', 'mssql'],
+    ['oracle', 'unknown'],
+    ['toString', 'unknown'],
+    [undefined, 'unknown'],
+  ])('maps options.type %j to the %s dialect', (type, dialect) => {
+    expect(typeOrmDialect(type)).toBe(dialect);
   });
 });
