@@ -31,14 +31,16 @@ export class QueryRecorder {
   private lastShape?: KindEvent;
 
   /**
-   * `dialect` is fixed per recorder (one per DataSource), so the shape cache never serves a
-   * statement read under one dialect's rules to a database of another.
+   * One recorder per database: its `dialect` is fixed, so the shape cache never serves a
+   * statement read under one dialect's rules to a database of another, and `dataSource` (the
+   * DataSource's name) tells apart the events of an app's several databases.
    */
   constructor(
     private readonly core: AnalyticsCore,
     private readonly options: ResolvedDatabaseOptions,
     private readonly dialect: SqlDialect = 'unknown',
     private readonly random: () => number = Math.random,
+    private readonly dataSource?: string,
   ) {}
 
   record(query: ExecutedQuery): void {
@@ -56,6 +58,7 @@ export class QueryRecorder {
       };
       if (code !== undefined) properties.error_code = code;
       if (sampled < 1) properties.sample_rate = sampled;
+      if (this.dataSource !== undefined) properties.data_source = this.dataSource;
       this.core.recordKind({ kind: 'database', properties });
       if (!query.success) this.recordFailure(query.error, shape, code);
     } catch (error) {
@@ -103,7 +106,10 @@ export class QueryRecorder {
   private recordFailure(error: unknown, shape: KindEvent, code: string | undefined): void {
     const { query_table, query_type } = shape.properties;
     this.core.recordKind(
-      backendErrorEvent({ source: 'database', error: safeDbError(error, 'query failed') }, { error_code: code, query_table, query_type }),
+      backendErrorEvent(
+        { source: 'database', error: safeDbError(error, 'query failed') },
+        { error_code: code, query_table, query_type, data_source: this.dataSource },
+      ),
     );
   }
 }

@@ -47,13 +47,14 @@ export function instrumentDataSource(
   const core = 'core' in analytics ? analytics.core : analytics;
   const { name, ...database } = options;
   const resolved = resolveDatabaseOptions(core.options.raw.database, database, 'instrumentDataSource');
+  const dataSourceName = name ?? 'default';
   // The recorder caches fingerprints per statement, so it serves this DataSource's dialect only.
-  const recorder = new QueryRecorder(core, resolved, typeOrmDialect(dataSource.options?.type));
+  const recorder = new QueryRecorder(core, resolved, typeOrmDialect(dataSource.options?.type), Math.random, dataSourceName);
   const subscriber = new AnalyticsQuerySubscriber(recorder);
   core.attached<DataSourceInstrumentation>(dataSource)?.stop();
   if (!core.enabled) return { dataSource, subscriber, stop: () => undefined };
 
-  const facts: ConnectionFacts = { dataSource: name ?? 'default', dbType: String(dataSource.options?.type ?? 'unknown') };
+  const facts: ConnectionFacts = { dataSource: dataSourceName, dbType: String(dataSource.options?.type ?? 'unknown') };
   const connection = (type: ConnectionEventType, detail?: { durationMs?: number; error?: unknown }) =>
     recordConnectionEvent(core, facts, type, detail);
   const onPoolError = (error: Error) => connection('error', { error });

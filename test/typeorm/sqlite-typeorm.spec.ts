@@ -42,6 +42,29 @@ describe('instrumentDataSource on SQLite', () => {
     await wa.analytics.shutdown();
   });
 
+  it("names the DataSource in its query events and their Backend Errors, so an app's databases stay apart", async () => {
+    const wa = wireAnalytics();
+    const reports = memoryDataSource();
+    const main = memoryDataSource();
+    instrumentDataSource(reports, wa.analytics, { name: 'reports' });
+    instrumentDataSource(main, wa.analytics);
+    await reports.initialize();
+    await main.initialize();
+    await reports.query('SELECT 1');
+    await main.query('SELECT 2');
+    await expect(reports.query('SELECT * FROM missing_table')).rejects.toThrow();
+    const events = (await wa.events()).filter((e) => e.event !== 'Database Connection');
+    expect(events.map((e) => [e.event, e.properties.data_source])).toEqual([
+      ['Database Query', 'reports'],
+      ['Database Query', 'default'],
+      ['Database Query', 'reports'],
+      ['Backend Error', 'reports'],
+    ]);
+    await reports.destroy();
+    await main.destroy();
+    await wa.analytics.shutdown();
+  });
+
   it('records a DataSource that cannot open its database as a connection error', async () => {
     const wa = wireAnalytics();
     // A path under a regular file: no directory can be created there, whoever runs the test.
