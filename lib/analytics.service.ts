@@ -15,7 +15,9 @@ import {
 import { captureRequestError } from './http/record-api-exception.js';
 import { trackApiRequest, type MiddlewareNext } from './http/track-api-request.js';
 import type { AnalyticsEventMap } from './pipeline/analytics-reporter.js';
+import { resolveDatabaseOptions } from './instrumentation/database-options.js';
 import { dbErrorCode, safeDbError } from './instrumentation/db-error-message.js';
+import type { SqlDialect } from './privacy/sql-dialect.js';
 import { UNREADABLE } from './events/sanitize.js';
 import { errorStatus } from './decorators/default-extractors.js';
 import { describeThrown } from './options/describe-thrown.js';
@@ -30,7 +32,12 @@ const queued = Promise.resolve();
  */
 @Injectable()
 export class AnalyticsService {
-  constructor(readonly core: AnalyticsCore) {}
+  /** How `trackDbQuery`/`timeDbQuery` read SQL (`database.dialect`); the options were validated at bootstrap. */
+  private readonly sqlDialect: SqlDialect;
+
+  constructor(readonly core: AnalyticsCore) {
+    this.sqlDialect = resolveDatabaseOptions(core.options.raw.database).dialect;
+  }
 
   /** Queues a custom event; it goes to `options.table`, else `custom_events` (`tables.custom`). */
   track(event: string, properties?: object | null, options?: TrackOptions): void {
@@ -83,7 +90,7 @@ export class AnalyticsService {
       return queued;
     }
     const { error, rest } = fields;
-    this.record(() => databaseQueryEvent(query, durationMs, success, rest));
+    this.record(() => databaseQueryEvent(query, durationMs, success, rest, this.sqlDialect));
     if (!success) {
       const fallback = rest.errorCode === undefined ? 'query failed' : `query failed with code ${String(rest.errorCode)}`;
       // Driver messages quote the offending values (`Duplicate entry 'bob@x.io'`): keep only object names.

@@ -1,5 +1,6 @@
 import { describeValue } from '../options/describe-value.js';
 import { OptionReader } from '../options/option-reader.js';
+import type { SqlDialect } from '../privacy/sql-dialect.js';
 import { type QueryMatcher, queryMatcher } from './query-matcher.js';
 
 /**
@@ -20,16 +21,25 @@ export interface DatabaseOptions {
    * SQL as TypeORM sent it, e.g. `/^SELECT 1$/i` for health checks. Default [] (nothing ignored).
    */
   ignore?: ReadonlyArray<string | RegExp>;
+  /**
+   * How the SQL given to `trackDbQuery`/`timeDbQuery` is read for its fingerprint (where a
+   * literal or a comment ends). Default 'unknown': read under every dialect's rules, so a part
+   * they disagree on becomes one `?`. A TypeORM DataSource's own type always decides for its queries.
+   */
+  dialect?: SqlDialect;
 }
 
 export interface ResolvedDatabaseOptions {
   slowQueryMs: number;
   sampleRate: number;
   ignore: QueryMatcher;
+  dialect: SqlDialect;
 }
 
+const DIALECTS: readonly SqlDialect[] = ['mysql', 'postgres', 'sqlite', 'mssql', 'unknown'];
+
 export const DEFAULT_SLOW_QUERY_MS = 1000;
-const DATABASE_KEYS = ['slowQueryMs', 'sampleRate', 'ignore'];
+const DATABASE_KEYS = ['slowQueryMs', 'sampleRate', 'ignore', 'dialect'];
 
 /**
  * Validates `base` (the core's `database` group) with `override` (e.g. the TypeORM module's
@@ -40,6 +50,7 @@ export function resolveDatabaseOptions(base: unknown, override?: unknown, group 
   const merged = { ...new OptionReader('database', read.problems).object(base, DATABASE_KEYS), ...setFields(read.object(override, DATABASE_KEYS)) };
   const slowQueryMs = read.number('slowQueryMs', merged.slowQueryMs, DEFAULT_SLOW_QUERY_MS, { min: 0 });
   const sampleRate = read.number('sampleRate', merged.sampleRate, 1, { min: 0, max: 1 });
+  const dialect = read.oneOf('dialect', merged.dialect, DIALECTS, 'unknown');
   const patterns: Array<string | RegExp> = [];
   const ignore = merged.ignore;
   if (ignore !== undefined && ignore !== null) {
@@ -52,7 +63,7 @@ export function resolveDatabaseOptions(base: unknown, override?: unknown, group 
     }
   }
   read.throwIfAny();
-  return { slowQueryMs, sampleRate, ignore: queryMatcher(patterns) };
+  return { slowQueryMs, sampleRate, ignore: queryMatcher(patterns), dialect };
 }
 
 /** An override's field left `undefined` (`{ sampleRate: config.get('X') }` with X unset) keeps the base value. */
