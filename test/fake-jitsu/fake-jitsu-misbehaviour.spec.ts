@@ -1,15 +1,8 @@
 import { connect, createServer as createNetServer } from 'node:net';
 import { Agent } from 'undici';
 import { FakeJitsuServer } from './fake-jitsu-server.js';
+import { until } from '../support/until.js';
 import { batchBody, failureOf, jsonHeaders, send, trackEvent } from './http-test-client.js';
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describe('FakeJitsuServer: scripted misbehaviour', () => {
   let server: FakeJitsuServer;
@@ -62,6 +55,48 @@ describe('FakeJitsuServer: scripted misbehaviour', () => {
     expect(raw.headers['content-type']).toMatch(/^text\/plain/);
     expect(classic).toMatchObject({ status: 500, json: { status: 'error', message: expect.any(String) } });
     expect(server.count()).toBe(0);
+  });
+
+  it('scripted answers go to valid requests only: an invalid one gets its real 4xx and leaves them for the next', async () => {
+    server.failNext(1, { status: 503 }).resetNext(1);
+    server.setMaxBatchEvents(2);
+    const batchUrl = `${server.url}/api/s/s2s/batch`;
+    const body = batchBody([trackEvent('bad')]);
+
+    const invalid = [
+      await send(agent, batchUrl, { headers: { 'content-type': 'application/json' }, body }),
+      await send(agent, batchUrl, { headers: jsonHeaders('wrong-id:wrong-secret'), body }),
+      await send(agent, batchUrl, { headers: jsonHeaders(server.writeKey, { 'content-type': 'text/plain' }), body }),
+      await send(agent, batchUrl, { headers: jsonHeaders(server.writeKey, { 'content-encoding': 'gzip' }), body }),
+      await send(agent, batchUrl, { headers: jsonHeaders(server.writeKey), body: '{"batch": [' }),
+      await send(agent, batchUrl, { headers: jsonHeaders(server.writeKey), body: JSON.stringify({ events: [trackEvent('bad')] }) }),
+      await postBatch(['too-1', 'too-2', 'too-3']),
+      await send(agent, `${server.url}/api/s/s2s/track`, { headers: jsonHeaders(server.writeKey), body: JSON.stringify(trackEvent('bad', { type: 'identify' })) }),
+      await send(agent, `${server.url}/api/v1/s2s/event?token=wrong-token`, { headers: { 'content-type': 'application/json' }, body: '[{"messageId":"bad"}]' }),
+    ];
+    const failed = await postBatch(['v-1']);
+    const reset = await failureOf(postBatch(['v-2']));
+    const fine = await postBatch(['v-3']);
+
+    expect(invalid.map((a) => a.status)).toEqual([401, 401, 400, 400, 400, 400, 413, 400, 401]);
+    // Next endpoints say why in `error`, the classic one in `message`.
+    const reasons = invalid.map((a) => a.json as { error?: string; message?: string }).map((j) => j.error ?? j.message);
+    expect(reasons).toEqual([
+      'Write key is required (X-Write-Key header)',
+      'Invalid write key: wrong-id:wrong-secret',
+      'Content-Type must be application/json, got text/plain',
+      expect.stringMatching(/^Invalid gzip body: /),
+      expect.stringMatching(/^Invalid JSON body: /),
+      'Payload should contain a `batch` array',
+      'Batch of 3 events exceeds the limit of 2 events',
+      'Event type "identify" does not match the endpoint type "track"',
+      'Invalid token: wrong-token',
+    ]);
+    expect(failed.status).toBe(503);
+    expect(reset.code).toBe('ECONNRESET');
+    expect(fine.status).toBe(200);
+    expect([...server.acceptedIds()]).toEqual(['v-3']);
+    expect(server.requests.map((r) => r.outcome)).toEqual([...invalid.map(() => 'answered'), 'answered', 'reset', 'answered']);
   });
 
   it('refuses nonsense scripting with a clear error', () => {

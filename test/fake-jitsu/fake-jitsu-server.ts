@@ -119,11 +119,17 @@ export class FakeJitsuServer {
     return this.recorder.waitForRequests(n, timeoutMs);
   }
 
+  /**
+   * The next `count` ingest requests that would be accepted are answered with `failure` instead,
+   * recording none of their events. An invalid request (wrong key, content type or encoding,
+   * unreadable body, malformed batch) still gets its real 4xx and does not use one up.
+   */
   failNext(count: number, failure: FailureSpec): this {
     this.script.failNext(count, failure);
     return this;
   }
 
+  /** Like `failNext`, with a TCP reset after the body is read instead of an answer. */
   resetNext(count: number): this {
     this.script.resetNext(count);
     return this;

@@ -31,9 +31,12 @@ interface Arrival {
 }
 
 /**
- * One request's life: read the body (within Jitsu's read timeout), apply the test script, answer
- * by the protocol rules and record. `failNext`/`resetNext` only count ingest requests (batch,
- * single event, classic); `stall` and the delay apply to every request.
+ * One request's life: read the body (within Jitsu's read timeout), check it by the protocol rules,
+ * apply the test script, answer and record. `failNext`/`resetNext` only count ingest requests
+ * (batch, single event, classic) that the server would otherwise take (answer 200): a request with
+ * a wrong key, content type or encoding, an unreadable body or a malformed batch gets its real 4xx
+ * and leaves the scripted answer to the next valid one, so a retry the script fails is known to
+ * have been a valid request. `stall` and the delay apply to every request.
  */
 export class IngestRequestHandler {
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -120,25 +123,24 @@ export class IngestRequestHandler {
       this.note(arrival, body.length, eventCount, 0, 'stalled');
       return;
     }
-    const scripted = script.takeNext();
+    // The protocol's answer first: only a request it would take is given a scripted one.
+    const reply = handleIngest(
+      { route, headers: req.headers, decoded },
+      {
+        writeKey: this.deps.writeKey,
+        classicToken: this.deps.classicToken,
+        rejectedIds: script.rejectedIds,
+        maxBatchEvents: script.maxBatchEvents,
+      },
+    );
+    const scripted = reply.status === 200 ? script.takeNext() : undefined;
     if (scripted?.kind === 'reset') {
       this.note(arrival, body.length, eventCount, 0, 'reset');
       // A TCP RST rather than a FIN, so the client sees ECONNRESET and not a clean close.
       req.socket.resetAndDestroy();
       return;
     }
-    const reply = scripted
-      ? failureReply(route, scripted.failure)
-      : handleIngest(
-          { route, headers: req.headers, decoded },
-          {
-            writeKey: this.deps.writeKey,
-            classicToken: this.deps.classicToken,
-            rejectedIds: script.rejectedIds,
-            maxBatchEvents: script.maxBatchEvents,
-          },
-        );
-    this.answer(arrival, body.length, eventCount, reply);
+    this.answer(arrival, body.length, eventCount, scripted ? failureReply(route, scripted.failure) : reply);
   }
 
   /**

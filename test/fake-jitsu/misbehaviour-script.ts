@@ -9,7 +9,7 @@ export interface FailureSpec {
   rawBody?: string;
 }
 
-/** One scripted answer, taken by the next ingest request. */
+/** One scripted answer, taken by the next ingest request the server would otherwise accept. */
 export type ScriptedAnswer = { kind: 'fail'; failure: FailureSpec } | { kind: 'reset' };
 
 /**
@@ -36,7 +36,7 @@ export class MisbehaviourScript {
     for (let i = 0; i < count; i++) this.queue.push({ kind: 'reset' });
   }
 
-  /** The answer scripted for the next ingest request, if any (consumes it). */
+  /** The answer scripted for the next valid ingest request, if any (consumes it). */
   takeNext(): ScriptedAnswer | undefined {
     return this.queue.shift();
   }

@@ -75,10 +75,12 @@ describe('compilePathPatterns (api.exclude)', () => {
     ]);
   });
 
-  it('matches a long hostile path quickly', () => {
+  // Its speed is not measured here (timed tests fail on a loaded machine); a backtracking matcher
+  // would not finish these within the test timeout.
+  it('matches long hostile paths correctly', () => {
     const matches = matcher(['/:a/:b/:c/x*']);
-    const started = performance.now();
     expect(matches(`/${'a/'.repeat(20_000)}`)).toBe(false);
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(matches(`/a/b/c/${'a/'.repeat(20_000)}x`)).toBe(false);
+    expect(matches(`/a/b/c/x${'a/'.repeat(20_000)}`)).toBe(true);
   });
 });

@@ -9,6 +9,9 @@ import {
   type JitsuAnalyticsOptionsFactory,
 } from '../../lib/index.js';
 import { MemoryTransport } from '../../lib/transports/memory.transport.js';
+import { until } from '../support/until.js';
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 @Injectable()
 class OrdersService {
@@ -90,11 +93,17 @@ describe('JitsuAnalyticsModule', () => {
     expect(analytics.core.options.batchSize).toBe(3);
     analytics.track('A');
     analytics.track('B');
-    await new Promise((r) => setTimeout(r, 20));
+    // Two turns of the event loop: the events are built and queued on the first, and a batch that
+    // is due leaves on the next. Below the batch size (and its 60 s timer) both are still queued.
+    await nextTurn();
+    await nextTurn();
+    expect(analytics.stats()).toMatchObject({ queued: 2, inFlight: 0, sent: 0, batches: 0 });
     expect(transport.events()).toHaveLength(0);
     analytics.track('C');
-    await new Promise((r) => setTimeout(r, 20));
-    expect(transport.events()).toHaveLength(3);
+    // The third event fills the batch: it leaves without a flush.
+    await until(() => transport.events().length === 3, 'the full batch of 3 to be delivered');
+    expect(transport.events().map((e) => e.event)).toEqual(['A', 'B', 'C']);
+    expect(analytics.stats()).toMatchObject({ queued: 0, inFlight: 0, sent: 3, batches: 1, dropped: {} });
     await app.close();
   });
 

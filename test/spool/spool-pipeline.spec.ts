@@ -6,6 +6,7 @@ import { DiskSpool } from '../../lib/spool/disk-spool.js';
 import { segmentBytesFor } from '../../lib/spool/spool-options.resolver.js';
 import { DeliveryError } from '../../lib/transports/delivery-error.js';
 import { hang, ScriptedTransport } from '../support/scripted-transport.js';
+import { until } from '../support/until.js';
 import { spoolEvent, tempDirs } from './spool-test-support.js';
 
 const fast: PipelineOptions = {
@@ -108,7 +109,8 @@ describe('DeliveryPipeline on the disk spool', () => {
       .next(1000, hang);
     const { pipeline, dropped } = setup(dir, transport, { maxInFlight: 1, batchSize: 5, maxBatchEvents: 5 });
     for (let i = 0; i < 15; i++) pipeline.offer(spoolEvent(i));
-    await new Promise((r) => setTimeout(r, 50));
+    // One batch in flight at a time: the third attempt starts only once the first two are settled.
+    await until(() => transport.attempts.length === 3, 'the third batch to be sent');
     await pipeline.shutdown(50);
     expect(dropped('rejected')).toBe(1);
     expect(dropped('unauthorized')).toBe(5);

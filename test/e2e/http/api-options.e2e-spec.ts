@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { AnalyticsConfigError, AnalyticsService } from '../../../lib/index.js';
-import { ADAPTERS, eventsOf, nextRequestId, only, send, settle, startApp, type RunningApp } from './fixture/app-factory.js';
+import { ADAPTERS, eventsOf, nextRequestId, only, send, settledEventsOf, startApp, type RunningApp } from './fixture/app-factory.js';
 
 describe.each(ADAPTERS)('API tracking options on %s', (kind) => {
   const apps: RunningApp[] = [];
@@ -15,7 +15,7 @@ describe.each(ADAPTERS)('API tracking options on %s', (kind) => {
     const running = await start({ api: { sampleRate: 0 } });
     const ok = nextRequestId('sampled');
     await send(`${running.url}/api/users/1`, { requestId: ok });
-    expect(await eventsOf(running.recorder!, ok, false)).toEqual([]);
+    expect(await settledEventsOf(running, ok)).toEqual([]);
 
     const failed = nextRequestId('sampled');
     await send(`${running.url}/api/users/boom`, { requestId: failed });
@@ -79,12 +79,10 @@ describe.each(ADAPTERS)('API tracking options on %s', (kind) => {
     const running = await start({ api: { enabled: false } });
     const ok = nextRequestId('off');
     await send(`${running.url}/api/users/order`, { requestId: ok });
-    await settle(running.recorder!);
-    expect(running.recorder!.events().filter((e) => e.properties.request_id === ok).map((e) => e.event)).toEqual(['Order Placed']);
+    expect((await settledEventsOf(running, ok)).map((e) => e.event)).toEqual(['Order Placed']);
     const failed = nextRequestId('off');
     await send(`${running.url}/api/users/boom`, { requestId: failed });
-    await settle(running.recorder!);
-    expect(running.recorder!.events().filter((e) => e.properties.request_id === failed).map((e) => e.event)).toEqual(['Backend Error']);
+    expect((await settledEventsOf(running, failed)).map((e) => e.event)).toEqual(['Backend Error']);
   });
 
   it('errors.enabled false: API Calls with the real status, no Backend Error', async () => {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { AnalyticsRecorder } from '../../../lib/testing/index.js';
-import { ADAPTERS, eventsOf, nextRequestId, only, send, startApp, type RunningApp } from './fixture/app-factory.js';
-import { SLOW_MS, STREAM_CHUNKS, STREAM_GAP_MS } from './fixture/controllers.js';
+import { ADAPTERS, eventsOf, nextRequestId, only, send, settledEventsOf, startApp, type RunningApp } from './fixture/app-factory.js';
+import { heldRequests, SLOW_MS, STREAM_CHUNKS, STREAM_GAP_MS } from './fixture/controllers.js';
 
 /** Timers may fire up to a millisecond early against performance.now(). */
 const TIMER_SLACK_MS = 2;
@@ -19,7 +19,7 @@ describe.each(ADAPTERS)('API tracking on %s', (kind) => {
   async function call(path: string, init: RequestInit = {}, expectApiCall = true) {
     const requestId = nextRequestId(kind);
     const exchange = await send(`${running.url}${path}`, { ...init, requestId });
-    const events = await eventsOf(recorder, requestId, expectApiCall);
+    const events = expectApiCall ? await eventsOf(recorder, requestId) : await settledEventsOf(running, requestId);
     return { exchange, events, requestId };
   }
 
@@ -131,9 +131,19 @@ describe.each(ADAPTERS)('API tracking on %s', (kind) => {
 
   it('a response the client gave up on is recorded as 499, not as the 200 it never got', async () => {
     const requestId = nextRequestId(`${kind}-abort`);
-    await expect(fetch(`${running.url}/api/users/slow`, { headers: { 'x-request-id': requestId }, signal: AbortSignal.timeout(5) })).rejects.toThrow();
-    const events = await eventsOf(recorder, requestId);
-    expect(only(events, 'API Call').properties).toMatchObject({ route: '/api/users/slow', status_code: 499 });
+    const client = new AbortController();
+    const response = fetch(`${running.url}/api/users/held`, { headers: { 'x-request-id': requestId }, signal: client.signal });
+    try {
+      // The client gives up only once the server is serving the request, and its handler is held
+      // until the API Call is in: no timer decides whether the abort or the answer comes first.
+      await heldRequests.entered(requestId);
+      client.abort();
+      await expect(response).rejects.toThrow();
+      const events = await eventsOf(recorder, requestId);
+      expect(only(events, 'API Call').properties).toMatchObject({ route: '/api/users/held', status_code: 499, handler: 'held' });
+    } finally {
+      heldRequests.release(requestId);
+    }
   });
 
   it('a slow handler is timed from its start to the response', async () => {
