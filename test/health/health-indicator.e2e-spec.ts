@@ -7,6 +7,7 @@ import type { JitsuAnalyticsOptions } from '../../lib/analytics.options.js';
 import { AnalyticsHealthIndicator, type AnalyticsHealthOptions } from '../../lib/health/index.js';
 import { AnalyticsService, JitsuAnalyticsModule } from '../../lib/index.js';
 import { FakeJitsuServer } from '../fake-jitsu/fake-jitsu-server.js';
+import { until } from '../support/until.js';
 
 /** A real Nest app with Terminus and the indicator, asked over HTTP while the fake Jitsu server is up or down. */
 const HEALTH_OPTIONS = Symbol('HEALTH_OPTIONS');
@@ -91,14 +92,6 @@ async function start(analytics: Partial<JitsuAnalyticsOptions>, health?: Analyti
   return { url: `${await app.getUrl()}/health`, service };
 }
 
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 describe('AnalyticsHealthIndicator over HTTP', () => {
   it('is up (200) while Jitsu accepts events, with the figures in its details', async () => {
     const { url, service } = await start({});
@@ -126,13 +119,13 @@ describe('AnalyticsHealthIndicator over HTTP', () => {
     const { url, service } = await start({}, { failingForMs: 800 });
     await fake.goDown();
     service.track('During Outage');
-    await until(() => service.stats().failed > 0);
+    await until(() => service.stats().failed > 0, 'a failed delivery');
     const early = await get(url);
     expect(early.status).toBe(200);
     expect(early.body.info!.analytics).toMatchObject({ status: 'up', failingForLimitMs: 800 });
     expect(early.body.info!.analytics!.failingForMs).toBeLessThanOrEqual(800);
 
-    await until(() => (service.stats().health.failingForMs ?? 0) > 850);
+    await until(() => (service.stats().health.failingForMs ?? 0) > 850, 'failing for over 850 ms');
     const down = await get(url);
     expect(down.status).toBe(503);
     expect(down.body.status).toBe('error');

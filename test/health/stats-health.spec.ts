@@ -7,6 +7,7 @@ import type { AnalyticsService } from '../../lib/analytics.service.js';
 import { createAnalytics } from '../../lib/create-analytics.js';
 import { DeliveryError } from '../../lib/transports/delivery-error.js';
 import type { AnalyticsTransport } from '../../lib/transports/transport.interface.js';
+import { until } from '../support/until.js';
 
 /** A destination that is down until told otherwise. */
 class SwitchableDestination implements AnalyticsTransport {
@@ -41,14 +42,6 @@ function analytics(options: Partial<JitsuAnalyticsOptions>, destination = new Sw
   return { instance, destination };
 }
 
-async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
 describe('stats().health', () => {
   it('is up, with an empty queue, before anything happens', () => {
     const { instance } = analytics({});
@@ -70,7 +63,7 @@ describe('stats().health', () => {
   it('tracks how long deliveries have failed, goes down after 5 minutes and recovers on the next delivery', async () => {
     const { instance, destination } = analytics({});
     instance.track('Will Fail');
-    await until(() => instance.stats().failed > 0);
+    await until(() => instance.stats().failed > 0, 'a failed delivery', 2000);
     const failing = instance.stats();
     expect(failing.health.status).toBe('up');
     expect(failing.health.failingForMs).toBeGreaterThanOrEqual(0);

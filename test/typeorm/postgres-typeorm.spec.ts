@@ -7,6 +7,7 @@ import { wireAnalytics } from '../instrumentation/wire-analytics.js';
 import { startPostgres } from '../support/postgres.js';
 import { ENTITIES } from './entities.js';
 import { describeTypeOrmAcceptance, type TypeOrmHarness } from './typeorm-acceptance.js';
+import { until } from '../support/until.js';
 
 // One cluster for the file, started at load so registration knows whether it exists.
 const server = await startPostgres();
@@ -112,10 +113,10 @@ if (server) {
         const busy = Array.from({ length: 4 }, () =>
           dataSource.transaction(() => new Promise<void>((resolve) => release.push(resolve))),
         );
-        await until(() => release.length === 3);
+        await until(() => release.length === 3, "three transactions holding the pool's connections");
         sampler.record();
         release.splice(0).forEach((r) => r());
-        await until(() => release.length === 1);
+        await until(() => release.length === 1, 'the fourth transaction to get a connection');
         release.splice(0).forEach((r) => r());
         await Promise.all(busy);
         sampler.record();
@@ -130,14 +131,6 @@ if (server) {
       }
     });
   });
-}
-
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 async function waitForEvent(wa: ReturnType<typeof wireAnalytics>, match: (e: AnalyticsEvent) => boolean): Promise<AnalyticsEvent> {
