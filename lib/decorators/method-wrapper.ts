@@ -17,10 +17,10 @@ type Method = (this: unknown, ...args: unknown[]) => unknown;
  * that settles after the recording, with the same value or the same error: a rejection the
  * caller never handles still surfaces as `unhandledRejection`, as without the decorator. (A
  * Promise subclass, or one with own properties, is returned as is, its extra state intact, with a
- * handler beside the caller's.) An Observable is timed per subscription, and a generator as it is iterated (see
- * deferred-results.ts); a Subject is the caller's to feed, so it is returned as is and the call
- * recorded at return. Other thenables (lazy query builders) are returned untouched and recorded
- * at return, since calling their `then` could run them a second time.
+ * handler beside the caller's.) An Observable is timed per subscription, and a generator as it
+ * is iterated (see deferred-results.ts); a Subject is the caller's to feed, so it is returned as
+ * is and the call recorded at return. Other thenables (lazy query builders) are returned
+ * untouched and recorded at return, since calling their `then` could run them a second time.
  *
  * The hot path reads the instance's binding and, when there is none or analytics is disabled,
  * calls the original at once. The outcome is recorded before the result or error reaches the
@@ -104,7 +104,14 @@ function resultKind(result: unknown): 'promise' | 'observable' | 'sync' | 'async
 }
 
 /** Records the call's event (and a `Backend Error` when the work failed). Never throws. */
-function settle(core: AnalyticsCore, spec: TrackedMethodSpec, instance: unknown, args: unknown[], started: number, outcome: DeferredOutcome): void {
+function settle(
+  core: AnalyticsCore,
+  spec: TrackedMethodSpec,
+  instance: unknown,
+  args: unknown[],
+  started: number,
+  outcome: DeferredOutcome,
+): void {
   const durationMs = performance.now() - started;
   const { value: result, error, failed } = outcome;
   try {
