@@ -94,6 +94,40 @@ describe('delivery to Jitsu', () => {
     expect(drops).toEqual([]);
   });
 
+  // The transport's side of each is in test/transports/jitsu/jitsu-transport-broken-answers.spec.ts.
+  it.each([
+    ['a body cut off mid-way (content-length)', 'cut-body', () => fake.cutBodyNext(1, 'content-length')],
+    ['a body cut off mid-way (chunked)', 'cut-body', () => fake.cutBodyNext(1, 'chunked')],
+    ['a body cut off mid-way with no length or chunks (ended by the connection)', 'cut-body', () => fake.cutBodyNext(1, 'close-delimited')],
+    ['a body trickling in past requestTimeout', 'trickle', () => fake.trickleNext(1, 40)],
+    ['headers and then nothing', 'hang-after-headers', () => fake.hangAfterHeadersNext(1)],
+  ] as const)('a 200 with %s is not counted as sent: the batch is retried and each event lands once', async (_, outcome, script) => {
+    script();
+    const { instance, drops, errors } = analytics({ requestTimeout: 300, maxInFlight: 1 });
+    const sentIds: string[] = [];
+    // What the server had done each time 'sent' was announced: only its real answer may trigger one.
+    const outcomesAtSent: string[][] = [];
+    instance.on('sent', ({ messageIds }) => {
+      sentIds.push(...messageIds);
+      outcomesAtSent.push(fake.requests.map((r) => r.outcome));
+    });
+    for (let i = 0; i < 20; i++) instance.track('Broken Answer', { i });
+    await instance.flush();
+
+    expect(fake.requests.map((r) => [r.outcome, r.status, r.eventCount])).toEqual([
+      [outcome, 200, 20],
+      ['answered', 200, 20],
+    ]);
+    expect(outcomesAtSent).toEqual([[outcome, 'answered']]);
+    expect(indexes()).toEqual(range(20));
+    expect(fake.duplicates()).toBe(0);
+    expect(sentIds).toHaveLength(20);
+    expect(new Set(sentIds)).toEqual(fake.acceptedIds());
+    expect(instance.stats()).toMatchObject({ sent: 20, failed: 1, retried: 1, queued: 0, inFlight: 0, dropped: {} });
+    expect(drops).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   it('honours Retry-After: 1 on a 429 (the next attempt waits at least a second)', async () => {
     fake.failNext(1, { status: 429, retryAfter: '1' });
     const { instance } = analytics({ maxInFlight: 1 });

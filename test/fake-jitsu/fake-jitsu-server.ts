@@ -3,10 +3,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import { IngestRecorder, type RecordedRequest } from './ingest-recorder.js';
 import { IngestRequestHandler } from './ingest-request-handler.js';
 import type { JsonObject } from './jitsu-protocol.js';
-import { MisbehaviourScript, type FailureSpec } from './misbehaviour-script.js';
+import { MisbehaviourScript, type BodyFraming, type FailureSpec } from './misbehaviour-script.js';
 
 export type { AcceptedEvent, RecordedRequest, RequestOutcome } from './ingest-recorder.js';
-export type { FailureSpec } from './misbehaviour-script.js';
+export type { BodyFraming, FailureSpec } from './misbehaviour-script.js';
 
 export interface FakeJitsuServerOptions {
   writeKey?: string;
@@ -132,6 +132,24 @@ export class FakeJitsuServer {
   /** Like `failNext`, with a TCP reset after the body is read instead of an answer. */
   resetNext(count: number): this {
     this.script.resetNext(count);
+    return this;
+  }
+
+  /** Like `failNext`, with the real 200 headers, then half its body framed as `framing`, then a closed socket. */
+  cutBodyNext(count: number, framing: BodyFraming = 'content-length'): this {
+    this.script.cutBodyNext(count, framing);
+    return this;
+  }
+
+  /** Like `failNext`, with the real 200 sent a byte every `byteEveryMs`: recorded if the client reads it all. */
+  trickleNext(count: number, byteEveryMs: number): this {
+    this.script.trickleNext(count, byteEveryMs);
+    return this;
+  }
+
+  /** Like `failNext`, with the 200 headers and then silence until the client or stop() ends the socket. */
+  hangAfterHeadersNext(count: number): this {
+    this.script.hangAfterHeadersNext(count);
     return this;
   }
 

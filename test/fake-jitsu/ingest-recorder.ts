@@ -1,7 +1,18 @@
 import type { JsonObject } from './jitsu-protocol.js';
 
-/** What became of a request: answered, or one of the ways a request can go unanswered. */
-export type RequestOutcome = 'answered' | 'stalled' | 'reset' | 'body-timeout' | 'aborted';
+/**
+ * What became of a request: answered, one of the ways a request can go unanswered, or a 200 whose
+ * body was scripted to break (see `BrokenAnswer`).
+ */
+export type RequestOutcome =
+  | 'answered'
+  | 'stalled'
+  | 'reset'
+  | 'body-timeout'
+  | 'aborted'
+  | 'cut-body'
+  | 'trickle'
+  | 'hang-after-headers';
 
 /** One HTTP request the fake server received. */
 export interface RecordedRequest {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { writeBrokenAnswer } from './broken-answer.js';
 import {
   countEvents,
   decodeFor,
@@ -11,7 +12,7 @@ import {
 } from './ingest-handlers.js';
 import { redactHeaders, type AcceptedEvent, type IngestRecorder, type RequestOutcome } from './ingest-recorder.js';
 import { matchRoute, type IngestRoute, type RouteMatch } from './ingest-routes.js';
-import type { MisbehaviourScript } from './misbehaviour-script.js';
+import type { BrokenAnswer, MisbehaviourScript } from './misbehaviour-script.js';
 
 export interface RequestHandlerDeps {
   recorder: IngestRecorder;
@@ -32,11 +33,12 @@ interface Arrival {
 
 /**
  * One request's life: read the body (within Jitsu's read timeout), check it by the protocol rules,
- * apply the test script, answer and record. `failNext`/`resetNext` only count ingest requests
- * (batch, single event, classic) that the server would otherwise take (answer 200): a request with
- * a wrong key, content type or encoding, an unreadable body or a malformed batch gets its real 4xx
- * and leaves the scripted answer to the next valid one, so a retry the script fails is known to
- * have been a valid request. `stall` and the delay apply to every request.
+ * apply the test script, answer and record. Scripted answers (`failNext`, `resetNext`, the broken
+ * 200s) only go to ingest requests (batch, single event, classic) that the server would otherwise
+ * take (answer 200): a request with a wrong key, content type or encoding, an unreadable body or a
+ * malformed batch gets its real 4xx and leaves the scripted answer to the next valid one, so a
+ * retry the script fails is known to have been a valid request. `stall` and the delay apply to
+ * every request.
  */
 export class IngestRequestHandler {
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -140,24 +142,42 @@ export class IngestRequestHandler {
       req.socket.resetAndDestroy();
       return;
     }
-    this.answer(arrival, body.length, eventCount, scripted ? failureReply(route, scripted.failure) : reply);
+    if (scripted === undefined || scripted.kind === 'fail') {
+      this.answer(arrival, body.length, eventCount, scripted ? failureReply(route, scripted.failure) : reply);
+    } else {
+      this.answer(arrival, body.length, eventCount, reply, scripted);
+    }
   }
 
   /**
    * Events are recorded when the answer is written, even if the client gave up during a delay:
    * a real server that read the body has ingested it, which is how retries create duplicates.
+   * A broken answer records its events only once its whole body went out (a trickle that ran to
+   * its end): like `failNext`, it stands for a batch the client must send again, so the retry is
+   * the delivery and a test can count each messageId exactly once.
    */
-  private answer(arrival: Arrival, bytes: number, eventCount: number, reply: Reply): void {
+  private answer(arrival: Arrival, bytes: number, eventCount: number, reply: Reply, broken?: BrokenAnswer): void {
     const write = (): void => {
-      this.note(arrival, bytes, eventCount, reply.status, 'answered', reply.accepted);
       const { res } = arrival;
-      if (res.destroyed || res.socket === null || res.socket.destroyed) return;
       const payload = reply.text ?? (reply.json === undefined ? '' : JSON.stringify(reply.json));
-      res.writeHead(reply.status, {
+      const headers = {
         'content-type': reply.text === undefined ? 'application/json' : 'text/plain; charset=utf-8',
-        'content-length': Buffer.byteLength(payload),
         ...reply.headers,
-      });
+      };
+      if (broken !== undefined) {
+        this.note(arrival, bytes, eventCount, reply.status, broken.kind);
+        if (res.destroyed || res.socket === null || res.socket.destroyed) return;
+        writeBrokenAnswer(res, { status: reply.status, headers, payload }, broken, {
+          schedule: (run, ms) => this.schedule(run, ms),
+          completed: () => {
+            if (arrival.generation === this.generation) this.deps.recorder.accept(reply.accepted);
+          },
+        });
+        return;
+      }
+      this.note(arrival, bytes, eventCount, reply.status, 'answered', reply.accepted);
+      if (res.destroyed || res.socket === null || res.socket.destroyed) return;
+      res.writeHead(reply.status, { ...headers, 'content-length': Buffer.byteLength(payload) });
       res.end(payload);
     };
     const delay = this.deps.script.delayMs;

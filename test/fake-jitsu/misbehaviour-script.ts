@@ -9,12 +9,29 @@ export interface FailureSpec {
   rawBody?: string;
 }
 
-/** One scripted answer, taken by the next ingest request the server would otherwise accept. */
-export type ScriptedAnswer = { kind: 'fail'; failure: FailureSpec } | { kind: 'reset' };
+/**
+ * How the body of a cut-off answer is delimited. With a length or chunks the client can tell the
+ * body is incomplete; close-delimited (no length, `Connection: close`) it cannot, as HTTP allows.
+ */
+export type BodyFraming = 'content-length' | 'chunked' | 'close-delimited';
+
+const FRAMINGS: readonly BodyFraming[] = ['content-length', 'chunked', 'close-delimited'];
 
 /**
- * The misbehaviour a test asked for. `failNext` and `resetNext` share one queue so a test that
- * scripts "500, then a reset" gets them in that order.
+ * A 200 whose headers reach the client but whose body does not, or not in time: the connection
+ * drops mid-body, the body crawls in a byte at a time, or nothing follows the headers.
+ */
+export type BrokenAnswer =
+  | { kind: 'cut-body'; framing: BodyFraming }
+  | { kind: 'trickle'; byteEveryMs: number }
+  | { kind: 'hang-after-headers' };
+
+/** One scripted answer, taken by the next ingest request the server would otherwise accept. */
+export type ScriptedAnswer = { kind: 'fail'; failure: FailureSpec } | { kind: 'reset' } | BrokenAnswer;
+
+/**
+ * The misbehaviour a test asked for. `failNext`, `resetNext` and the broken answers share one
+ * queue so a test that scripts "500, then a reset" gets them in that order.
  */
 export class MisbehaviourScript {
   private readonly queue: ScriptedAnswer[] = [];
@@ -33,14 +50,34 @@ export class MisbehaviourScript {
 
   resetNext(count: number): void {
     assertCount('resetNext', count);
-    for (let i = 0; i < count; i++) this.queue.push({ kind: 'reset' });
+    this.push(count, { kind: 'reset' });
+  }
+
+  cutBodyNext(count: number, framing: BodyFraming): void {
+    assertCount('cutBodyNext', count);
+    if (!FRAMINGS.includes(framing)) {
+      throw new RangeError(`cutBodyNext: framing must be one of ${FRAMINGS.join(', ')}, got ${String(framing)}`);
+    }
+    this.push(count, { kind: 'cut-body', framing });
+  }
+
+  trickleNext(count: number, byteEveryMs: number): void {
+    assertCount('trickleNext', count);
+    if (!Number.isFinite(byteEveryMs) || byteEveryMs <= 0) {
+      throw new RangeError(`trickleNext: byteEveryMs must be a positive number, got ${String(byteEveryMs)}`);
+    }
+    this.push(count, { kind: 'trickle', byteEveryMs });
+  }
+
+  hangAfterHeadersNext(count: number): void {
+    assertCount('hangAfterHeadersNext', count);
+    this.push(count, { kind: 'hang-after-headers' });
   }
 
   /** The answer scripted for the next valid ingest request, if any (consumes it). */
   takeNext(): ScriptedAnswer | undefined {
     return this.queue.shift();
   }
-
 
   rejectMessageIds(ids: Iterable<string>): void {
     for (const id of ids) this.rejected.add(id);
@@ -76,6 +113,10 @@ export class MisbehaviourScript {
 
   get stalled(): boolean {
     return this.isStalled;
+  }
+
+  private push(count: number, answer: ScriptedAnswer): void {
+    for (let i = 0; i < count; i++) this.queue.push({ ...answer });
   }
 
   clear(): void {

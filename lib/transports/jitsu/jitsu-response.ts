@@ -86,11 +86,22 @@ export function isRetryableStatus(status: number): boolean {
  * proxy's or another service's JSON. Something other than Jitsu took the events, so they are not
  * counted as sent: they are dropped as `rejected` and announced, like a 404 (retrying would not
  * reach Jitsu either). An empty body and Classic's looser answers are still taken as delivered.
+ *
+ * A JSON object that does not parse is an answer cut short: an answer framed by the end of the
+ * connection (no length, not chunked) arrives "complete" however early the connection dropped.
+ * Whether Jitsu took the batch is unknown, so it is sent again (Jitsu and the warehouses
+ * deduplicate on `messageId`).
  */
 function notJitsu(answer: JitsuAnswer, facts: JitsuRequestFacts): DeliveryError | undefined {
   if (facts.protocol !== 'next' || answer.body.trim() === '') return undefined;
   const parsed = parseJson(answer.body);
   if (isRecord(parsed) && typeof parsed.ok === 'boolean') return undefined;
+  if (parsed === undefined && answer.body.trimStart().startsWith('{')) {
+    return new DeliveryError(`Jitsu's answer from ${facts.endpoint} was cut short (HTTP ${answer.status}, the JSON body ends early); the batch is sent again`, {
+      status: answer.status,
+      retryable: true,
+    });
+  }
   return new DeliveryError(
     `Jitsu's batch endpoint answered HTTP ${answer.status} with a body that is not Jitsu's at ${facts.endpoint}: check jitsuUrl${quote(answer, facts)}`,
     { status: answer.status, retryable: false, dropReason: 'rejected' },

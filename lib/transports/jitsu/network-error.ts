@@ -22,6 +22,7 @@ const KNOWN_CODES: Readonly<Record<string, string>> = {
   UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
   UND_ERR_HEADERS_TIMEOUT: 'timed out waiting for response headers',
   UND_ERR_BODY_TIMEOUT: 'timed out reading the response body',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'response body cut short',
   UND_ERR_CLOSED: 'client closed',
   UND_ERR_DESTROYED: 'client destroyed',
   UND_ERR_INVALID_ARG: 'the request could not be built',

@@ -15,6 +15,7 @@ describe('networkDeliveryError', () => {
     [new errors.HeadersTimeoutError(), 'timed out waiting for response headers (UND_ERR_HEADERS_TIMEOUT)'],
     [new errors.BodyTimeoutError(), 'timed out reading the response body (UND_ERR_BODY_TIMEOUT)'],
     [new errors.ConnectTimeoutError(), 'connect timeout (UND_ERR_CONNECT_TIMEOUT)'],
+    [new errors.ResponseContentLengthMismatchError(), 'response body cut short (UND_ERR_RES_CONTENT_LENGTH_MISMATCH)'],
     [withCode('ENOTFOUND'), 'host not found (ENOTFOUND)'],
   ])('describes %s as a retryable failure naming the origin', (error, kind) => {
     const delivery = networkDeliveryError(error, facts);
