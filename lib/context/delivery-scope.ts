@@ -8,15 +8,25 @@ import type { AnalyticsTransport } from '../transports/transport.interface.js';
  */
 export class DeliveryScope {
   private readonly storage = new AsyncLocalStorage<true>();
+  /**
+   * Only while something asks: the first `run` of any AsyncLocalStorage turns on Node's promise
+   * hooks for the whole process, a cost an app without request tracking would pay on every promise.
+   */
+  private watched = false;
 
-  get active(): boolean {
-    return this.storage.getStore() === true;
+  /** From now on, sends run inside the scope (outbound HTTP instrumentation started). */
+  watch(): void {
+    this.watched = true;
   }
 
-  /** The transport with each send run inside the scope (its retries and continuations included). */
+  get active(): boolean {
+    return this.watched && this.storage.getStore() === true;
+  }
+
+  /** The transport with each send run inside the scope when watched (its retries and continuations included). */
   around(transport: AnalyticsTransport): AnalyticsTransport {
     return {
-      send: (batch, signal) => this.storage.run(true, () => transport.send(batch, signal)),
+      send: (batch, signal) => (this.watched ? this.storage.run(true, () => transport.send(batch, signal)) : transport.send(batch, signal)),
       close: transport.close && (() => transport.close!()),
     };
   }

@@ -73,6 +73,7 @@ export class OutboundHttpInstrumentation {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.core.deliveryScope.watch();
     for (const key of Object.keys(OUTBOUND_CHANNELS) as Array<keyof typeof OUTBOUND_CHANNELS>) {
       subscribe(OUTBOUND_CHANNELS[key], this.handlers[key]);
     }

@@ -58,7 +58,6 @@ export class QueryRecorder {
       };
       if (code !== undefined) properties.error_code = code;
       if (sampled < 1) properties.sample_rate = sampled;
-      if (this.dataSource !== undefined) properties.data_source = this.dataSource;
       this.core.recordKind({ kind: 'database', properties });
       if (!query.success) this.recordFailure(query.error, shape, code);
     } catch (error) {
@@ -95,7 +94,9 @@ export class QueryRecorder {
     const key = sql.length <= MAX_CACHED_SQL_LENGTH ? sql.replace(NUMBER, '?') : undefined;
     const cached = key === undefined ? undefined : this.shapes.get(key);
     if (cached) return cached;
-    const shape = databaseQueryEvent(sql, 0, true, undefined, this.dialect);
+    // The DataSource's name is part of the cached shape: added to each event's own properties
+    // afterwards, it cost every recorded query about a microsecond.
+    const shape = databaseQueryEvent(sql, 0, true, this.dataSource === undefined ? undefined : { data_source: this.dataSource }, this.dialect);
     if (key !== undefined) {
       if (this.shapes.size >= MAX_CACHED_STATEMENTS) this.shapes.delete(this.shapes.keys().next().value as string);
       this.shapes.set(key, shape);
