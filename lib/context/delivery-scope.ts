@@ -26,7 +26,10 @@ export class DeliveryScope {
   /** The transport with each send run inside the scope when watched (its retries and continuations included). */
   around(transport: AnalyticsTransport): AnalyticsTransport {
     return {
-      send: (batch, signal) => (this.watched ? this.storage.run(true, () => transport.send(batch, signal)) : transport.send(batch, signal)),
+      send: (batch, signal) => {
+        const send = () => transport.send(batch, signal);
+        return this.watched ? this.storage.run(true, send) : send();
+      },
       close: transport.close && (() => transport.close!()),
     };
   }

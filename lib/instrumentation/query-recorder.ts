@@ -95,8 +95,9 @@ export class QueryRecorder {
     const cached = key === undefined ? undefined : this.shapes.get(key);
     if (cached) return cached;
     // The DataSource's name is part of the cached shape: added to each event's own properties
-    // afterwards, it cost every recorded query about a microsecond.
-    const shape = databaseQueryEvent(sql, 0, true, this.dataSource === undefined ? undefined : { data_source: this.dataSource }, this.dialect);
+    // afterwards, it cost every recorded query about 2 µs (the intake's flat-bag check slowed).
+    const source = this.dataSource === undefined ? undefined : { data_source: this.dataSource };
+    const shape = databaseQueryEvent(sql, 0, true, source, this.dialect);
     if (key !== undefined) {
       if (this.shapes.size >= MAX_CACHED_STATEMENTS) this.shapes.delete(this.shapes.keys().next().value as string);
       this.shapes.set(key, shape);
