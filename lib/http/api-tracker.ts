@@ -1,5 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { AnalyticsCore } from '../analytics-core.js';
+import { describeThrown } from '../options/describe-thrown.js';
 import { recordApiCall, recordApiError, type CallOrigin } from './api-event-recorder.js';
 import type { ResolvedApiTracking } from './api-tracking.resolver.js';
 import { statusOfError } from './error-status.js';
@@ -209,7 +210,7 @@ export class ApiTracker {
   }
 
   reportFailure(error: unknown): void {
-    this.core.reporter.warn('api_tracking_failed', `API tracking failed: ${describeFailure(error)}`);
+    this.core.reporter.warn('api_tracking_failed', `API tracking failed: ${describeThrown(error)}`);
   }
 }
 
@@ -232,12 +233,4 @@ function statusSent(state: HttpCallState): number {
 function noteMiddlewareRoute(state: HttpCallState, raw: object): void {
   const route = (raw as { route?: unknown }).route;
   if (route !== undefined) (state.middlewareRoutes ??= []).push(route);
-}
-
-function describeFailure(error: unknown): string {
-  try {
-    return error instanceof Error ? error.message : String(error);
-  } catch {
-    return 'an unreadable error';
-  }
 }
