@@ -9,6 +9,7 @@ import type { Pending, PendingStore } from './pending-store.interface.js';
 import { readDeliveryResult } from './delivery-result.js';
 import { asDeliveryError, decideRetry } from './retry-policy.js';
 import { Signal } from './signal.js';
+import { sleep, timesOut, unrefTimer } from './timers.js';
 
 export interface PipelineOptions {
   batchSize: number;
@@ -185,6 +186,8 @@ export class DeliveryPipeline {
     } catch (error) {
       this.reporter.error(error instanceof Error ? error : new Error(String(error)));
     }
+    // A flush() still waiting on events kept for the next start ends here.
+    this.settled.notify();
     return this.queue.durable ? { undelivered, spooled: undelivered } : { undelivered };
   }
 
@@ -206,10 +209,13 @@ export class DeliveryPipeline {
   private async untilIdle(): Promise<void> {
     this.flushUntil = Number.POSITIVE_INFINITY;
     this.drain();
-    while (this.queue.length > 0 || this.inFlight.size > 0) await this.settled.next();
+    // Past the deadline, what a durable store still holds stays there: only in-flight sends are awaited.
+    while ((this.queue.length > 0 && !this.abort.signal.aborted) || this.inFlight.size > 0) await this.settled.next();
   }
 
   private pendingUpTo(target: number): boolean {
+    // Shut down: nothing more leaves this process (a durable store keeps the rest for the next start).
+    if (this.state === 'closed') return false;
     const head = this.queue.peek();
     if (head !== undefined && head.seq <= target) return true;
     for (const batch of this.inFlight) if (batch.minSeq <= target) return true;
@@ -254,6 +260,9 @@ export class DeliveryPipeline {
   }
 
   private drain(): void {
+    // After the shutdown deadline a durable store keeps its events: reading them out only to give
+    // them up would hold shutdown for as long as the whole backlog takes to read.
+    if (this.abort.signal.aborted) return;
     while (this.inFlight.size < this.options.maxInFlight && this.queue.length > 0) {
       // A spool that cannot read its backlog back sets it aside (kept on disk for the next start),
       // so a non-empty queue can still have nothing to hand out.
@@ -301,6 +310,8 @@ export class DeliveryPipeline {
     const startedAt = Date.now();
     const ids = () => events.map((p) => p.item.messageId);
     for (let attempts = 1; ; attempts++) {
+      // Already counted when shutdown abandoned the batch (the second half of a split, say).
+      if (this.abandoned) return;
       if (this.abort.signal.aborted) return this.giveUp(events, 'shutdown deadline reached');
       try {
         const result = await this.sendWithinDeadline(events.map((p) => p.item));
@@ -369,43 +380,6 @@ export class DeliveryPipeline {
   }
 }
 
-const TIMED_OUT = Symbol('timed out');
 /** Any period: the interval only keeps the event loop referenced. */
 const KEEP_ALIVE_MS = 60_000;
 const ABORT_GRACE_MS = 1000;
-
-/**
- * The one timer left referenced: shutdown is awaited by the app, and an unreferenced deadline
- * would let the process exit mid-retry with events neither delivered nor reported. It is bounded
- * by `shutdownTimeout`.
- */
-async function timesOut(work: Promise<void>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)));
-  try {
-    return (await Promise.race([work, deadline])) === TIMED_OUT;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function unrefTimer(fn: () => void, ms: number): NodeJS.Timeout {
-  const t = setTimeout(fn, ms);
-  t.unref();
-  return t;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = unrefTimer(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -1,6 +1,7 @@
 import type { RetryPolicy } from '../analytics-options.resolver.js';
 import { describeThrown } from '../options/describe-thrown.js';
 import { DeliveryError, FinalDropReason } from '../transports/delivery-error.js';
+import { MAX_RETRY_AFTER_MS } from '../transports/jitsu/retry-after.js';
 
 export type RetryDecision =
   | { action: 'retry'; delayMs: number }
@@ -37,13 +38,24 @@ export function decideRetry(
 
   const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (state.attempts - 1));
   const jittered = Math.floor(random() * ceiling);
-  const delayMs = Math.max(jittered, failure.retryAfterMs ?? 0);
+  const retryAfterMs = askedWait(failure.retryAfterMs);
+  const delayMs = Math.max(jittered, retryAfterMs ?? 0);
   const budgetLeft = policy.maxElapsedMs - state.elapsedMs;
   if (delayMs <= budgetLeft) return { action: 'retry', delayMs };
   // A server that asks for a longer wait than the budget has left gets one last attempt when the
   // budget ends, rather than a drop without a single retry.
-  if (failure.retryAfterMs !== undefined && budgetLeft > 0) return { action: 'retry', delayMs: budgetLeft };
+  if (retryAfterMs !== undefined && budgetLeft > 0) return { action: 'retry', delayMs: budgetLeft };
   return { action: 'drop', reason: 'retries_exhausted' };
+}
+
+/**
+ * A custom transport's `retryAfterMs` may be anything. Capped like the Jitsu transport's header:
+ * the spool retries without a budget, so nothing else bounds the wait, and a timer given more than
+ * 2^31-1 ms (or NaN) fires at once, which would turn a long wait into a tight retry loop.
+ */
+function askedWait(ms: unknown): number | undefined {
+  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) return undefined;
+  return Math.min(ms, MAX_RETRY_AFTER_MS);
 }
 
 /**

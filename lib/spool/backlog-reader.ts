@@ -29,6 +29,8 @@ export interface BacklogEvents {
   damaged(segment: number, regions: number): void;
   /** The reader is done with a sealed segment: nothing in it is unread any more. */
   finished(segment: SegmentState): void;
+  /** A segment's file is gone (removed from outside): its unread events are lost. Called before they are forgotten. */
+  missing(segment: SegmentState): void;
 }
 
 /**
@@ -82,6 +84,13 @@ export class BacklogReader {
         continue;
       }
       const file = this.fileFor(segment);
+      if (!file) {
+        this.on.missing(segment);
+        this.forgetMissing(segment);
+        if (segment.sealed) this.finish(segment);
+        else this.cursor.offset = segment.size;
+        continue;
+      }
       let malformed = 0;
       const read = readFrames(file.fd, this.cursor.offset, segment.size, (body, offset) => {
         if (file.acked.has(offset)) return true;
@@ -98,9 +107,13 @@ export class BacklogReader {
         return more && segment.unread > 0;
       });
       this.cursor.offset = read.next;
-      // The start-up scan already counted the damage of segments left by an earlier process.
-      if (!segment.replayed && read.damaged + malformed > 0) this.on.damaged(segment.id, read.damaged + malformed);
+      // The start-up scan already counted the damage of segments left by an earlier process; a
+      // cut made since is news either way.
+      const damaged = (segment.replayed ? 0 : read.damaged + malformed) + (read.cut ? 1 : 0);
+      if (damaged > 0) this.on.damaged(segment.id, damaged);
       if (segment.sealed && (segment.unread === 0 || this.cursor.offset >= segment.size)) this.finish(segment);
+      // Read up to where the writer is, yet some counted as unread: they were in a part that is gone.
+      else if (this.cursor.offset >= segment.size) this.forgetMissing(segment);
     }
   }
 
@@ -120,17 +133,20 @@ export class BacklogReader {
   }
 
   private finish(segment: SegmentState): void {
-    // Events counted at start-up but not found now were lost to damage since: stop waiting for them.
-    if (segment.unread > 0) {
-      this.events -= segment.unread;
-      this.byteTotal -= segment.unreadBytes;
-      segment.outstanding -= segment.unread;
-      segment.unread = 0;
-      segment.unreadBytes = 0;
-    }
+    this.forgetMissing(segment);
     this.closeFile();
     this.cursor = { segment: this.nextSegmentId(segment.id) ?? segment.id + 1, offset: 0 };
     this.on.finished(segment);
+  }
+
+  /** Events counted as unread but not found in the file were lost to damage since: stop waiting for them. */
+  private forgetMissing(segment: SegmentState): void {
+    if (segment.unread === 0) return;
+    this.events -= segment.unread;
+    this.byteTotal -= segment.unreadBytes;
+    segment.outstanding -= segment.unread;
+    segment.unread = 0;
+    segment.unreadBytes = 0;
   }
 
   private segmentAtCursor(): SegmentState | undefined {
@@ -147,10 +163,17 @@ export class BacklogReader {
     return undefined;
   }
 
-  private fileFor(segment: SegmentState): { fd: number; acked: Set<number> } {
+  /** The open file of `segment`; undefined when it no longer exists. */
+  private fileFor(segment: SegmentState): { fd: number; acked: Set<number> } | undefined {
     if (this.file?.segment === segment.id) return this.file;
     this.closeFile();
-    const fd = openSync(segmentPath(this.dir, segment.id), 'r');
+    let fd: number;
+    try {
+      fd = openSync(segmentPath(this.dir, segment.id), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
     const acked = segment.replayed ? readAcks(this.dir, segment.id) : new Set<number>();
     this.file = { segment: segment.id, fd, acked };
     return this.file;

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { AnalyticsConfigError } from '../analytics-config.error.js';
 import { EventQueue } from '../pipeline/event-queue.js';
 import type { Pending, PendingStore, StoreRefusal } from '../pipeline/pending-store.interface.js';
@@ -6,8 +5,8 @@ import { BacklogReader, offsetsBySegment, type SpooledPending } from './backlog-
 import { appendAcks, removeSegment } from './segment-files.js';
 import { newSegment, type SegmentState } from './segment-state.js';
 import { type Appended, SegmentWriter } from './segment-writer.js';
+import { ioMessage, isMissing, SpoolDirectory } from './spool-directory.js';
 import type { ResolvedSpoolOptions } from './spool-options.resolver.js';
-import { SpoolLock, SpoolLockedError } from './spool-lock.js';
 import { encodeRecord } from './spool-record.js';
 import { recoverSegments, type Recovered } from './spool-recovery.js';
 
@@ -42,14 +41,11 @@ export class DiskSpool implements PendingStore {
 
   /** Opens (creating it if needed) and locks `options.dir`, and takes over what an earlier process left. */
   static open(options: ResolvedSpoolOptions, window: SpoolWindow, reporter: SpoolReporter): DiskSpool {
-    let lock: SpoolLock | undefined;
+    const directory = SpoolDirectory.open(options.dir);
     try {
-      mkdirSync(options.dir, { recursive: true });
-      lock = SpoolLock.acquire(options.dir);
-      return new DiskSpool(options, window, reporter, lock, recoverSegments(options.dir));
+      return new DiskSpool(options, window, reporter, directory, recoverSegments(options.dir));
     } catch (error) {
-      lock?.release();
-      if (error instanceof SpoolLockedError) throw new AnalyticsConfigError([error.message]);
+      directory.release();
       throw new AnalyticsConfigError([`spool.dir: cannot use ${options.dir} (${ioMessage(error)}); expected a writable directory`]);
     }
   }
@@ -58,7 +54,7 @@ export class DiskSpool implements PendingStore {
     private readonly options: ResolvedSpoolOptions,
     private readonly limits: SpoolWindow,
     private readonly reporter: SpoolReporter,
-    private readonly lock: SpoolLock,
+    private readonly directory: SpoolDirectory,
     recovered: Recovered,
   ) {
     for (const segment of recovered.segments) {
@@ -75,6 +71,7 @@ export class DiskSpool implements PendingStore {
     this.backlog = new BacklogReader(options.dir, this.segments, {
       damaged: (id, regions) => this.reportDamage(id, regions),
       finished: (segment) => this.removeIfDone(segment),
+      missing: (segment) => this.segmentMissing(segment),
     });
   }
 
@@ -120,7 +117,7 @@ export class DiskSpool implements PendingStore {
       if (this.diskBytes + record.length > maxBytes) {
         return { reason: 'spool_full', detail: `the spool in ${dir} holds ${this.diskBytes} bytes; spool.maxBytes is ${maxBytes}` };
       }
-      appended = this.writer.append(record);
+      appended = this.append(record);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException)?.code;
       const reason = code === 'ENOSPC' || code === 'EDQUOT' ? 'spool_full' : 'spool_failed';
@@ -157,6 +154,8 @@ export class DiskSpool implements PendingStore {
         segment.ackBytes += written;
         this.diskBytes += written;
       } catch (error) {
+        // The segment went with the directory: there is nothing left to acknowledge in.
+        if (isMissing(error) && this.recreateDirectory()) continue;
         this.reporter.warn('spool_ack_failed', `could not record delivered events in ${this.options.dir} (${ioMessage(error)}); after a restart they would be sent again`);
       }
     }
@@ -184,7 +183,7 @@ export class DiskSpool implements PendingStore {
       current.sealed = true;
       this.removeIfDone(current);
     }
-    this.lock.release();
+    this.directory.release();
   }
 
   private refill(targetEvents: number, targetBytes: number): void {
@@ -203,6 +202,36 @@ export class DiskSpool implements PendingStore {
       this.backlog.setAside();
       this.reporter.error(new Error(`could not read back the spool in ${this.options.dir} (${ioMessage(error)}); its events are kept for the next start`));
     }
+  }
+
+  /** Appends, creating the directory again once if something removed it. */
+  private append(record: Buffer): Appended {
+    try {
+      return this.writer.append(record);
+    } catch (error) {
+      if (!isMissing(error) || !this.recreateDirectory()) throw error;
+      return this.writer.append(record);
+    }
+  }
+
+  /**
+   * True when the directory was gone and is back (see SpoolDirectory). The segment being written
+   * went with it: it is sealed, so the next event starts a new one in the new directory.
+   */
+  private recreateDirectory(): boolean {
+    if (!this.directory.recreateIfGone()) return false;
+    const open = this.writer.openSegment;
+    const segment = open === undefined ? undefined : this.segments.get(open);
+    if (segment) this.seal(segment);
+    this.reporter.warn('spool_dir_removed', `the spool directory ${this.options.dir} was removed while in use and has been created again; events that were only in its files are lost`);
+    return true;
+  }
+
+  private segmentMissing(segment: SegmentState): void {
+    this.reporter.warn('spool_missing', `spool segment ${segment.id} of ${this.options.dir} was removed from outside; ${segment.unread} undelivered event(s) in it are lost`);
+    this.recreateDirectory();
+    // Still written to, through a file no longer in the directory: what follows goes to a new one.
+    if (this.writer.openSegment === segment.id) this.seal(segment);
   }
 
   private segmentFor(id: number): SegmentState {
@@ -225,7 +254,7 @@ export class DiskSpool implements PendingStore {
   }
 
   private removeIfDone(segment: SegmentState): void {
-    if (!segment.sealed || segment.outstanding > 0) return;
+    if (!segment.sealed || segment.outstanding > 0 || this.segments.get(segment.id) !== segment) return;
     try {
       removeSegment(this.options.dir, segment.id);
     } catch (error) {
@@ -241,9 +270,4 @@ export class DiskSpool implements PendingStore {
       this.reporter.warn('spool_corrupt', `skipped a damaged region in spool segment ${segment} of ${this.options.dir} (a write cut short by a crash, or disk damage); events in it are lost`);
     }
   }
-}
-
-function ioMessage(error: unknown): string {
-  const message = (error as { message?: unknown } | null)?.message;
-  return typeof message === 'string' ? message : String(error);
 }

@@ -6,6 +6,11 @@ export interface FramesRead {
   next: number;
   /** Damaged regions skipped: bad magic, length or CRC, or a torn write at the end. */
   damaged: number;
+  /**
+   * The file ended before `end` (another process cut it short): everything from the last good
+   * frame to `end` is gone, skipped as one region that `damaged` does not count, and `next` is `end`.
+   */
+  cut: boolean;
 }
 
 /** Gets each good frame's body (a view, valid only during the call) and file offset; false stops after it. */
@@ -23,11 +28,11 @@ export function readFrames(fd: number, start: number, end: number, visit: FrameV
   let pos = start;
   let damaged = 0;
   let inDamage = false;
-  while (pos < end) {
-    const wanted = Math.min(buf.length, end - pos);
+  let fileEnd = end;
+  while (pos < fileEnd) {
+    const wanted = Math.min(buf.length, fileEnd - pos);
     const n = readFully(fd, buf, wanted, pos);
-    // A file shorter than expected ends where it ends.
-    if (n < wanted) end = pos + n;
+    if (n < wanted) fileEnd = pos + n;
     let at = 0;
     while (at < n) {
       const read = readFrame(buf, at, n);
@@ -35,10 +40,10 @@ export function readFrames(fd: number, start: number, end: number, visit: FrameV
         inDamage = false;
         const offset = pos + at;
         at = read.bodyEnd;
-        if (!visit(buf.subarray(read.bodyStart, read.bodyEnd), offset)) return { next: pos + at, damaged };
+        if (!visit(buf.subarray(read.bodyStart, read.bodyEnd), offset)) return { next: pos + at, damaged, cut: false };
         continue;
       }
-      if (read.status === 'incomplete' && pos + at + read.frameBytes <= end) {
+      if (read.status === 'incomplete' && pos + at + read.frameBytes <= fileEnd) {
         // Whole in the file but not in this chunk: read again from its start.
         if (read.frameBytes > buf.length) buf = Buffer.allocUnsafe(read.frameBytes);
         break;
@@ -51,12 +56,14 @@ export function readFrames(fd: number, start: number, end: number, visit: FrameV
         continue;
       }
       // Keep the chunk's last 3 bytes: a 4-byte magic may straddle two chunks.
-      at = pos + n >= end ? n : Math.max(at + 1, n - 3);
+      at = pos + n >= fileEnd ? n : Math.max(at + 1, n - 3);
       break;
     }
     pos += at;
   }
-  return { next: pos, damaged };
+  // Resuming at the missing bytes would find nothing there, for ever: the reader moves past them.
+  if (fileEnd < end) return { next: end, damaged: inDamage ? damaged - 1 : damaged, cut: true };
+  return { next: pos, damaged, cut: false };
 }
 
 function readFully(fd: number, buf: Buffer, length: number, position: number): number {

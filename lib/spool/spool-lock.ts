@@ -59,6 +59,14 @@ export class SpoolLock {
     }
   }
 
+  /**
+   * Writes the lock file again after something removed it (with the whole directory), unless
+   * another process has taken the directory meanwhile. Throws on I/O errors.
+   */
+  restore(): void {
+    if (!this.released) tryCreate(this.path, this.owner);
+  }
+
   /** Removes the lock, unless it is no longer this one's (another process judged it stale and took it over). */
   release(): void {
     if (this.released) return;

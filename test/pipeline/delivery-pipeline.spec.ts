@@ -5,6 +5,7 @@ import { DeliveryError } from '../../lib/transports/delivery-error.js';
 import type { QueuedEvent } from '../../lib/transports/transport.interface.js';
 import type { PendingStore } from '../../lib/pipeline/pending-store.interface.js';
 import { hang, ScriptedTransport } from '../support/scripted-transport.js';
+import { until } from '../support/until.js';
 
 const fast: PipelineOptions = {
   batchSize: 10,
@@ -311,6 +312,27 @@ describe('DeliveryPipeline', () => {
     await flushed;
     expect(dropped('shutdown')).toBe(1);
     expect(pipeline.inFlightCount).toBe(0);
+  });
+
+  it('counts the events of a split batch given up at shutdown once, when the first half settles after all', async () => {
+    let answerLate!: () => void;
+    const late = new Promise<void>((resolve) => (answerLate = resolve));
+    const transport = new ScriptedTransport()
+      .next(1, async () => {
+        throw new DeliveryError('413', { status: 413, retryable: false, tooLarge: true });
+      })
+      // The first half's send ignores the abort signal and ends only after shutdown gave up on it.
+      .next(1, () => late);
+    const { pipeline, dropped, reporter } = setup({}, transport);
+    for (let i = 0; i < 4; i++) pipeline.offer(event(i));
+    await until(() => transport.attempts.length === 2, 'the first half to be sent');
+    expect(await pipeline.shutdown(50)).toEqual({ undelivered: 4 });
+    answerLate();
+    // What follows the late answer runs on promise callbacks only: one turn sees it all.
+    await tick();
+    expect(dropped('shutdown')).toBe(4);
+    expect(reporter.snapshot()).toMatchObject({ sent: 0 });
+    expect(transport.attempts).toHaveLength(2);
   });
 
   it('retries a send that outlives requestTimeout plus a grace period, so a silent destination holds no slot forever', async () => {

@@ -1,6 +1,7 @@
 import type { RetryPolicy } from '../../lib/analytics-options.resolver.js';
 import { decideRetry } from '../../lib/pipeline/retry-policy.js';
 import { DeliveryError } from '../../lib/transports/delivery-error.js';
+import { MAX_RETRY_AFTER_MS } from '../../lib/transports/jitsu/retry-after.js';
 
 const policy: RetryPolicy = { maxAttempts: 10, initialDelayMs: 500, maxDelayMs: 30_000, maxElapsedMs: 300_000 };
 const rateLimited = (retryAfterMs: number) => new DeliveryError('Jitsu is rate limiting (HTTP 429)', { status: 429, retryable: true, retryAfterMs });
@@ -19,5 +20,23 @@ describe('decideRetry', () => {
 
   it('gives up on a backoff that would end past the budget', () => {
     expect(decideRetry(new Error('ECONNRESET'), { attempts: 9, elapsedMs: 299_000, batchLength: 1 }, policy, () => 0.99)).toEqual({ action: 'drop', reason: 'retries_exhausted' });
+  });
+
+  // With the spool, retries have no budget: a wait is bounded only here. A timer given more than
+  // 2^31-1 ms, NaN or Infinity fires after 1 ms, so such a wait would retry in a tight loop.
+  const spooled: RetryPolicy = { ...policy, maxAttempts: Number.POSITIVE_INFINITY, maxElapsedMs: Number.POSITIVE_INFINITY };
+
+  it("caps a custom transport's Retry-After as the Jitsu transport does, so no wait overflows a timer", () => {
+    for (const asked of [2 ** 31 + 1000, 1e12, Number.POSITIVE_INFINITY]) {
+      expect(decideRetry(rateLimited(asked), { attempts: 1, elapsedMs: 0, batchLength: 1 }, spooled, half)).toEqual({ action: 'retry', delayMs: MAX_RETRY_AFTER_MS });
+    }
+  });
+
+  it('ignores a Retry-After that is not a number of milliseconds, falling back to the backoff', () => {
+    for (const asked of [Number.NaN, -5000, '3000' as unknown as number]) {
+      for (const budget of [policy, spooled]) {
+        expect(decideRetry(rateLimited(asked), { attempts: 2, elapsedMs: 0, batchLength: 1 }, budget, half)).toEqual({ action: 'retry', delayMs: 500 });
+      }
+    }
   });
 });
