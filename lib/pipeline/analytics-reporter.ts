@@ -60,7 +60,15 @@ export class AnalyticsReporter {
   }
 
   dropped(reason: DropReason, messageIds: readonly string[], rawDetail?: string): void {
-    const count = messageIds.length;
+    this.count(reason, messageIds.length, messageIds, rawDetail);
+  }
+
+  /** Events lost whose ids cannot be known any more (they were only in a spool file that is gone). */
+  droppedUnidentified(reason: DropReason, count: number, rawDetail?: string): void {
+    this.count(reason, count, [], rawDetail);
+  }
+
+  private count(reason: DropReason, count: number, messageIds: readonly string[], rawDetail?: string): void {
     if (count === 0) return;
     this.counters.dropped[reason] = (this.counters.dropped[reason] ?? 0) + count;
     const detail = rawDetail === undefined ? undefined : this.clean(rawDetail);

@@ -12,7 +12,9 @@ export type DropReason =
   | 'before_send_failed'
   | 'extractor_failed'
   | 'spool_full'
-  | 'spool_failed';
+  | 'spool_failed'
+  /** Spooled events lost with a spool file that was damaged or removed since they were written (ids unknown). */
+  | 'spool_lost';
 
 export interface AnalyticsStats {
   /** Events waiting to be sent. */
@@ -54,6 +56,7 @@ export interface PipelineHealth {
 export interface DroppedInfo {
   reason: DropReason;
   count: number;
+  /** Empty when the ids are not known: events lost with a damaged or removed spool file (`spool_lost`). */
   messageIds: readonly string[];
   /** Why, in words safe to log (never the write key). */
   detail?: string;

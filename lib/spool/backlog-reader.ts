@@ -31,6 +31,8 @@ export interface BacklogEvents {
   finished(segment: SegmentState): void;
   /** A segment's file is gone (removed from outside): its unread events are lost. Called before they are forgotten. */
   missing(segment: SegmentState): void;
+  /** Events counted in a segment that are not in its file any more: lost to damage or removal. */
+  lost(segment: number, count: number): void;
 }
 
 /**
@@ -142,6 +144,7 @@ export class BacklogReader {
   /** Events counted as unread but not found in the file were lost to damage since: stop waiting for them. */
   private forgetMissing(segment: SegmentState): void {
     if (segment.unread === 0) return;
+    this.on.lost(segment.id, segment.unread);
     this.events -= segment.unread;
     this.byteTotal -= segment.unreadBytes;
     segment.outstanding -= segment.unread;

@@ -20,6 +20,7 @@ export interface SpoolWindow {
 export interface SpoolReporter {
   warn(kind: string, message: string): void;
   error(error: Error): void;
+  droppedUnidentified(reason: 'spool_lost', count: number, detail: string): void;
 }
 
 /**
@@ -72,6 +73,8 @@ export class DiskSpool implements PendingStore {
       damaged: (id, regions) => this.reportDamage(id, regions),
       finished: (segment) => this.removeIfDone(segment),
       missing: (segment) => this.segmentMissing(segment),
+      lost: (segment, count) =>
+        reporter.droppedUnidentified('spool_lost', count, `spool segment ${segment} of ${options.dir} no longer holds them (damaged or removed since they were written)`),
     });
   }
 

@@ -27,7 +27,7 @@ function openSpool(dir: string, { maxBytes = 8 * 1024 * 1024, fsync = 'never', w
   const spool = DiskSpool.open(
     { dir, maxBytes, fsync, segmentBytes: segmentBytesFor(maxBytes) },
     window,
-    { warn: (kind) => warnings.push(kind), error: (error) => errors.push(error) },
+    { warn: (kind) => warnings.push(kind), error: (error) => errors.push(error), droppedUnidentified: (reason) => warnings.push(reason) },
   );
   open.push(spool);
   return { spool, warnings, errors };

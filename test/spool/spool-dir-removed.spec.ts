@@ -67,5 +67,11 @@ describe('DiskSpool whose directory is removed while the app runs (a temp-file c
     const last = Array.from({ length: 500 }, (_, k) => total - 500 + k);
     expect(delivered.filter((i) => i >= total - 500)).toEqual(last);
     await until(() => pipeline.queuedEvents === 0 && pipeline.inFlightCount === 0, 'the spool to be empty');
+    // Every event is delivered or a counted drop: those only in the removed files as `spool_lost`.
+    const lost = drops.filter((d) => d.reason === 'spool_lost');
+    expect(lost.length).toBeGreaterThan(0);
+    const dropped = drops.reduce((n, d) => n + d.count, 0);
+    expect(transport.delivered.size + dropped).toBe(total);
+    expect(reporter.snapshot().dropped.spool_lost).toBe(lost.reduce((n, d) => n + d.count, 0));
   });
 });
