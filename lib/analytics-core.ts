@@ -64,6 +64,8 @@ export class AnalyticsCore {
   private readonly scrub: (text: string) => string;
   private readonly features = new Map<object, AttachedFeature>();
   /** The last timestamp formatted: events recorded within one millisecond share the text. */
+  /** The app's own shutdown() and then Nest's onApplicationShutdown report what was left once. */
+  private shutdownReported = false;
   private isoMs = Number.NaN;
   private iso = '';
   /** What `queued`/`queuedBytes` are measured against for health. */
@@ -245,6 +247,8 @@ export class AnalyticsCore {
     if (!this.pipeline) return;
     this.intake?.drain();
     const { undelivered, spooled } = await this.pipeline.shutdown(timeoutMs);
+    if (this.shutdownReported) return;
+    this.shutdownReported = true;
     if (spooled) {
       this.logger?.warn(`shut down with ${spooled} event(s) undelivered after ${timeoutMs} ms; they stay in the spool and are sent at the next start`);
     } else if (undelivered > 0) {
