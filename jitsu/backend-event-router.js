@@ -3,7 +3,8 @@
 // Paste this file into Jitsu (Functions → New function) and attach it to the connection that
 // receives your backend events. It sets JITSU_TABLE_NAME on events that arrive without it, with
 // the same rules the library uses (a known event_action, else a known event name, picks the table;
-// anything else goes to custom_events). Events that already name their table are left alone.
+// anything else goes to custom_events). Events that already name their table are left alone, and
+// so are identify, page, group and other non-track calls: backend events are all track events.
 // To rename a table, change it in TABLES below (keep it in step with the library's `tables` option).
 //
 // The rules are checked against the library's own routing in its test suite, so they cannot drift.
@@ -44,9 +45,14 @@ export function routeBackendEvent(event) {
 export const config = { slug: 'backend-event-router', name: 'Backend event router' };
 
 export default async function backendEventRouter(event) {
-  if (!event || event.JITSU_TABLE_NAME) return event;
+  if (!event || event.JITSU_TABLE_NAME || !isTrack(event)) return event;
   event.JITSU_TABLE_NAME = routeBackendEvent(event);
   return event;
+}
+
+// Events without a type (Classic-style payloads) are taken as track events, as the library does.
+function isTrack(event) {
+  return event.type === undefined || event.type === null || event.type === 'track';
 }
 
 export { RULES, TABLES };

@@ -21,7 +21,7 @@ export function resolveTransport(options: ResolvedOptions, logger: LoggerService
         gzipMinBytes: options.gzipMinBytes,
       });
     case 'warehouse':
-      return createWarehouseTransport({ url: destination.url, tables: options.tables });
+      return createWarehouseTransport({ url: destination.url, tables: options.tables, requestTimeoutMs: options.requestTimeout });
     case 'memory':
       return new MemoryTransport();
     case 'console':

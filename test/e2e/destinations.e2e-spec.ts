@@ -66,6 +66,8 @@ describe('Jitsu Classic', () => {
     expect(fake.duplicates()).toBe(0);
     expect(fake.eventsFor('odd_events')).toHaveLength(1500);
     expect(fake.events().every((e) => e.__JITSU_TABLE_NAME === (((e.properties as { i: number }).i % 2) ? 'odd_events' : 'even_events'))).toBe(true);
+    // Classic deduplicates on eventn_ctx.event_id, and stamps a fresh one on events that lack it.
+    expect(fake.events().every((e) => (e.eventn_ctx as { event_id?: unknown } | undefined)?.event_id === e.messageId)).toBe(true);
   });
 
   it('retries a Classic 503 like a Next one', async () => {

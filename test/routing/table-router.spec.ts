@@ -67,6 +67,17 @@ describe('jitsu/backend-event-router.js (the Jitsu function)', () => {
     expect((await backendEventRouter({ ...unknownAction })).JITSU_TABLE_NAME).toBe('custom_events');
   });
 
+  // Every backend event is a track event; identify, page and group calls from the same app (or
+  // any other source on the connection) keep the tables Jitsu gives them (users, pages, ...).
+  it('leaves events other than track to Jitsu, even when they carry a backend event name', async () => {
+    for (const type of ['identify', 'page', 'screen', 'group', 'alias']) {
+      const event = { type, event: 'API Call', userId: 'u1', properties: { event_action: 'api_request' } };
+      expect(await backendEventRouter({ ...event })).toEqual(event);
+    }
+    const untyped = { event: 'API Call', properties: {} };
+    expect((await backendEventRouter({ ...untyped })).JITSU_TABLE_NAME).toBe('api_events');
+  });
+
   it('leaves an event that already names its table alone', async () => {
     const event = { ...sampleEvent('api', 2), JITSU_TABLE_NAME: 'mine' };
     expect((await backendEventRouter(event)).JITSU_TABLE_NAME).toBe('mine');

@@ -3,6 +3,8 @@ import { createServer } from 'node:net';
 import { DeliveryError } from '../../lib/transports/delivery-error.js';
 import { createWarehouseTransport } from '../../lib/transports/warehouse/warehouse.transport.js';
 import { startPostgres } from '../support/postgres.js';
+import { until } from '../support/until.js';
+import { stallingProxy } from './stalling-proxy.js';
 import { sampleEvent, toQueuedEvent } from '../support/sample-events.js';
 import { describeWarehouseAcceptance } from './warehouse-acceptance.js';
 
@@ -160,6 +162,89 @@ if (server) {
         });
         // The pool replaced the dead connection: the next send lands.
         expect(await transport.send([toQueuedEvent(sampleEvent('payment', 2))], signal())).toEqual({});
+      } finally {
+        await transport.close();
+      }
+    });
+
+    // The pipeline aborts at the shutdown deadline; a statement left waiting (a lock, a stalled
+    // server) would otherwise hold close() and, through its socket, the process itself.
+    it('abandons a statement held by a lock when the signal aborts, so close() does not wait for the lock', async () => {
+      const url = await freshUrl();
+      const transport = createWarehouseTransport({ url });
+      const waitingInsert = "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE 'INSERT%'";
+      let closed = false;
+      await withClient(url, async (locker) => {
+        try {
+          expect(await transport.send([toQueuedEvent(sampleEvent('payment', 0))], signal())).toEqual({});
+          await locker.query('BEGIN');
+          await locker.query('LOCK TABLE payment_events IN ACCESS EXCLUSIVE MODE');
+          const abort = new AbortController();
+          const sending = transport.send([toQueuedEvent(sampleEvent('payment', 1))], abort.signal);
+          sending.catch(() => undefined);
+          let waiting = false;
+          const poll = setInterval(() => void locker.query(waitingInsert).then((r) => (waiting ||= r.rows.length > 0), () => undefined), 20);
+          try {
+            await until(() => waiting, 'the insert to wait on the lock');
+          } finally {
+            clearInterval(poll);
+          }
+          abort.abort();
+          await expect(sending).rejects.toMatchObject({ name: 'DeliveryError', retryable: true });
+          await transport.close().then(() => (closed = true));
+        } finally {
+          await locker.query('ROLLBACK');
+          if (!closed) await transport.close();
+        }
+      });
+      // The abandoned insert never committed: the table holds the first event only.
+      expect(await count(url, 'payment_events')).toBe(1);
+    });
+
+    // Without a bound, a statement on a connection gone silent waits for TCP to give up (many
+    // minutes): each such send holds a pooled client, and the pool stays exhausted long after the
+    // database is reachable again.
+    it('fails a send on a connection gone silent within its request timeout, and recovers on a fresh one', async () => {
+      const proxy = await stallingProxy(server!.port);
+      const url = new URL(await freshUrl());
+      url.port = String(proxy.port);
+      const transport = createWarehouseTransport({ url: url.toString(), requestTimeoutMs: 300 });
+      try {
+        expect(await transport.send([toQueuedEvent(sampleEvent('email', 0))], signal())).toEqual({});
+        proxy.stall();
+        const outcome = await Promise.race([
+          transport.send([toQueuedEvent(sampleEvent('email', 1))], signal()).then(
+            () => 'sent',
+            (error: DeliveryError) => (error.retryable ? 'retryable failure' : error.message),
+          ),
+          new Promise((resolve) => setTimeout(resolve, 10_000, 'still waiting after 10 s')),
+        ]);
+        expect(outcome).toBe('retryable failure');
+        expect(await transport.send([toQueuedEvent(sampleEvent('email', 1))], signal())).toEqual({});
+        expect(await count(url.toString(), 'email_events')).toBe(2);
+      } finally {
+        await transport.close();
+        await proxy.close();
+      }
+    }, 20_000);
+
+    it('gives up on a lock held past the request timeout with a retryable failure, and lands the batch once the lock is gone', async () => {
+      const url = await freshUrl();
+      const transport = createWarehouseTransport({ url, requestTimeoutMs: 300 });
+      const batch = [toQueuedEvent(sampleEvent('file', 1))];
+      try {
+        expect(await transport.send([toQueuedEvent(sampleEvent('file', 0))], signal())).toEqual({});
+        await withClient(url, async (locker) => {
+          await locker.query('BEGIN');
+          await locker.query('LOCK TABLE file_operation_events IN ACCESS EXCLUSIVE MODE');
+          try {
+            await expect(transport.send(batch, signal())).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/timeout/) });
+          } finally {
+            await locker.query('ROLLBACK');
+          }
+        });
+        expect(await transport.send(batch, signal())).toEqual({});
+        expect(await count(url, 'file_operation_events')).toBe(2);
       } finally {
         await transport.close();
       }

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeliveryError } from '../../lib/transports/delivery-error.js';
@@ -79,6 +79,31 @@ describe('SQLite specifics', () => {
       retryable: true,
     });
     await transport.close();
+  });
+
+  // An open handle keeps writing into a deleted file's inode: every event would count as sent
+  // and be unreadable. Deleting or rotating the file is what users do to reset or archive it.
+  it('writes to the file the url names after that file was deleted or rotated away', async () => {
+    const file = join(dir, 'replaced.sqlite');
+    const url = `sqlite:${file}`;
+    const transport = createWarehouseTransport({ url });
+    const ids = (path: string) =>
+      withDb(`sqlite:${path}`, (db) => (db.prepare('SELECT message_id AS id FROM api_events ORDER BY id').all() as { id: string }[]).map((r) => r.id));
+    const events = [1, 2, 3].map((i) => toQueuedEvent(sampleEvent('api', i)));
+    try {
+      expect(await transport.send([events[0]!], signal)).toEqual({});
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+      expect(await transport.send([events[1]!], signal)).toEqual({});
+      expect(ids(file)).toEqual([events[1]!.messageId]);
+
+      const rotated = join(dir, 'replaced.1.sqlite');
+      renameSync(file, rotated);
+      expect(await transport.send([events[2]!], signal)).toEqual({});
+      expect(ids(file)).toEqual([events[2]!.messageId]);
+      expect(ids(rotated)).toEqual([events[1]!.messageId]);
+    } finally {
+      await transport.close();
+    }
   });
 
   it('works on an in-memory database', async () => {

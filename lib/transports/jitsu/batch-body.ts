@@ -3,6 +3,13 @@ import type { QueuedEvent } from '../transport.interface.js';
 /** The field Jitsu Classic reads the destination table from (DESIGN.md, "The Jitsu wire protocol"). */
 export const CLASSIC_TABLE_FIELD = '__JITSU_TABLE_NAME';
 
+/**
+ * Where Jitsu Classic keeps an event's id (`eventn_ctx_event_id` once flattened): its dedup key
+ * (`primary_key_fields`, ClickHouse's ORDER BY). An event without one gets a fresh UUID on every
+ * receipt, so a retried batch would land twice.
+ */
+export const CLASSIC_ID_FIELD = 'eventn_ctx';
+
 export interface BatchBody {
   /** The request body as UTF-8 bytes, ready to send (or to gzip). */
   readonly payload: Buffer;
@@ -30,9 +37,12 @@ export function buildNextBatchBody(batch: readonly QueuedEvent[], sentAt: Date =
   return batchBody('{"batch":[', jsons, ']}', invalid, `,"sentAt":"${sentAt.toISOString()}"}`);
 }
 
-/** Jitsu Classic: a JSON array whose events carry their table in `__JITSU_TABLE_NAME`. */
+/**
+ * Jitsu Classic: a JSON array whose events carry their table in `__JITSU_TABLE_NAME` and their
+ * messageId in `eventn_ctx.event_id`.
+ */
 export function buildClassicBatchBody(batch: readonly QueuedEvent[]): BatchBody {
-  const { jsons, invalid } = partition(batch, (event) => spliceTableName(event.json, event.table));
+  const { jsons, invalid } = partition(batch, (event) => spliceClassicMembers(event.json, event.table, event.messageId));
   return batchBody('[', jsons, ']', invalid);
 }
 
@@ -75,14 +85,17 @@ function batchBody(
 const COMMA = 0x2c;
 
 /**
- * Adds `"__JITSU_TABLE_NAME":"<table>"` as the first member of a serialised JSON object without
- * parsing it. Returns `undefined` when `json` is not an object. Should the event already carry the
- * field, its own (later) member wins, as in every JSON parser Jitsu uses.
+ * Adds `"__JITSU_TABLE_NAME":"<table>","eventn_ctx":{"event_id":"<messageId>"}` as the first
+ * members of a serialised JSON object without parsing it. Returns `undefined` when `json` is not
+ * an object. Should the event already carry either field, its own (later) member wins, as in every
+ * JSON parser Jitsu uses.
  */
-export function spliceTableName(json: string, table: string): string | undefined {
+export function spliceClassicMembers(json: string, table: string, messageId: string): string | undefined {
   const span = objectSpan(json);
   if (!span) return undefined;
-  const member = `${JSON.stringify(CLASSIC_TABLE_FIELD)}:${JSON.stringify(table)}`;
+  const member =
+    `${JSON.stringify(CLASSIC_TABLE_FIELD)}:${JSON.stringify(table)},` +
+    `${JSON.stringify(CLASSIC_ID_FIELD)}:{"event_id":${JSON.stringify(messageId)}}`;
   const inner = json.slice(span.open + 1, span.close);
   const separator = inner.trim() === '' ? '' : ',';
   return `{${member}${separator}${inner}}`;

@@ -82,10 +82,11 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 /**
- * A 2xx whose body is not Jitsu's answer (`{"ok": …}` from the batch endpoint): an HTML page, a
- * proxy's or another service's JSON. Something other than Jitsu took the events, so they are not
- * counted as sent: they are dropped as `rejected` and announced, like a 404 (retrying would not
- * reach Jitsu either). An empty body and Classic's looser answers are still taken as delivered.
+ * A 2xx whose body is not Jitsu's answer (`{"ok": …}` from the batch endpoint; for Classic, any
+ * JSON object): an HTML page, a proxy's or another service's JSON. Something other than Jitsu took
+ * the events, so they are not counted as sent: they are dropped as `rejected` and announced, like a
+ * 404 (retrying would not reach Jitsu either). An empty body is still taken as delivered, and so
+ * is a Classic JSON object of any shape (it warns when its status is not "ok").
  *
  * A JSON object that does not parse is an answer cut short: an answer framed by the end of the
  * connection (no length, not chunked) arrives "complete" however early the connection dropped.
@@ -93,9 +94,9 @@ export function isRetryableStatus(status: number): boolean {
  * deduplicate on `messageId`).
  */
 function notJitsu(answer: JitsuAnswer, facts: JitsuRequestFacts): DeliveryError | undefined {
-  if (facts.protocol !== 'next' || answer.body.trim() === '') return undefined;
+  if (answer.body.trim() === '') return undefined;
   const parsed = parseJson(answer.body);
-  if (isRecord(parsed) && typeof parsed.ok === 'boolean') return undefined;
+  if (isRecord(parsed) && (facts.protocol === 'classic' || typeof parsed.ok === 'boolean')) return undefined;
   if (parsed === undefined && answer.body.trimStart().startsWith('{')) {
     return new DeliveryError(`Jitsu's answer from ${facts.endpoint} was cut short (HTTP ${answer.status}, the JSON body ends early); the batch is sent again`, {
       status: answer.status,
@@ -110,10 +111,8 @@ function notJitsu(answer: JitsuAnswer, facts: JitsuRequestFacts): DeliveryError 
 
 function classifySuccess(answer: JitsuAnswer, facts: JitsuRequestFacts): JitsuDeliveryResult {
   if (answer.body.trim() === '') return {};
-  const parsed = parseJson(answer.body);
-  if (!isRecord(parsed)) {
-    return { warnings: [`Jitsu answered HTTP ${answer.status} with an unexpected body${quote(answer, facts)}`] };
-  }
+  // `notJitsu` let only JSON objects through.
+  const parsed = parseJson(answer.body) as Record<string, unknown>;
   if (facts.protocol === 'classic') {
     if (parsed.status === undefined || parsed.status === 'ok') return {};
     return { warnings: [`Jitsu Classic answered HTTP ${answer.status} without status "ok"${quote(answer, facts)}`] };

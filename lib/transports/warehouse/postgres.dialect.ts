@@ -23,13 +23,19 @@ const ALREADY_EXISTS = new Set(['42P07', '23505']);
 
 const postgresType = (type: ColumnType): string => POSTGRES_TYPES[type];
 
-export async function openPostgres(connectionString: string): Promise<WarehouseDialect> {
+export async function openPostgres(connectionString: string, statementTimeoutMs: number): Promise<WarehouseDialect> {
   const { default: pg } = await loadDriver('pg', 'PostgreSQL', () => import('pg'));
   const pool = new pg.Pool({
     connectionString,
     max: 4,
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 10_000,
+    // A statement stuck on a lock or on a connection gone silent would hold its pooled client (and
+    // the send) until TCP gives up, many minutes: past this it fails retryably and the client is
+    // discarded. Client-side on purpose: a `statement_timeout` startup parameter is refused by
+    // PgBouncer, which would make every connection fail.
+    query_timeout: statementTimeoutMs,
+    keepAlive: true,
     // The pool must never be what keeps the observed application's process alive.
     allowExitOnIdle: true,
   });
@@ -45,47 +51,36 @@ class PostgresDialect implements WarehouseDialect {
 
   constructor(private readonly pool: Pool) {}
 
-  async ensureTable(schema: TableSchema): Promise<void> {
-    await this.pool.query(createTableSql(schema, postgresType)).catch((error: unknown) => {
-      if (!ALREADY_EXISTS.has((error as { code?: string }).code ?? '')) throw error;
+  async ensureTable(schema: TableSchema, signal: AbortSignal): Promise<void> {
+    await this.withClient(signal, async (client) => {
+      await client.query(createTableSql(schema, postgresType)).catch((error: unknown) => {
+        if (!ALREADY_EXISTS.has((error as { code?: string }).code ?? '')) throw error;
+      });
+      const { rows } = await client.query<{ column_name: string }>(
+        'SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1',
+        [schema.table],
+      );
+      const existing = new Set(rows.map((r) => r.column_name));
+      assertAnalyticsTable(schema.table, existing);
+      for (const column of schema.columns) {
+        if (!existing.has(column.name)) await client.query(addColumnSql(schema.table, column, postgresType, true));
+      }
     });
-    const { rows } = await this.pool.query<{ column_name: string }>(
-      'SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1',
-      [schema.table],
-    );
-    const existing = new Set(rows.map((r) => r.column_name));
-    assertAnalyticsTable(schema.table, existing);
-    for (const column of schema.columns) {
-      if (!existing.has(column.name)) await this.pool.query(addColumnSql(schema.table, column, postgresType, true));
-    }
   }
 
   async insertBatch(groups: readonly TableRows[], signal: AbortSignal): Promise<void> {
-    const client = await this.pool.connect();
-    // pg emits 'error' on a checked-out client whose connection dies (a terminated backend, a
-    // restart); unheard, that event would stop the process. The query in progress fails as well,
-    // and that failure is the one this batch reports (a retryable connection error).
-    const onConnectionError = (): void => undefined;
-    client.on('error', onConnectionError);
-    let failure: unknown;
-    try {
+    // No ROLLBACK on failure: `withClient` discards a client that failed, and closing its
+    // connection aborts the transaction (a ROLLBACK would queue behind a statement that hangs).
+    await this.withClient(signal, async (client) => {
       await client.query('BEGIN');
       for (const group of groups) await this.insertChunks(client, group, signal);
       await client.query('COMMIT');
-    } catch (error) {
-      failure = error;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.off('error', onConnectionError);
-      // A client that failed mid-transaction may be broken: discard it rather than reuse it.
-      client.release(failure === undefined ? undefined : true);
-    }
+    });
   }
 
-  async insertOne(schema: TableSchema, row: readonly SqlValue[]): Promise<void> {
+  async insertOne(schema: TableSchema, row: readonly SqlValue[], signal: AbortSignal): Promise<void> {
     const values = row.map((value, c) => storable(value, schema.columns[c]!.type));
-    await this.pool.query(insertSql(schema, 1, placeholder), values);
+    await this.withClient(signal, (client) => client.query(insertSql(schema, 1, placeholder), values));
   }
 
   classify(error: unknown): FailureKind {
@@ -94,6 +89,59 @@ class PostgresDialect implements WarehouseDialect {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  /**
+   * Runs `work` on a client of its own. An abort ends that client, which fails the statement in
+   * progress at once: one waiting on a lock or a stalled server would otherwise hold the send, and
+   * with it `close()` and the process, for as long as the wait lasts. A transaction cut short this
+   * way never commits.
+   */
+  private async withClient<T>(signal: AbortSignal, work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.connect(signal);
+    // pg emits 'error' on a checked-out client whose connection dies (a terminated backend, a
+    // restart); unheard, that event would stop the process. The query in progress fails as well,
+    // and that failure is the one this send reports (a retryable connection error).
+    const onConnectionError = (): void => undefined;
+    const onAbort = (): void => void client.end().catch(() => undefined);
+    client.on('error', onConnectionError);
+    signal.addEventListener('abort', onAbort, { once: true });
+    let failure: unknown;
+    try {
+      return await work(client);
+    } catch (error) {
+      failure = error;
+      throw signal.aborted ? abortedError() : error;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      client.off('error', onConnectionError);
+      // A client that failed (or was ended) mid-work may be broken: discard it rather than reuse it.
+      client.release(failure === undefined ? undefined : true);
+    }
+  }
+
+  /** A pooled client; an abort while waiting for one gives up at once (the client, once there, goes back). */
+  private connect(signal: AbortSignal): Promise<PoolClient> {
+    if (signal.aborted) return Promise.reject(abortedError());
+    const connecting = this.pool.connect();
+    return new Promise<PoolClient>((resolve, reject) => {
+      const onAbort = (): void => {
+        connecting.then((client) => client.release(), () => undefined);
+        reject(abortedError());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      connecting.then(
+        (client) => {
+          signal.removeEventListener('abort', onAbort);
+          if (signal.aborted) return;
+          resolve(client);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
   }
 
   private async insertChunks(client: PoolClient, group: TableRows, signal: AbortSignal): Promise<void> {
@@ -130,6 +178,10 @@ class PostgresDialect implements WarehouseDialect {
 function storable(value: SqlValue, type: ColumnType): SqlValue {
   if (typeof value !== 'string') return value;
   return type === 'json' ? storableJson(value) : storableText(value);
+}
+
+function abortedError(): DeliveryError {
+  return new DeliveryError('Warehouse send aborted; its transaction was not committed', { retryable: true });
 }
 
 function placeholder(n: number): string {

@@ -13,12 +13,15 @@ export interface TableRows {
  */
 export interface WarehouseDialect {
   readonly name: 'sqlite' | 'postgres';
-  /** Creates the table if needed and adds the columns an older version of it lacks. */
-  ensureTable(schema: TableSchema): Promise<void>;
+  /**
+   * Creates the table if needed and adds the columns an older version of it lacks. Every method
+   * given a signal stops waiting on the database when it aborts (shutdown), rejecting retryably.
+   */
+  ensureTable(schema: TableSchema, signal: AbortSignal): Promise<void>;
   /** Inserts every row in one transaction: all land or none do. */
   insertBatch(groups: readonly TableRows[], signal: AbortSignal): Promise<void>;
   /** Inserts one row in its own transaction. */
-  insertOne(schema: TableSchema, row: readonly SqlValue[]): Promise<void>;
+  insertOne(schema: TableSchema, row: readonly SqlValue[], signal: AbortSignal): Promise<void>;
   classify(error: unknown): FailureKind;
   close(): Promise<void>;
 }

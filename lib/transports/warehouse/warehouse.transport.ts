@@ -21,13 +21,23 @@ export interface WarehouseTransport extends AnalyticsTransport {
   close(): Promise<void>;
 }
 
+export interface WarehouseTransportOptions {
+  url: string;
+  tables?: TableNames;
+  /** How long one SQL statement may take before the send fails retryably (PostgreSQL), default 10 000 ms. */
+  requestTimeoutMs?: number;
+}
+
+const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+
 /**
  * A transport that writes events straight into SQL tables (one per routed table) instead of a
  * Jitsu server. Nothing connects until the first `send`. Throws at once on a malformed `url`.
  */
-export function createWarehouseTransport(options: { url: string; tables?: TableNames }): WarehouseTransport {
+export function createWarehouseTransport(options: WarehouseTransportOptions): WarehouseTransport {
   const target = parseWarehouseUrl(options.url);
-  return new SqlWarehouseTransport(target, options.tables ?? DEFAULT_TABLES, passwordRedactor(options.url));
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  return new SqlWarehouseTransport(target, options.tables ?? DEFAULT_TABLES, passwordRedactor(options.url), timeoutMs);
 }
 
 class SqlWarehouseTransport implements WarehouseTransport {
@@ -41,6 +51,7 @@ class SqlWarehouseTransport implements WarehouseTransport {
     private readonly target: WarehouseTarget,
     private readonly tables: TableNames,
     private readonly redact: (text: string) => string,
+    private readonly statementTimeoutMs: number,
   ) {}
 
   async send(batch: readonly QueuedEvent[], signal: AbortSignal): Promise<DeliveryResult> {
@@ -71,7 +82,7 @@ class SqlWarehouseTransport implements WarehouseTransport {
     const rejected = plan.rejected;
     if (plan.groups.length > 0) {
       const dialect = await this.connect();
-      const ready = await this.ensureTables(dialect, plan.groups, rejected);
+      const ready = await this.ensureTables(dialect, plan.groups, signal, rejected);
       if (ready.length > 0) {
         try {
           await dialect.insertBatch(ready, signal);
@@ -95,11 +106,11 @@ class SqlWarehouseTransport implements WarehouseTransport {
     rejected: Rejection[],
   ): Promise<void> {
     for (const group of groups) this.ensured.delete(group.schema.table);
-    for (const group of await this.ensureTables(dialect, groups, rejected)) {
+    for (const group of await this.ensureTables(dialect, groups, signal, rejected)) {
       for (let i = 0; i < group.rows.length; i++) {
         if (signal.aborted) throw new DeliveryError('Warehouse send aborted while isolating a bad event', { retryable: true });
         try {
-          await dialect.insertOne(group.schema, group.rows[i]!);
+          await dialect.insertOne(group.schema, group.rows[i]!, signal);
         } catch (error) {
           this.throwUnlessData(dialect.classify(error), error);
           rejected.push({ messageId: group.messageIds[i]!, reason: `Insert failed: ${this.describe(error)}` });
@@ -112,12 +123,13 @@ class SqlWarehouseTransport implements WarehouseTransport {
   private async ensureTables(
     dialect: WarehouseDialect,
     groups: readonly PlannedGroup[],
+    signal: AbortSignal,
     rejected: Rejection[],
   ): Promise<PlannedGroup[]> {
     const ready: PlannedGroup[] = [];
     for (const group of groups) {
       try {
-        await this.ensure(dialect, group.schema);
+        await this.ensure(dialect, group.schema, signal);
         ready.push(group);
       } catch (error) {
         this.throwUnlessData(dialect.classify(error), error);
@@ -128,10 +140,10 @@ class SqlWarehouseTransport implements WarehouseTransport {
     return ready;
   }
 
-  private ensure(dialect: WarehouseDialect, schema: TableSchema): Promise<void> {
+  private ensure(dialect: WarehouseDialect, schema: TableSchema, signal: AbortSignal): Promise<void> {
     let ensured = this.ensured.get(schema.table);
     if (!ensured) {
-      ensured = dialect.ensureTable(schema);
+      ensured = dialect.ensureTable(schema, signal);
       this.ensured.set(schema.table, ensured);
       ensured.catch(() => this.ensured.delete(schema.table));
     }
@@ -141,7 +153,9 @@ class SqlWarehouseTransport implements WarehouseTransport {
   private connect(): Promise<WarehouseDialect> {
     if (!this.dialect) {
       const opening =
-        this.target.dialect === 'sqlite' ? openSqlite(this.target.filename) : openPostgres(this.target.connectionString);
+        this.target.dialect === 'sqlite'
+          ? openSqlite(this.target.filename)
+          : openPostgres(this.target.connectionString, this.statementTimeoutMs);
       this.dialect = opening;
       opening.catch(() => {
         if (this.dialect === opening) this.dialect = undefined;

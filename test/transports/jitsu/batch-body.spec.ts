@@ -2,7 +2,7 @@ import {
   buildClassicBatchBody,
   buildNextBatchBody,
   CLASSIC_TABLE_FIELD,
-  spliceTableName,
+  spliceClassicMembers,
 } from '../../../lib/transports/jitsu/batch-body.js';
 import type { QueuedEvent } from '../../../lib/transports/transport.interface.js';
 import { SAMPLE_KINDS, sampleEvent, toQueuedEvent } from '../../support/sample-events.js';
@@ -54,7 +54,16 @@ describe('buildClassicBatchBody', () => {
     expect(Array.isArray(parsed)).toBe(true);
     expect(parsed.map((e: Record<string, unknown>) => e[CLASSIC_TABLE_FIELD])).toEqual(['api_events', 'payment_events']);
     expect(parsed.map((e: { messageId: string }) => e.messageId)).toEqual(batch.map((e) => e.messageId));
-    expect(parsed[1]).toEqual({ [CLASSIC_TABLE_FIELD]: 'payment_events', ...JSON.parse(batch[1].json) });
+    expect(parsed[1]).toEqual({ [CLASSIC_TABLE_FIELD]: 'payment_events', eventn_ctx: { event_id: batch[1].messageId }, ...JSON.parse(batch[1].json) });
+  });
+
+  // Classic stamps events lacking eventn_ctx.event_id with a fresh UUID on every receipt, and that
+  // id is its dedup key (primary_key_fields, ClickHouse ORDER BY): a retried batch must carry ours.
+  it('carries each messageId as eventn_ctx.event_id, Classic\'s dedup key, identical on every attempt', () => {
+    const batch = [toQueuedEvent(sampleEvent('api', 1)), toQueuedEvent(sampleEvent('payment', 2))];
+    const first = JSON.parse(buildClassicBatchBody(batch).body);
+    expect(first.map((e: { eventn_ctx?: { event_id?: unknown } }) => e.eventn_ctx?.event_id)).toEqual(batch.map((e) => e.messageId));
+    expect(buildClassicBatchBody(batch).body).toBe(JSON.stringify(first));
   });
 
   it('reports non-object events individually', () => {
@@ -64,29 +73,34 @@ describe('buildClassicBatchBody', () => {
   });
 });
 
-describe('spliceTableName', () => {
-  it('adds the table as the first member', () => {
-    expect(spliceTableName('{"a":1}', 'api_events')).toBe('{"__JITSU_TABLE_NAME":"api_events","a":1}');
+describe('spliceClassicMembers', () => {
+  const ID = { eventn_ctx: { event_id: 'id-1' } };
+
+  it('adds the table and the event id as the first members', () => {
+    expect(spliceClassicMembers('{"a":1}', 'api_events', 'id-1')).toBe(
+      '{"__JITSU_TABLE_NAME":"api_events","eventn_ctx":{"event_id":"id-1"},"a":1}',
+    );
   });
 
   it('handles an empty object and surrounding whitespace', () => {
-    expect(JSON.parse(spliceTableName('{}', 't')!)).toEqual({ [CLASSIC_TABLE_FIELD]: 't' });
-    expect(JSON.parse(spliceTableName('  { }  ', 't')!)).toEqual({ [CLASSIC_TABLE_FIELD]: 't' });
-    expect(JSON.parse(spliceTableName('\n{"b":[1,{"c":"}"}]}\n', 't')!)).toEqual({ [CLASSIC_TABLE_FIELD]: 't', b: [1, { c: '}' }] });
+    expect(JSON.parse(spliceClassicMembers('{}', 't', 'id-1')!)).toEqual({ [CLASSIC_TABLE_FIELD]: 't', ...ID });
+    expect(JSON.parse(spliceClassicMembers('  { }  ', 't', 'id-1')!)).toEqual({ [CLASSIC_TABLE_FIELD]: 't', ...ID });
+    expect(JSON.parse(spliceClassicMembers('\n{"b":[1,{"c":"}"}]}\n', 't', 'id-1')!)).toEqual({ [CLASSIC_TABLE_FIELD]: 't', ...ID, b: [1, { c: '}' }] });
   });
 
-  it('JSON-escapes the table name', () => {
-    const spliced = spliceTableName('{"a":1}', 'we"ird\\name\n');
-    expect(JSON.parse(spliced!)).toEqual({ [CLASSIC_TABLE_FIELD]: 'we"ird\\name\n', a: 1 });
+  it('JSON-escapes the table name and the id', () => {
+    const spliced = spliceClassicMembers('{"a":1}', 'we"ird\\name\n', 'i"d\\');
+    expect(JSON.parse(spliced!)).toEqual({ [CLASSIC_TABLE_FIELD]: 'we"ird\\name\n', eventn_ctx: { event_id: 'i"d\\' }, a: 1 });
   });
 
   it('lets an existing member win, as JSON parsers keep the last duplicate', () => {
-    expect(JSON.parse(spliceTableName('{"__JITSU_TABLE_NAME":"own"}', 'routed')!)[CLASSIC_TABLE_FIELD]).toBe('own');
+    const own = JSON.parse(spliceClassicMembers('{"__JITSU_TABLE_NAME":"own","eventn_ctx":{"event_id":"mine"}}', 'routed', 'id-1')!);
+    expect(own).toEqual({ [CLASSIC_TABLE_FIELD]: 'own', eventn_ctx: { event_id: 'mine' } });
   });
 
   it('refuses anything that is not an object', () => {
     for (const json of ['', '[]', '"{}"', '42', 'null', '{', '}', 'x{}']) {
-      expect(spliceTableName(json, 't')).toBeUndefined();
+      expect(spliceClassicMembers(json, 't', 'id-1')).toBeUndefined();
     }
   });
 });

@@ -131,6 +131,17 @@ describe('classifyJitsuResponse: success', () => {
     expect(classifyJitsuResponse(answer(200, { ok: true, receivedEvents: 1, okEvents: 1 }), facts())).toEqual({});
   });
 
+  // Classic answers every s2s request with a JSON object: an HTML page behind a 2xx is a web server
+  // or proxy at jitsuUrl, and counting its events as sent would lose them without a drop.
+  it("Classic: a 2xx whose body is not JSON is not Jitsu's answer either; a cut-short JSON answer is sent again", () => {
+    const classic = facts({ protocol: 'classic', endpoint: 'http://jitsu.test:8080/api/v1/s2s/event' });
+    const error = asError(classifyJitsuResponse(answer(200, '<html>Welcome to nginx</html>'), classic));
+    expect(error).toMatchObject({ status: 200, retryable: false, dropReason: 'rejected' });
+    expect(error.message).toContain('check jitsuUrl');
+    expect(asError(classifyJitsuResponse(answer(200, '{"status":"o'), classic))).toMatchObject({ retryable: true });
+    expect(classifyJitsuResponse(answer(200, ''), classic)).toEqual({});
+  });
+
   it('Classic: 200 {"status":"ok"} is all sent, anything else warns', () => {
     expect(classifyJitsuResponse(answer(200, { status: 'ok' }), facts({ protocol: 'classic' }))).toEqual({});
     const odd = asResult(classifyJitsuResponse(answer(200, { status: 'partial' }), facts({ protocol: 'classic' })));
