@@ -346,17 +346,31 @@ export class DeliveryPipeline {
   }
 
   private sendWithinDeadline(items: QueuedEvent[]): Promise<DeliveryResult | void> {
-    const sending = Promise.resolve(this.transport.send(items, this.abort.signal));
     const timeout = this.options.requestTimeout;
-    if (timeout === undefined) return sending;
+    if (timeout === undefined) return Promise.resolve(this.transport.send(items, this.abort.signal));
     const deadlineMs = timeout + ABORT_GRACE_MS;
+    // The send is told to stop at the deadline too: the retry that follows must not race a late
+    // first attempt still writing the same events (a warehouse inserting row by row, say).
+    // Linked by hand: AbortSignal.any on a long-lived signal leaks its dependants on Node 20.
+    const attempt = new AbortController();
+    const shutdown = this.abort.signal;
+    const onShutdown = (): void => attempt.abort();
+    if (shutdown.aborted) attempt.abort();
+    else shutdown.addEventListener('abort', onShutdown, { once: true });
+    const sending = Promise.resolve(this.transport.send(items, attempt.signal));
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = unrefTimer(() => reject(new DeliveryError(`the destination did not answer within ${deadlineMs} ms`, { retryable: true })), deadlineMs);
+      timer = unrefTimer(() => {
+        reject(new DeliveryError(`the destination did not answer within ${deadlineMs} ms`, { retryable: true }));
+        attempt.abort();
+      }, deadlineMs);
     });
     // The send that lost the race may still settle later: its outcome no longer matters.
     sending.catch(() => undefined);
-    return Promise.race([sending, deadline]).finally(() => clearTimeout(timer));
+    return Promise.race([sending, deadline]).finally(() => {
+      clearTimeout(timer);
+      shutdown.removeEventListener('abort', onShutdown);
+    });
   }
 
   private recordResult(

@@ -336,11 +336,15 @@ describe('DeliveryPipeline', () => {
   });
 
   it('retries a send that outlives requestTimeout plus a grace period, so a silent destination holds no slot forever', async () => {
-    const transport = new ScriptedTransport().next(1, () => new Promise(() => undefined));
+    const signals: AbortSignal[] = [];
+    const transport = new ScriptedTransport().next(1, (_batch, signal) => (signals.push(signal), new Promise(() => undefined)));
     const { pipeline, reporter } = setup({ requestTimeout: 10 }, transport);
     pipeline.offer(event(1));
     await pipeline.flush();
     expect(transport.attempts).toHaveLength(2);
+    // The late attempt is told to stop, so it cannot keep writing beside its retry.
+    expect(signals).toHaveLength(1);
+    expect(signals[0]!.aborted).toBe(true);
     expect(reporter.snapshot()).toMatchObject({ sent: 1, retried: 1 });
     expect(reporter.snapshot().lastError).toContain('the destination did not answer within 1010 ms');
   });
