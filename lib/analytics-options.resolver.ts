@@ -91,7 +91,7 @@ function resolve(input: JitsuAnalyticsOptions | undefined | null): ResolvedOptio
   const raw: JitsuAnalyticsOptions = input ?? {};
   const problems: string[] = [];
   const read = new OptionReader('', problems);
-  if (typeof raw !== 'object') throw new AnalyticsConfigError([`options: expected an object, got ${typeof raw}`]);
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new AnalyticsConfigError([`options: expected an object, got ${Array.isArray(raw) ? 'an array' : typeof raw}`]);
   read.object(raw, TOP_LEVEL_KEYS, 'an option listed in the README (Options)');
   read.nested('retry').object(raw.retry, RETRY_KEYS);
   read.nested('redact').object(raw.redact, REDACT_KEYS);
@@ -199,7 +199,9 @@ function resolveDestination(
 }
 
 function checkJitsuUrl(d: { type: 'jitsu' | 'memory' | 'console' }, jitsuUrl: string | undefined, problems: string[]): ResolvedDestination {
-  if (d.type === 'jitsu' && !jitsuUrl) problems.push(`jitsuUrl: required when destination is 'jitsu' (e.g. 'http://localhost:8080')`);
+  // A jitsuUrl given but refused is already reported; "required" would contradict that message.
+  const refused = problems.some((p) => p.startsWith('jitsuUrl:'));
+  if (d.type === 'jitsu' && !jitsuUrl && !refused) problems.push(`jitsuUrl: required when destination is 'jitsu' (e.g. 'http://localhost:8080')`);
   return d;
 }
 

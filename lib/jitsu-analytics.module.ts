@@ -9,6 +9,7 @@ import {
   Optional,
 } from '@nestjs/common';
 import { DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
+import { AnalyticsConfigError } from './analytics-config.error.js';
 import { AnalyticsCore } from './analytics-core.js';
 import { resolveOptions } from './analytics-options.resolver.js';
 import type { JitsuAnalyticsOptions } from './analytics.options.js';
@@ -31,7 +32,12 @@ import { describeDestination, resolveTransport } from './transports/resolve-tran
     {
       provide: ANALYTICS_CORE,
       inject: [JITSU_ANALYTICS_OPTIONS],
-      useFactory: (options: JitsuAnalyticsOptions) => {
+      useFactory: (options: JitsuAnalyticsOptions | undefined) => {
+        // Only a forRootAsync factory can hand over nothing (forRoot needs an object), most often
+        // a block body without `return`: that must not run silently on the defaults.
+        if (options === undefined || options === null) {
+          throw new AnalyticsConfigError([`options: got ${options}, expected an object (does the forRootAsync factory return the options?)`]);
+        }
         const resolved = resolveOptions(options);
         const logger = new Logger(LOG_CONTEXT);
         return new AnalyticsCore(resolved, resolveTransport(resolved, logger), logger);

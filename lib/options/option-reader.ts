@@ -135,7 +135,7 @@ export class OptionReader {
     const text = this.text(name, value);
     if (text === undefined) return undefined;
     if (isHttpUrl(text)) return text.replace(/\/+$/, '');
-    this.problem(name, text, `an http(s) URL such as 'http://localhost:8080'`);
+    this.problems.push(`${this.path(name)}: got ${describeRefusedUrl(text)}, expected an http(s) URL such as 'http://localhost:8080'`);
     return undefined;
   }
 
@@ -164,6 +164,19 @@ function within(n: number, { min, max = Number.POSITIVE_INFINITY }: NumberBounds
 
 function range({ min, max }: NumberBounds): string {
   return max === undefined || max === Number.POSITIVE_INFINITY ? `>= ${min}` : `between ${min} and ${max}`;
+}
+
+/** `localhost:8080`, `jitsu.internal:8080/`: an address without its scheme. */
+const HOST_AND_PORT = /^[a-z0-9.-]+:\d{1,5}(\/\S*)?$/i;
+
+/**
+ * A refused URL is quoted only when it is shaped like an address (a scheme, or host and port).
+ * Anything else may be a secret given to the wrong option, the usual one being a write key
+ * swapped with the URL in the environment, which the write key's own redaction cannot recognise.
+ */
+function describeRefusedUrl(text: string): string {
+  if (text.includes('://') || HOST_AND_PORT.test(text.trim())) return describeValue(text);
+  return `a value of ${text.length} characters that is not a URL (not shown: it may be a key given to the wrong option)`;
 }
 
 function isHttpUrl(text: string): boolean {

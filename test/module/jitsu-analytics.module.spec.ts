@@ -150,6 +150,14 @@ describe('JitsuAnalyticsModule', () => {
     await expect(build).rejects.toThrow(`batchSize: got "lots", expected an integer >= 1 (a number or a numeric string)`);
   });
 
+  it('fails the bootstrap when a forRootAsync factory returns no options, rather than falling back to the console', async () => {
+    // A block body without `return`: `useFactory: (config) => { ({ jitsuUrl: config.get('JITSU_URL') }); }`.
+    const build = Test.createTestingModule({
+      imports: [JitsuAnalyticsModule.forRootAsync({ useFactory: () => undefined as unknown as JitsuAnalyticsOptions })],
+    }).compile();
+    await expect(build).rejects.toThrow('options: got undefined, expected an object (does the forRootAsync factory return the options?)');
+  });
+
   it('app.close() delivers what is queued before it resolves', async () => {
     const transport = new MemoryTransport();
     const app = await Test.createTestingModule({

@@ -181,17 +181,19 @@ describe('OptionReader', () => {
       expect(read.problems).toEqual(['serviceName: got number 5, expected a string']);
     });
 
-    it('url keeps http(s) URLs without trailing slashes and refuses others, quoting them cut short', () => {
+    it('url keeps http(s) URLs without trailing slashes and refuses others, quoting those shaped like an address cut short', () => {
       const read = new OptionReader();
       expect(read.url('jitsuUrl', 'https://jitsu.example.com//')).toBe('https://jitsu.example.com');
       expect(read.url('jitsuUrl', undefined)).toBeUndefined();
       expect(read.url('jitsuUrl', 'localhost:8080')).toBeUndefined();
       expect(read.url('jitsuUrl', 'ftp://files.example.com')).toBeUndefined();
-      expect(read.url('jitsuUrl', `not a url ${'x'.repeat(60)}`)).toBeUndefined();
+      expect(read.url('jitsuUrl', `ftp://files.example.com/${'x'.repeat(60)}`)).toBeUndefined();
+      expect(read.url('jitsuUrl', 'key-id:secret-value')).toBeUndefined();
       expect(read.problems).toEqual([
         `jitsuUrl: got "localhost:8080", expected an http(s) URL such as 'http://localhost:8080'`,
         `jitsuUrl: got "ftp://files.example.com", expected an http(s) URL such as 'http://localhost:8080'`,
-        `jitsuUrl: got "not a url ${'x'.repeat(30)}…", expected an http(s) URL such as 'http://localhost:8080'`,
+        `jitsuUrl: got "ftp://files.example.com/${'x'.repeat(16)}…", expected an http(s) URL such as 'http://localhost:8080'`,
+        `jitsuUrl: got a value of 19 characters that is not a URL (not shown: it may be a key given to the wrong option), expected an http(s) URL such as 'http://localhost:8080'`,
       ]);
     });
   });

@@ -118,6 +118,23 @@ describe('resolveOptions', () => {
     expect(problemsOf({ destination: { type: 'warehouse', url: 'mysql://x' } })).toContain(`destination.url: expected 'sqlite:<file path>'`);
   });
 
+  it('never quotes a jitsuUrl that may be a key given to the wrong option, such as JITSU_URL and JITSU_WRITE_KEY swapped', () => {
+    const key = 'js-key-id:Sup3rSecretValue';
+    const message = problemsOf({ jitsuUrl: key, writeKey: 'http://localhost:8080' });
+    expect(message).toContain('jitsuUrl: got a value of 26 characters that is not a URL');
+    expect(message).not.toContain('Sup3r');
+    expect(problemsOf({ jitsuUrl: 's2s.classic-server-token', writeKey: 'a:b' })).not.toContain('classic-server-token');
+  });
+
+  it('reports a refused jitsuUrl once, not also as missing', () => {
+    expect(problemsOf({ ...jitsu, destination: 'jitsu', jitsuUrl: 'localhost:8080' }).match(/jitsuUrl:/g)).toHaveLength(1);
+  });
+
+  it('names the options themselves when they are not an object', () => {
+    expect(problemsOf([] as never)).toContain('options: expected an object, got an array');
+    expect(problemsOf('batchSize=10' as never)).toContain('options: expected an object, got string');
+  });
+
   it('explains a malformed write key without ever printing it', () => {
     const secret = 'just-the-secret-without-key-id';
     const message = problemsOf({ jitsuUrl: 'http://localhost:8080', writeKey: secret });

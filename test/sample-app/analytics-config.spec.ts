@@ -83,4 +83,27 @@ describe('the sample app configuration from the environment', () => {
     expect(databaseOptionsFromEnv(env({ DATA_DIR: '/d' }))).toMatchObject({ type: 'better-sqlite3', database: '/d/app.sqlite', autoLoadEntities: true });
     expect(databaseOptionsFromEnv(env({ DATABASE_URL: 'postgres://u:p@db:5432/shop' }))).toMatchObject({ type: 'postgres', url: 'postgres://u:p@db:5432/shop' });
   });
+
+  it('gives up on a database it cannot open after two quick retries, not the 30 s of @nestjs/typeorm\'s defaults', () => {
+    // An unwritable DATA_DIR fails every attempt alike (ENOTDIR, EACCES): npm start should say so at once.
+    for (const options of [databaseOptionsFromEnv(env({})), databaseOptionsFromEnv(env({ DATABASE_URL: 'postgres://db/shop' }))]) {
+      expect(options).toMatchObject({ retryAttempts: 2, retryDelay: 500 });
+    }
+    expect(databaseOptionsFromEnv(env({ DATABASE_URL: 'postgresql://db/shop' }))).toMatchObject({ type: 'postgres' });
+  });
+
+  it('refuses a DATABASE_URL that is not a PostgreSQL URL by name, without quoting its password', () => {
+    // TypeORM would read either as a PostgreSQL address and fail with "getaddrinfo ENOTFOUND base".
+    const refusal = (url: string): string => {
+      try {
+        databaseOptionsFromEnv(env({ DATABASE_URL: url }));
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error(`expected DATABASE_URL=${url} to be refused`);
+    };
+    expect(refusal('data/app.sqlite')).toMatch(/^DATABASE_URL: expected a PostgreSQL URL such as postgres:\/\/user:pass@host:5432\/db/);
+    expect(refusal('mysql://shop:hunter2@db:3306/shop')).toContain('DATABASE_URL: expected a PostgreSQL URL');
+    expect(refusal('mysql://shop:hunter2@db:3306/shop')).not.toContain('hunter2');
+  });
 });
