@@ -145,7 +145,8 @@ describe('resolveOptions', () => {
     const found = problems({ writeKey: KEY, jitsuUrl: KEY, protocol: KEY, tables: { custom: KEY } });
     expect(found).toEqual([
       'protocol: got "[REDACTED]…", expected one of \'next\', \'classic\'',
-      'jitsuUrl: got "[REDACTED]…", expected an http(s) URL such as \'http://localhost:8080\'',
+      // Not address-shaped, so not quoted at all (it may be a key: this one is).
+      "jitsuUrl: got a value of 46 characters that is not a URL (not shown: it may be a key given to the wrong option), expected an http(s) URL such as 'http://localhost:8080'",
       'tables.custom: got "[REDACTED]", expected a table name of letters, digits and _ (not starting with a digit, at most 63 characters)',
     ]);
   });
