@@ -7,11 +7,12 @@ import type { EventDraft } from './events/event-draft.interface.js';
 import { eventKindSpec } from './events/event-catalog.js';
 import type { KindEvent } from './events/event-builders.js';
 import { remember } from './events/bounded-memo.js';
-import { FlatEventWriter, type EnvelopeParts } from './events/flat-event-writer.js';
+import { envelopeDefaults, FlatEventWriter, type EnvelopeDefaults, type EnvelopeParts } from './events/flat-event-writer.js';
 import { MessageIdGenerator } from './events/message-id.js';
 import { Sanitizer } from './events/sanitize.js';
 import { TABLE_NAME_PATTERN } from './events/table-router.js';
 import { assessPipelineHealth, type QueueLimits } from './health/pipeline-health.js';
+import { describeThrown } from './options/describe-thrown.js';
 import { isPromiseResult } from './options/sync-result.js';
 import { AnalyticsReporter } from './pipeline/analytics-reporter.js';
 import type { AnalyticsStats } from './pipeline/analytics-stats.interface.js';
@@ -58,6 +59,8 @@ export class AnalyticsCore {
   private readonly sanitizer: Sanitizer;
   /** Writes the JSON of events with flat properties directly (see FlatEventWriter). */
   private readonly writer: FlatEventWriter;
+  /** `serviceName` and `environment` as every event carries them (see `envelopeDefaults`). */
+  private readonly defaults: EnvelopeDefaults;
   /** Event names as sent: scrubbed, cut, and as JSON text. */
   private readonly eventNames = new Map<string, EventName>();
   /** Every string of an event passes through it: the privacy rules plus the configured write key. */
@@ -91,7 +94,8 @@ export class AnalyticsCore {
       maxArrayLength: 1000,
       maxEntries: 1000,
     });
-    this.writer = new FlatEventWriter(this.sanitizer, options, options.maxStringLength, LIBRARY);
+    this.defaults = envelopeDefaults(this.sanitizer, options);
+    this.writer = new FlatEventWriter(this.sanitizer, this.defaults, options.maxStringLength, LIBRARY);
     // Validated even when disabled, so a bad spool option fails every bootstrap alike.
     const spool = resolveSpoolOptions(options.raw.spool);
     // With a spool, what waits is bounded by the disk, not by the in-memory queue bounds.
@@ -169,7 +173,7 @@ export class AnalyticsCore {
       try {
         event = beforeSend(this.envelope(draft, parts, facts));
       } catch (error) {
-        return this.reporter.dropped('before_send_failed', [messageId], `beforeSend threw: ${(error as Error)?.message}`);
+        return this.reporter.dropped('before_send_failed', [messageId], `beforeSend threw: ${describeThrown(error)}`);
       }
       if (isPromiseResult(event)) {
         return this.reporter.dropped('before_send_failed', [messageId], 'beforeSend returned a Promise; it must return the event (or null) synchronously');
@@ -276,8 +280,8 @@ export class AnalyticsCore {
     if (typeof properties.event_category !== 'string') properties.event_category = 'backend';
     if (typeof properties.event_action !== 'string') properties.event_action = 'custom';
     if (facts?.requestId !== undefined) properties.request_id ??= facts.requestId;
-    if (this.options.serviceName !== undefined) properties.service_name ??= this.options.serviceName;
-    if (this.options.environment !== undefined) properties.environment ??= this.options.environment;
+    if (this.defaults.serviceName !== undefined) properties.service_name ??= this.defaults.serviceName;
+    if (this.defaults.environment !== undefined) properties.environment ??= this.defaults.environment;
     const event: AnalyticsEvent = {
       type: 'track',
       event: parts.name,

@@ -1,5 +1,6 @@
 import { AnalyticsConfigError } from '../analytics-config.error.js';
 import { TABLE_NAME_PATTERN } from '../events/table-router.js';
+import { describeThrown } from '../options/describe-thrown.js';
 import { describeValue } from '../options/describe-value.js';
 import { isPromiseResult } from '../options/sync-result.js';
 import type { Extractor, TrackedCall } from './tracked-call.interface.js';
@@ -131,7 +132,7 @@ export function extract(field: string, read: Extractor<unknown> | undefined, cal
 
 function describeError(error: unknown): string {
   try {
-    if (error instanceof Error) return `${error.name}: ${error.message}`;
+    if (error instanceof Error) return `${error.name}: ${describeThrown(error)}`;
     return typeof error === 'string' ? error : typeof error;
   } catch {
     // A getter on the thrown value threw, or it is a revoked proxy.

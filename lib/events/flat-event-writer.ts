@@ -15,6 +15,19 @@ export interface EnvelopeDefaults {
   readonly environment?: string;
 }
 
+/**
+ * `serviceName` and `environment` as every event carries them. Both usually come from the
+ * environment, where a mixed-up variable puts the write key or a connection URL into them: they
+ * pass the rules of every event string, once, at startup.
+ */
+export function envelopeDefaults(sanitizer: Sanitizer, options: EnvelopeDefaults): EnvelopeDefaults {
+  const { serviceName, environment } = options;
+  return {
+    serviceName: serviceName === undefined ? undefined : sanitizer.text(serviceName),
+    environment: environment === undefined ? undefined : sanitizer.text(environment),
+  };
+}
+
 /** The parts of an event the core has decided before writing it. */
 export interface EnvelopeParts {
   /** The event name, scrubbed and cut to Jitsu's limit. */

@@ -1,8 +1,11 @@
+import { fingerprintSql } from './sql-fingerprint.js';
+
 /**
  * What an error's message may say once it leaves the process. Database errors quote the offending
  * value as often as the offending object, and reach a controller (`QueryFailedError`) as often as
  * the query hook, so they get the same treatment whichever source records them. JSON parse
- * errors quote the text around the fault, which is the client's request body.
+ * errors quote the text around the fault, which is the client's request body; Nest's 404 quotes
+ * the url with its query string.
  */
 
 /**
@@ -24,10 +27,34 @@ const DUPLICATE_KEY_VALUE = /(\bduplicate key value is \()[^]*?(\)\.?(?:\s|$))/g
 /** V8's `Unexpected token 'h', ..."assword": hunter2}" is not valid JSON`. */
 const JSON_EXCERPT = /"[^]*"(\.\.\.)? is not valid JSON/;
 const MAX_DB_MESSAGE_LENGTH = 1024;
+/**
+ * Knex writes the failed statement, its bindings spelled in, before the driver's message:
+ * `insert into "users" ("pin") values (8812) - duplicate key ...`. Its numbers are as much values
+ * as its quoted strings, so the statement is sent as a query fingerprint.
+ */
+const LEADING_STATEMENT = /^\s*(?:select|insert|update|delete|with|replace|merge|call)\s/i;
+const STATEMENT_END = ' - ';
+/**
+ * Nest's answer to a path no route serves, `Cannot GET <url>`, quotes the url as the client sent
+ * it; the query string goes, as it does from the `API Call`'s path (codes, tokens, search terms).
+ */
+const ROUTE_NOT_FOUND = /^(Cannot [A-Z]+ [^?#\s]*)[?#]\S*$/;
 
 export function redactDbErrorMessage(message: unknown): string | undefined {
   if (typeof message !== 'string') return undefined;
-  const text = (message.length > MAX_DB_MESSAGE_LENGTH ? message.slice(0, MAX_DB_MESSAGE_LENGTH) : message)
+  // Split before cutting: a long statement cut short would leave its end to the quote rule alone.
+  const end = LEADING_STATEMENT.test(message) ? message.lastIndexOf(STATEMENT_END) : -1;
+  if (end < 0) return redactQuotedValues(cut(message));
+  const driverMessage = redactQuotedValues(cut(message.slice(end + STATEMENT_END.length)));
+  return cut(`${fingerprintSql(message.slice(0, end))}${STATEMENT_END}${driverMessage}`);
+}
+
+function cut(text: string): string {
+  return text.length > MAX_DB_MESSAGE_LENGTH ? text.slice(0, MAX_DB_MESSAGE_LENGTH) : text;
+}
+
+function redactQuotedValues(message: string): string {
+  const text = message
     .replace(MYSQL_NEAR, "near '?' at line $1")
     .replace(KEY_VALUES, '$1?$2')
     .replace(DUPLICATE_KEY_VALUE, '$1?$2');
@@ -56,5 +83,6 @@ export function isDatabaseError(error: unknown): boolean {
 export function safeErrorMessage(error: unknown, message: string | undefined): string | undefined {
   if (message === undefined) return undefined;
   if (isDatabaseError(error)) return redactDbErrorMessage(message);
-  return message.includes(' is not valid JSON') ? message.replace(JSON_EXCERPT, '"?"$1 is not valid JSON') : message;
+  const text = message.startsWith('Cannot ') ? message.replace(ROUTE_NOT_FOUND, '$1') : message;
+  return text.includes(' is not valid JSON') ? text.replace(JSON_EXCERPT, '"?"$1 is not valid JSON') : text;
 }

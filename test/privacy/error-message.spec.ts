@@ -40,9 +40,45 @@ describe('error messages', () => {
     [`Unexpected token 'h', ..."assword": hunter2}" is not valid JSON`, `Unexpected token 'h', ..."?" is not valid JSON`],
     [`Unexpected token 'S', "{"pin": S3cre"... is not valid JSON`, `Unexpected token 'S', "?"... is not valid JSON`],
     [`Unexpected token 'j', "jane.doe@e"... is not valid JSON`, `Unexpected token 'j', "?"... is not valid JSON`],
+    [`Cannot parse the body: Unexpected token 'h', ..."assword": hunter2}" is not valid JSON`, `Cannot parse the body: Unexpected token 'h', ..."?" is not valid JSON`],
     ['Unexpected end of JSON input', 'Unexpected end of JSON input'],
   ])('cuts the request body out of a JSON parse error: %s', (message, expected) => {
     expect(safeErrorMessage(new SyntaxError(message), message)).toBe(expected);
+  });
+
+  it.each([
+    [
+      'pg',
+      { severity: 'ERROR', routine: '_bt_check_unique', code: '23505' },
+      `insert into "users" ("email", "pin") values ('bob@x.io', 8812) - duplicate key value violates unique constraint "users_email_key"`,
+      `INSERT INTO "users"("email", "pin") VALUES (?) - duplicate key value violates unique constraint "users_email_key"`,
+    ],
+    [
+      'mysql2',
+      { sqlMessage: 'x', sqlState: 'HY000', errno: 1205 },
+      'update `users` set `pin` = 4821 where `id` = 7 - Lock wait timeout exceeded; try restarting transaction',
+      'UPDATE `users` SET `pin` = ? WHERE `id` = ? - Lock wait timeout exceeded; try restarting transaction',
+    ],
+  ])("reads the statement Knex puts before a %s error's message as a query fingerprint", (_, fields, message, expected) => {
+    expect(safeErrorMessage(Object.assign(new Error(message), fields), message)).toBe(expected);
+  });
+
+  it('reads the whole statement before cutting the message, so a long one keeps no value past the cut', () => {
+    const message = `update "t" set "a" = "a" - 1, "b" = '${'x'.repeat(1100)}', "pin" = 4821 where "id" = 7 - deadlock detected`;
+    const safe = safeErrorMessage(Object.assign(new Error(message), { severity: 'ERROR', routine: 'DeadLockReport', code: '40P01' }), message)!;
+    expect(safe.startsWith('UPDATE "t" SET')).toBe(true);
+    expect(safe).not.toMatch(/4821|xxx/);
+    expect(safe.length).toBeLessThanOrEqual(1024);
+  });
+
+  it.each([
+    ['Cannot GET /oauth/callback?code=4_0AX4XfWh&state=st8', 'Cannot GET /oauth/callback'],
+    ['Cannot POST /reset#t=Zq81', 'Cannot POST /reset'],
+    ['Cannot GET /?q=ada+lovelace', 'Cannot GET /'],
+    ['Cannot GET /api/users/42', 'Cannot GET /api/users/42'],
+    ["Cannot read properties of undefined (reading 'id?')", "Cannot read properties of undefined (reading 'id?')"],
+  ])("cuts the query string out of Nest's answer to an unmatched path: %s", (message, expected) => {
+    expect(safeErrorMessage(new Error(message), message)).toBe(expected);
   });
 
   it('applies to a Backend Error of any source, not only the database hook', () => {

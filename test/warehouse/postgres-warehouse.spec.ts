@@ -250,6 +250,21 @@ if (server) {
       }
     });
 
+    it('rejects an event its table cannot take without quoting the refused value', async () => {
+      // A table made elsewhere (Jitsu's bulker infers user_id as a number from numeric ids).
+      const url = await freshUrl();
+      await withClient(url, (c) => c.query('CREATE TABLE custom_events (message_id text PRIMARY KEY, user_id bigint)'));
+      const event = sampleEvent('custom', 1);
+      event.userId = 'acct-Zq81-private';
+      const transport = createWarehouseTransport({ url });
+      try {
+        const result = await transport.send([toQueuedEvent(event)], signal());
+        expect(result.rejected).toEqual([{ messageId: event.messageId, reason: 'Insert failed: 22P02: invalid input syntax for type bigint: "?"' }]);
+      } finally {
+        await transport.close();
+      }
+    });
+
     it('drops a batch for a database that does not exist without retrying or leaking the password', async () => {
       const url = new URL(databaseUrl('no_such_database'));
       url.password = 'Sup3r-Secret-pw';

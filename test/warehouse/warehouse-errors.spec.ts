@@ -59,4 +59,19 @@ describe('describeError', () => {
     expect(describeError(withCode('28P01', 'password s3cret rejected'), redact)).toBe('28P01: password *** rejected');
     expect(describeError('plain s3cret', redact)).toBe('plain ***');
   });
+
+  it.each([
+    ['22P02', 'invalid input syntax for type bigint: "acct-Zq81"', 'invalid input syntax for type bigint: "?"'],
+    ['22001', 'value too long for type character varying(8)', 'value too long for type character varying(8)'],
+    ['23505', 'duplicate key value violates unique constraint "events_user_key"', 'duplicate key value violates unique constraint "events_user_key"'],
+    ['3D000', 'database "analytics" does not exist', 'database "analytics" does not exist'],
+    ['SQLITE_CONSTRAINT_CHECK', "CHECK constraint failed: pin <> 'x'", "CHECK constraint failed: pin <> '?'"],
+  ])('removes the values a %s quotes and keeps the objects it names', (code, message, expected) => {
+    expect(describeError(withCode(code, message), (text) => text)).toBe(`${code}: ${expected}`);
+  });
+
+  it('masks a quoted password before the quotes are read', () => {
+    const redact = (text: string) => text.split('pa"ss').join('***');
+    expect(describeError(withCode('28P01', 'bad password "pa"ss" for role "app"'), redact)).toBe('28P01: bad password "?" for role "app"');
+  });
 });

@@ -1,3 +1,4 @@
+import { redactDbErrorMessage } from '../../privacy/error-message.js';
 import { FOREIGN_TABLE } from './warehouse-schema.js';
 
 /**
@@ -62,11 +63,15 @@ export function classifySqliteError(error: unknown): FailureKind {
   return 'data';
 }
 
-/** `CODE: message`, with the connection password masked by `redact`. */
+/**
+ * `CODE: message`, with the connection password masked by `redact` (first, while it is still
+ * spelled as written) and the values the database quotes removed: `invalid input syntax for type
+ * bigint: "acct-7"` quotes an event's field into a rejection reason that is logged and announced.
+ */
 export function describeError(error: unknown, redact: (text: string) => string): string {
   const code = errorCode(error);
   const message = error instanceof Error ? error.message : String(error);
-  return redact(code === undefined ? message : `${code}: ${message}`);
+  return redactDbErrorMessage(redact(code === undefined ? message : `${code}: ${message}`)) ?? '';
 }
 
 function errorCode(error: unknown): string | undefined {
