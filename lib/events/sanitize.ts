@@ -44,6 +44,8 @@ const KEY_MEMO_MAX_LENGTH = 64;
  */
 const VALUE_MEMO_SIZE = 2000;
 const VALUE_MEMO_MAX_LENGTH = 256;
+/** How far past the cut a string is read by the privacy rules: longer than any token or address they know. */
+const CUT_SCRUB_MARGIN = 4096;
 
 export interface KeyFacts {
   readonly key: string;
@@ -112,7 +114,8 @@ export class Sanitizer {
   /** A string as every event string leaves: scrubbed, and cut at `maxStringLength` (counted). */
   text(s: string): string {
     // Only strings that need no cutting are remembered, so every cut is still counted.
-    if (s.length > VALUE_MEMO_MAX_LENGTH || s.length > this.options.maxStringLength) return this.options.scrub(this.truncate(s));
+    if (s.length > this.options.maxStringLength) return this.cutScrubbed(s);
+    if (s.length > VALUE_MEMO_MAX_LENGTH) return this.options.scrub(s);
     const known = this.valueMemo.get(s);
     if (known !== undefined) return known;
     return remember(this.valueMemo, s, this.options.scrub(s), VALUE_MEMO_SIZE);
@@ -121,6 +124,17 @@ export class Sanitizer {
   /** A bigint as text, scrubbed like any string (a card number held as one), never cut. */
   bigintText(v: bigint): string {
     return this.options.scrub(v.toString());
+  }
+
+  /**
+   * Scrubbed before it is cut, with a margin past the cut: an address or a token straddling the
+   * cut would otherwise leave its first part, which no rule recognises once its end is gone.
+   */
+  private cutScrubbed(s: string): string {
+    const { maxStringLength, scrub } = this.options;
+    this.note('truncated');
+    const scrubbed = scrub(s.slice(0, maxStringLength + CUT_SCRUB_MARGIN));
+    return `${scrubbed.slice(0, maxStringLength)}…[truncated ${s.length - maxStringLength} chars]`;
   }
 
   private truncate(s: string): string {
@@ -227,7 +241,7 @@ export class Sanitizer {
     const known = this.keyMemo.get(rawKey);
     if (known !== undefined) return known;
     // A key is cut like any string, before the privacy rules read it.
-    const key = this.options.scrub(rawKey.length > this.options.maxStringLength ? this.truncate(rawKey) : rawKey);
+    const key = rawKey.length > this.options.maxStringLength ? this.cutScrubbed(rawKey) : this.options.scrub(rawKey);
     const facts = { key, json: JSON.stringify(key), sensitive: this.options.isSensitiveKey(key) };
     return rawKey.length <= KEY_MEMO_MAX_LENGTH ? remember(this.keyMemo, rawKey, facts, KEY_MEMO_SIZE) : facts;
   }

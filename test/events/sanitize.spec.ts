@@ -73,6 +73,15 @@ describe('Sanitizer', () => {
     expect(out).toEqual({ visa: '[REDACTED_CARD]', amex: '[REDACTED_CARD]', mc: '[REDACTED_CARD]', ms: 1764288000005, us: 1764288000000005, n: 4111111111111112 });
   });
 
+  it('applies the privacy rules before cutting, so an address or a token straddling the cut leaves nothing of itself', () => {
+    const sanitizer = new Sanitizer({ ...options, scrub: scrubString, maxStringLength: 24 });
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXN0cmluZw';
+    const out = sanitizer.sanitize({ note: 'mail bob.smith@example.com today', auth: `Bearer ${jwt}`, [`key ${jwt}`]: 1 }) as Record<string, unknown>;
+    expect(JSON.stringify(out)).not.toMatch(/bob|smith|eyJ|c2ln/);
+    expect(out.note).toBe('mail [REDACTED]@example.…[truncated 8 chars]');
+    expect(sanitizer.report.truncated).toBe(3);
+  });
+
   it('scrubs object keys as well as values', () => {
     expect(clean({ 'secret-abc': 1, nested: new Map([['secret-def', 2]]) }).out).toEqual({ '[X]': 1, nested: { '[X]': 2 } });
   });
@@ -117,7 +126,7 @@ describe('Sanitizer', () => {
     const scrub = (text: string) => (scrubbed.push(text), options.scrub(text));
     const sanitizer = new Sanitizer({ ...options, scrub });
     const events = Array.from({ length: 3 }, () => sanitizer.sanitize({ route: 'a secret-1 b', long: 'secret-2'.repeat(4) }));
-    expect(events).toEqual(Array.from({ length: 3 }, () => ({ route: 'a [X] b', long: '[X]-2secr…[truncated 12 chars]' })));
+    expect(events).toEqual(Array.from({ length: 3 }, () => ({ route: 'a [X] b', long: '[X]-2[X]-2…[truncated 12 chars]' })));
     expect(scrubbed.filter((text) => text === 'a secret-1 b')).toHaveLength(1);
     expect(sanitizer.report.truncated).toBe(3);
   });
