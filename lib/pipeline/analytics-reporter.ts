@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { LoggerService } from '@nestjs/common';
+import { describeThrown } from '../options/describe-thrown.js';
 import type { AnalyticsStats, DropReason, DroppedInfo, SentInfo } from './analytics-stats.interface.js';
 
 export interface AnalyticsEventMap {
@@ -115,7 +116,7 @@ export class AnalyticsReporter {
     try {
       this.emitter.emit(event, ...args);
     } catch (listenerError) {
-      this.logger?.error(`a '${event}' listener threw: ${(listenerError as Error)?.message ?? listenerError}`);
+      this.logger?.error(this.clean(`a '${event}' listener threw: ${describeThrown(listenerError)}`));
     }
   }
 

@@ -12,6 +12,16 @@ function capture() {
 }
 
 describe('AnalyticsReporter errors', () => {
+  it("logs a listener's failure through the same cleaning as everything else it logs", () => {
+    const { logger, lines } = capture();
+    const reporter = new AnalyticsReporter(logger, false, (text) => text.replaceAll('s3cr3t', '[REDACTED]'));
+    reporter.on('dropped', () => {
+      throw new Error('could not forward to https://hooks.example/s3cr3t');
+    });
+    reporter.dropped('rejected', ['m1']);
+    expect(lines).toEqual(["error a 'dropped' listener threw: could not forward to https://hooks.example/[REDACTED]"]);
+  });
+
   it('logs each distinct error once until a delivery succeeds', () => {
     const { logger, lines } = capture();
     const reporter = new AnalyticsReporter(logger, false);
