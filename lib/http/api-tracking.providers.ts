@@ -7,7 +7,7 @@ import type { ApiTracker } from './api-tracker.js';
 import { apiTrackerFor } from './api-tracker.registry.js';
 import { ApiTrackingInterceptor } from './api-tracking.interceptor.js';
 import { FastifyRequestBinding } from './fastify-request-binding.js';
-import { routeLookupFor } from './parsers/route-lookup.js';
+import { notFoundHandlerFor, routeLookupFor } from './parsers/route-lookup.js';
 import { nameRouteHandlers } from './route-names.js';
 import { ShadowedFilters } from './shadowed-filters.js';
 import { SkippedRoutes } from './skipped-routes.js';
@@ -70,6 +70,7 @@ export function applyApiTrackingMiddleware(consumer: MiddlewareConsumer, core: A
     moveToFront(adapter.getInstance(), middleware);
   } else consumer.apply(middleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   tracker.routes.lookup = routeLookupFor(adapter);
+  tracker.routes.notFoundHandler = notFoundHandlerFor(adapter);
 }
 
 /**

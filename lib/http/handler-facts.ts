@@ -14,17 +14,21 @@ export interface HandlerFacts {
   declaredPattern?: string;
 }
 
-/** Per analytics instance, keyed by the handler function: WeakMap, so a reloaded module frees its entries. */
+/**
+ * Per analytics instance, keyed by the handler function and then its class: a route method
+ * inherited from a base controller is one function shared by every controller that extends it,
+ * each with its own name and its own `@SkipTracking()`. WeakMaps, so a reloaded module frees its
+ * entries.
+ */
 export class HandlerFactsCache {
-  private readonly cache = new WeakMap<object, HandlerFacts>();
+  private readonly cache = new WeakMap<object, WeakMap<object, HandlerFacts>>();
 
   get(cls: unknown, handler: unknown): HandlerFacts {
-    if (typeof handler !== 'function') return factsOf(cls, handler);
-    let facts = this.cache.get(handler);
-    if (!facts) {
-      facts = factsOf(cls, handler);
-      this.cache.set(handler, facts);
-    }
+    if (typeof handler !== 'function' || typeof cls !== 'function') return factsOf(cls, handler);
+    let byClass = this.cache.get(handler);
+    if (!byClass) this.cache.set(handler, (byClass = new WeakMap()));
+    let facts = byClass.get(cls);
+    if (!facts) byClass.set(cls, (facts = factsOf(cls, handler)));
     return facts;
   }
 }

@@ -15,6 +15,8 @@ export class RequestRoutes {
   skipped?: SkippedRoutes;
   /** Set by the Nest module: the route a request was for, asked of the router, when none was dispatched. */
   lookup?: (method: string, path: string) => RouteLookup | undefined;
+  /** Set by the Nest module on Express: the handler Nest routes unmatched requests to, which is no route of the app's. */
+  notFoundHandler?: () => unknown;
   /** Per route template, where its sensitive parameters sit in a concrete path. */
   private readonly secrets = new Map<string, SensitiveSegments>();
 
@@ -23,8 +25,10 @@ export class RequestRoutes {
   /** Route, controller and handler from the router; `skip` when the handler is `@SkipTracking()`. */
   identify(state: HttpCallState): void {
     const ignored = state.middlewareRoutes;
-    state.route ??= routeTemplateOf(state.request, ignored) ?? routeTemplateOf(state.raw, ignored);
     let handler = routeHandlerOf(state.request, ignored) ?? routeHandlerOf(state.raw, ignored);
+    // Under a global prefix, Nest's answer to an unmatched request is itself routed: no route of the app's.
+    if (handler !== undefined && handler === this.notFoundHandler?.()) handler = undefined;
+    else state.route ??= routeTemplateOf(state.request, ignored) ?? routeTemplateOf(state.raw, ignored);
     // A middleware answered before the router dispatched: what matched, if anything, is the
     // middleware's own route (Nest mounts middleware as routes), not the controller's.
     if (controllerAndHandlerOf(handler).handler === undefined) {

@@ -1,8 +1,14 @@
 import { controllerAndHandlerOf } from './http-request.parser.js';
 
 interface RouteLayerLike {
-  route?: { path?: unknown; stack?: ReadonlyArray<{ handle?: unknown }>; _handlesMethod?(method: string): boolean };
-  match?(path: string): boolean;
+  route?: {
+    path?: unknown;
+    stack?: ReadonlyArray<{ handle?: unknown }>;
+    methods?: { _all?: unknown };
+    _handlesMethod?(method: string): boolean;
+  };
+  handle?: { stack?: unknown };
+  match?(path: string): unknown;
 }
 
 /** What the router would have dispatched a request to: its route (Express) or only its parameters (Fastify). */
@@ -24,6 +30,17 @@ export function routeLookupFor(
 }
 
 /**
+ * Express's not-found handler (see `expressNotFoundHandler`), looked up on first use: Nest routes
+ * it after the module's middleware is mounted, and before the first request.
+ */
+export function notFoundHandlerFor(adapter: { getType(): string; getInstance(): unknown } | undefined): (() => unknown) | undefined {
+  if (adapter?.getType() !== 'express') return undefined;
+  const app = adapter.getInstance();
+  let found: { handler: unknown } | undefined;
+  return () => (found ??= { handler: expressNotFoundHandler(app) }).handler;
+}
+
+/**
  * For a request an Express `app` never dispatched (a Nest middleware answered it first, e.g. with
  * 429), the route it was for: the first route layer that matches its method and
  * path, as Express picks, among those a controller serves (Nest mounts middleware as routes too,
@@ -31,17 +48,50 @@ export function routeLookupFor(
  * nothing. `match` sets the layer's `params`, which Express only reads right after its own call.
  */
 export function expressRouteFor(app: unknown, method: string, path: string): RouteLookup | undefined {
-  const stack = (app as { router?: { stack?: unknown } } | null | undefined)?.router?.stack;
-  if (!Array.isArray(stack)) return undefined;
-  for (const layer of stack as RouteLayerLike[]) {
+  for (const layer of routerStackOf(app)) {
     const route = layer?.route;
     if (route === undefined || typeof route.path !== 'string' || typeof layer.match !== 'function') continue;
     if (typeof route._handlesMethod !== 'function' || !route._handlesMethod(method)) continue;
     const handler = route.stack?.[route.stack.length - 1]?.handle;
     if (typeof handler !== 'function' || controllerAndHandlerOf(handler).handler === undefined) continue;
-    if (layer.match(path)) return { template: route.path, handler: handler as (...args: unknown[]) => unknown };
+    if (layerMatches(layer, path)) return { template: route.path, handler: handler as (...args: unknown[]) => unknown };
   }
   return undefined;
+}
+
+/**
+ * The handler Nest's Express adapter answers unmatched requests with (`setNotFoundHandler`), when
+ * it is routed: under a global prefix, as the one all-methods `*path` route of a router mounted at
+ * the prefix, and at each path excluded from the prefix (for the methods no route serves there).
+ * `req.route` then names a route no request was for.
+ */
+function expressNotFoundHandler(app: unknown): unknown {
+  for (const layer of routerStackOf(app)) {
+    const inner = layer?.handle?.stack;
+    if (!Array.isArray(inner) || inner.length !== 1) continue;
+    const route = (inner[0] as RouteLayerLike | undefined)?.route;
+    if (route?.path === '*path' && route.methods?._all === true) return route.stack?.[0]?.handle;
+  }
+  return undefined;
+}
+
+/** Express 5's router keeps its layers in `stack`. */
+function routerStackOf(app: unknown): RouteLayerLike[] {
+  const stack = (app as { router?: { stack?: unknown } } | null | undefined)?.router?.stack;
+  return Array.isArray(stack) ? (stack as RouteLayerLike[]) : [];
+}
+
+/**
+ * A layer decodes its parameters only once its pattern has matched, and throws when one is not
+ * valid percent-encoding (`/reset/4f1c%ZZ`, which Express answers with 400): the route still is
+ * the one the request was for, and naming it keeps a secret parameter's value out of the path.
+ */
+function layerMatches(layer: RouteLayerLike, path: string): boolean {
+  try {
+    return Boolean(layer.match?.(path));
+  } catch {
+    return true;
+  }
 }
 
 /**

@@ -64,11 +64,11 @@ describe.each(ADAPTERS)("an app's own Nest middleware on %s", (kind) => {
   });
 });
 
-describe("an app's own app.use() middleware on express", () => {
+describe.each(ADAPTERS)("an app's own app.use() middleware on %s", (kind) => {
   let running: RunningApp;
 
   beforeAll(async () => {
-    running = await startApp('express', {
+    running = await startApp(kind, {
       beforeListen: (app) => {
         // Mounted before the module's configure runs, as helmet or a rate limiter usually is.
         app.use((req: { headers: Record<string, unknown> }, res: { statusCode: number; end(): void }, next: () => void) => {
@@ -83,7 +83,7 @@ describe("an app's own app.use() middleware on express", () => {
   afterAll(() => running.close());
 
   it('a request it answers itself is still one API Call, with its status and request id', async () => {
-    const requestId = nextRequestId('express-app-use');
+    const requestId = nextRequestId(`${kind}-app-use`);
     const exchange = await send(`${running.url}/api/users/5`, { requestId, headers: { 'x-block': 'yes' } });
     expect(exchange.status).toBe(429);
     expect(only(await eventsOf(running.recorder!, requestId), 'API Call').properties).toMatchObject({ status_code: 429, request_id: requestId });
