@@ -1,6 +1,7 @@
 import type { AnalyticsCore } from '../analytics-core.js';
 import type { RequestFacts } from '../context/request-context.js';
 import { apiCallEvent, backendErrorEvent, type ApiCallFields } from '../events/event-builders.js';
+import { REDACTED } from '../privacy/scrub-string.js';
 import type { Identity } from './identify.js';
 
 /** Who and where, shared by a call's `API Call` and its `Backend Error`. */
@@ -20,17 +21,21 @@ export function recordApiCall(core: AnalyticsCore, fields: ApiCallFields, origin
   core.recordKind(apiCallEvent(fields), draftOf(origin, timestamp), origin.facts);
 }
 
+/** `secrets`: values redacted from the request's path, which the error's message may quote as well. */
 export function recordApiError(
   core: AnalyticsCore,
   error: unknown,
-  where: { statusCode: number; method?: string; route?: string },
+  where: { statusCode: number; method?: string; route?: string; secrets?: readonly string[] },
   origin: CallOrigin,
 ): void {
-  core.recordKind(
-    backendErrorEvent({ source: 'api', error, statusCode: where.statusCode, method: where.method, route: where.route }),
-    draftOf(origin, Date.now()),
-    origin.facts,
-  );
+  const built = backendErrorEvent({ source: 'api', error, statusCode: where.statusCode, method: where.method, route: where.route });
+  const message = built.properties.error_message;
+  if (typeof message === 'string' && where.secrets?.length) {
+    let text = message;
+    for (const secret of where.secrets) text = text.split(secret).join(REDACTED);
+    built.properties.error_message = text;
+  }
+  core.recordKind(built, draftOf(origin, Date.now()), origin.facts);
 }
 
 function draftOf(origin: CallOrigin, timestamp: number) {

@@ -18,6 +18,7 @@ import {
   routeTemplateOf,
 } from './parsers/http-request.parser.js';
 
+import { redactedValues } from './path-params.js';
 import { requestIdFrom } from './request-id.js';
 import { RequestRoutes } from './request-routes.js';
 
@@ -160,7 +161,12 @@ export class ApiTracker {
     recordApiError(
       this.core,
       state.hasError ? state.error : { name: 'HttpError', message: `responded ${sent}` },
-      { statusCode: sent >= 400 ? sent : statusOfError(state.error), method: state.method, route: state.route },
+      {
+        statusCode: sent >= 400 ? sent : statusOfError(state.error),
+        method: state.method,
+        route: state.route,
+        secrets: redactedValues(state.path, this.routes.pathOf(state)),
+      },
       this.origin(state),
     );
   }

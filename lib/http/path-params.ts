@@ -52,6 +52,23 @@ export function redactParamValues(path: string, params: Record<string, unknown>,
     .join('/');
 }
 
+/** Shorter values are left in messages: replacing them would mangle ordinary words and numbers. */
+const MIN_QUOTED_SECRET_LENGTH = 3;
+
+/**
+ * The values redaction took out of `path` (giving `redacted`), as sent and decoded, so they can be
+ * taken out of an error message that quotes them too (Express: `Failed to decode param '4f1c%ZZ'`).
+ * When the path was replaced by its route as a whole, the whole path is the value.
+ */
+export function redactedValues(path: string, redacted: string): string[] {
+  if (path === redacted) return [];
+  const raw = path.split('/');
+  const kept = redacted.split('/');
+  if (raw.length !== kept.length) return [path];
+  const values = raw.flatMap((segment, i) => (kept[i] === REDACTED && segment !== REDACTED ? [segment, decoded(segment)] : []));
+  return [...new Set(values)].filter((value) => value.length >= MIN_QUOTED_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+}
+
 function decoded(segment: string): string {
   try {
     return decodeURIComponent(segment);

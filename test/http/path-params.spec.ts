@@ -1,4 +1,4 @@
-import { redactParamValues, redactPathParams, sensitiveSegments } from '../../lib/http/path-params.js';
+import { redactParamValues, redactPathParams, sensitiveSegments, redactedValues } from '../../lib/http/path-params.js';
 import { createKeyMatcher } from '../../lib/privacy/sensitive-keys.js';
 
 const isSensitive = createKeyMatcher([]);
@@ -44,5 +44,20 @@ describe('parameters without their route', () => {
     expect(redactParamValues('/api/users/42', { id: '42' }, isSensitive)).toBe('/api/users/42');
     expect(redactParamValues('/api/keys/%E0%A4%A', { apiKey: '%E0%A4%A' }, isSensitive)).toBe('/api/keys/[REDACTED]');
     expect(redactParamValues('/api/x', {}, isSensitive)).toBe('/api/x');
+  });
+});
+
+describe('redactedValues', () => {
+  it('gives each value redaction took out of a path, as sent and decoded, longest first', () => {
+    expect(redactedValues('/reset/ab%2Fcd9/x', '/reset/[REDACTED]/x')).toEqual(['ab%2Fcd9', 'ab/cd9']);
+  });
+
+  it('gives the whole path when it was replaced by its route, and nothing when nothing was redacted', () => {
+    expect(redactedValues('/files/a/b/c', '/files/*path')).toEqual(['/files/a/b/c']);
+    expect(redactedValues('/users/42', '/users/42')).toEqual([]);
+  });
+
+  it('leaves values too short to replace safely in a message', () => {
+    expect(redactedValues('/pin/42', '/pin/[REDACTED]')).toEqual([]);
   });
 });

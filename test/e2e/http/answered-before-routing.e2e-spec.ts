@@ -52,5 +52,9 @@ describe('a malformed parameter on express', () => {
     const api = only(await eventsOf(tracked.recorder!, requestId), 'API Call');
     expect(api.properties).toMatchObject({ path: '/api/users/reset/[REDACTED]', route: '/api/users/reset/:token', status_code: 400 });
     expect(JSON.stringify(api)).not.toContain('4f1c9a7be2d8');
+    // Nest's message quotes the parameter as sent ("Failed to decode param '...'"): not on the wire either.
+    const error = only(await eventsOf(tracked.recorder!, requestId), 'Backend Error');
+    expect(error.properties.error_message).toContain('[REDACTED]');
+    expect(JSON.stringify(error)).not.toContain('4f1c9a7be2d8');
   });
 });
