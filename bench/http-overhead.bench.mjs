@@ -6,7 +6,7 @@
 import { machine, markdownTable } from './bench-utils.mjs';
 import { startApp } from './lib/app-process.mjs';
 import { runChild } from './lib/child-runner.mjs';
-import { fixed, int, median, mib, ratio } from './lib/format.mjs';
+import { fixed, int, median, mib, ratio, sum } from './lib/format.mjs';
 import { writeRawResults } from './lib/results-file.mjs';
 import { resetSink, sinkStats, startSink } from './lib/sink-control.mjs';
 import { targetLine } from './lib/targets.mjs';
@@ -45,6 +45,10 @@ const VARIANTS = [
   },
 ];
 const LOAD = new URL('./lib/load-process.mjs', import.meta.url);
+const EVENT_NAME = 'API Call';
+// autocannon counts the responses it read; requests it had sent when its clock stopped (one per
+// connection, in the warm-up and in the run) are served and tracked but not counted.
+const UNCOUNTED_PER_ROUND = 2 * CONNECTIONS;
 
 const load = async (url, seconds) => {
   const { result, timedOut } = await runChild(LOAD, {
@@ -71,15 +75,20 @@ try {
       const before = await apps[v.id].stats();
       const run = await load(apps[v.id].url, SECONDS);
       const after = await apps[v.id].stats();
-      // Let the last partial batches leave (the batched variants flush at least every second).
-      await pause(1200);
+      // Outside the measured span: let the last requests finish, then have the SDK deliver what it
+      // still holds, so this window's count is complete and nothing spills into the next variant's
+      // (the default batchTimeout is 5 s, Segment's flushInterval 10 s).
+      await pause(200);
+      await apps[v.id].flush();
       const stats = await sinkStats(sink.controlUrl);
-      const events = v.protocol ? stats.byProtocol[v.protocol]?.unique ?? 0 : 0;
+      const counters = v.protocol ? stats.byProtocol[v.protocol] : undefined;
       samples[v.id].push({
         ...run,
         cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / run.total,
         servedRequests: warm.total + run.total,
-        deliveredEvents: events,
+        // `API Call` events only: not a System Performance sample or anything else the SDK sends.
+        deliveredEvents: counters?.byEvent?.[EVENT_NAME] ?? 0,
+        duplicates: counters?.duplicates ?? 0,
       });
     }
   }
@@ -104,6 +113,9 @@ const summary = Object.fromEntries(
         cpuPerRequest: median(s.map((r) => r.cpuMicrosPerRequest)),
         errors: s.reduce((a, r) => a + r.errors + r.non2xx + r.timeouts, 0),
         eventsPerRequest: delivered / served,
+        duplicates: s.reduce((a, r) => a + r.duplicates, 0),
+        // Every request served recorded exactly once, in every round.
+        oneEventPerRequest: s.every((r) => r.deliveredEvents >= r.servedRequests && r.deliveredEvents <= r.servedRequests + UNCOUNTED_PER_ROUND && r.duplicates === 0),
         peakRss: s.peakRss,
         rounds: s,
       },
@@ -138,11 +150,11 @@ const lines = [
   markdownTable(['variant', 'requests/s', 'vs off', 'p50 ms', 'p99 ms', 'app CPU µs per request', 'events delivered per request', 'errors', 'app peak RSS'], rows),
   '',
   targetLine(
-    ours.eventsPerRequest > 0.95 && oursDefaults.eventsPerRequest > 0.95,
-    `this library recorded an event per request: ${fixed(oursDefaults.eventsPerRequest, 2)} and ${fixed(ours.eventsPerRequest, 2)} delivered per request served`,
+    ours.oneEventPerRequest && oursDefaults.oneEventPerRequest,
+    `this library recorded one event per request in every round (each round: requests served ≤ \`API Call\` events delivered ≤ served + ${UNCOUNTED_PER_ROUND} requests autocannon sent but did not count, no duplicates): ${int(sum(oursDefaults.rounds.map((r) => r.deliveredEvents)))} events for ${int(sum(oursDefaults.rounds.map((r) => r.servedRequests)))} requests with defaults, ${int(sum(ours.rounds.map((r) => r.deliveredEvents)))} for ${int(sum(ours.rounds.map((r) => r.servedRequests)))} batched; ${int(oursDefaults.duplicates + ours.duplicates)} duplicates`,
   ),
   targetLine(
-    ours.requestsPerSec >= 0.95 * off.requestsPerSec,
+    ours.requestsPerSec >= 0.95 * off.requestsPerSec && oursDefaults.requestsPerSec >= 0.95 * off.requestsPerSec,
     `tracking on keeps ≥ 95% of the requests/s of tracking off: ${fixed((100 * ours.requestsPerSec) / off.requestsPerSec, 1)}% with 500-event batches, ${fixed((100 * oursDefaults.requestsPerSec) / off.requestsPerSec, 1)}% with the default batchSize 10`,
   ),
   targetLine(

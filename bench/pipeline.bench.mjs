@@ -59,6 +59,9 @@ function summarise(m) {
     eventsPerSec,
     lost: sum(runs.map((r) => m.events - r.delivered)),
     duplicates: sum(runs.map((r) => r.duplicates)),
+    missingIds: sum(runs.map((r) => r.missingIds ?? 0)),
+    otherEvents: sum(runs.map((r) => r.otherEvents ?? 0)),
+    rejected: sum(runs.map((r) => (r.badBodies ?? 0) + (r.unknownRequests ?? 0))),
     offered: m.events * runs.length,
     requests: median(runs.map((r) => r.requests)),
     bytes: median(runs.map((r) => r.bytes)),
@@ -124,9 +127,21 @@ const lines = [
     cheaper(byId.segment) >= 8 && cheaper(byId.posthog) >= 8,
     `track call ≥ 8× cheaper than @segment/analytics-node and posthog-node (defaults): ${ratio(cheaper(byId.segment))} and ${ratio(cheaper(byId.posthog))}`,
   ),
-  targetLine(ours.lost === 0 && ours.duplicates === 0, `zero lost and zero duplicated while the sink is healthy: ${int(ours.lost)} lost, ${int(ours.duplicates)} duplicated`),
+  targetLine(
+    ours.lost === 0 && ours.duplicates === 0 && ours.missingIds === 0,
+    `zero lost and zero duplicated while the sink is healthy: ${int(ours.lost)} lost, ${int(ours.duplicates)} duplicated${ours.missingIds ? ` (${int(ours.missingIds)} events without a messageId: duplicates not detectable)` : ''}`,
+  ),
   targetLine(undefined, `events/s vs peers (defaults): ${ratio(faster(byId.segment))} @segment/analytics-node, ${ratio(faster(byId.posthog))} posthog-node`),
   targetLine(undefined, `@jitsu/js on a ${int(JITSU_JS_BURST_EVENTS)}-event burst: ${jitsuJsLine}`),
+  // What the sink saw besides the offered events: not counted as delivered, shown so nothing is hidden.
+  ...measured
+    .filter((m) => !m.failed && (m.missingIds || m.otherEvents || m.rejected))
+    .map((m) =>
+      targetLine(
+        undefined,
+        `${m.label}: ${int(m.otherEvents)} other events (not counted as delivered), ${int(m.missingIds)} events without an id (duplicates not detectable), ${int(m.rejected)} requests rejected by the sink (bad body or unknown path)`,
+      ),
+    ),
 ];
 console.log(`\n${lines.join('\n')}`);
 writeRawResults('pipeline', { machine: machine(), events: EVENTS, runs: RUNS, burst: BURST, measured });

@@ -14,6 +14,8 @@ const BURST = 1000;
 const HOLD_MS = 3000;
 const OFFER_BUDGET_MS = 45_000;
 const RSS_CAP = 2 * 2 ** 30;
+/** The target's "plus 64 MB". */
+const SLACK_BYTES = 64e6;
 const ROWS = [
   { id: 'ours', adapter: 'ours', label: '**nestjs-jitsu-analytics** (defaults: maxQueueSize 100 000, maxQueueBytes 64 MiB)' },
   { id: 'segment', adapter: 'segment', label: '@segment/analytics-node (defaults)' },
@@ -83,8 +85,8 @@ const lines = [
   'RSS growth is measured from the process with the SDK loaded and created, before the first event (Node with NestJS loaded sits at 90–100 MiB on its own).',
   '',
   targetLine(
-    ours && ours.peakRss - ours.baselineRss < queueBound + 64 * 2 ** 20,
-    `RSS stays under the configured queue bound (${mib(queueBound)}) plus 64 MiB: grew ${ours ? mib(ours.peakRss - ours.baselineRss) : '—'} (peak ${ours ? mib(ours.peakRss) : '—'} including the idle process)`,
+    ours && ours.peakRss - ours.baselineRss < queueBound + SLACK_BYTES,
+    `RSS stays under the configured queue bound (${mib(queueBound)}) plus 64 MB (issue 8's slack, 10⁶ bytes to the MB): grew ${ours ? mib(ours.peakRss - ours.baselineRss) : '—'} (peak ${ours ? mib(ours.peakRss) : '—'} including the idle process)`,
   ),
   targetLine(
     ours && oursDropped + ours.report.held === ours.offered,

@@ -26,6 +26,12 @@ export function startApp(variant, sinkUrl, env = {}) {
       child.send({ type: 'stats' });
       return reply;
     },
+    /** Delivers what the app's SDK still holds (between runs); resolves once done. */
+    flush: () => {
+      const reply = next('flushed');
+      child.send({ type: 'flush' });
+      return reply;
+    },
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -1,6 +1,8 @@
 // A loopback ingest that speaks enough of Jitsu, Segment and PostHog for every SDK in the
 // benchmarks to deliver to it. It parses every body (gunzipping when asked), counts events per
-// protocol and, by messageId/uuid, the duplicates. `stalled` mode reads requests and never answers.
+// protocol and per event name and, by messageId/uuid, the duplicates (an event without an id is
+// counted as unique and in `missingIds`: its duplicates cannot be seen). `stalled` mode reads
+// requests and never answers.
 import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
@@ -13,7 +15,13 @@ const ROUTES = [
 ];
 
 function emptyCounters() {
-  return { requests: 0, gzipRequests: 0, events: 0, unique: 0, duplicates: 0, bytes: 0, badBodies: 0 };
+  return { requests: 0, gzipRequests: 0, events: 0, unique: 0, duplicates: 0, missingIds: 0, bytes: 0, badBodies: 0 };
+}
+
+/** Distinct events per event name (`API Call`, …): what a bench offered, apart from anything else an SDK sends. */
+function countByName(byEvent, event) {
+  const name = typeof event?.event === 'string' ? event.event : String(event?.type ?? '(none)');
+  byEvent[name] = (byEvent[name] ?? 0) + 1;
 }
 
 export function createSink({ mode = 'healthy' } = {}) {
@@ -25,7 +33,7 @@ export function createSink({ mode = 'healthy' } = {}) {
 
   const countersFor = (protocol) => {
     let c = counters.get(protocol);
-    if (!c) counters.set(protocol, (c = emptyCounters()));
+    if (!c) counters.set(protocol, (c = { ...emptyCounters(), byEvent: {} }));
     return c;
   };
 
@@ -73,10 +81,12 @@ export function createSink({ mode = 'healthy' } = {}) {
       for (const event of events) {
         c.events++;
         const id = event?.[route.id];
-        if (typeof id === 'string' && seen.has(id)) c.duplicates++;
+        if (typeof id === 'string' && id !== '' && seen.has(id)) c.duplicates++;
         else {
           c.unique++;
-          if (typeof id === 'string') seen.add(id);
+          countByName(c.byEvent, event);
+          if (typeof id === 'string' && id !== '') seen.add(id);
+          else c.missingIds++;
         }
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(route.answer(events.length)));
@@ -97,8 +107,11 @@ export function createSink({ mode = 'healthy' } = {}) {
     },
     stats() {
       const byProtocol = Object.fromEntries(counters);
-      const total = emptyCounters();
-      for (const c of counters.values()) for (const k of Object.keys(total)) total[k] += c[k];
+      const total = { ...emptyCounters(), byEvent: {} };
+      for (const c of counters.values()) {
+        for (const k of Object.keys(emptyCounters())) total[k] += c[k];
+        for (const [name, n] of Object.entries(c.byEvent)) total.byEvent[name] = (total.byEvent[name] ?? 0) + n;
+      }
       return { mode, byProtocol, total, unknownRequests, stalledOpen };
     },
     close() {

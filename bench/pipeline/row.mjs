@@ -5,6 +5,7 @@ import { offer } from '../lib/workload.mjs';
 import { resetSink, sinkStats } from '../lib/sink-control.mjs';
 import { startRssSampler } from '../lib/rss-sampler.mjs';
 import { sendResult } from '../lib/child-runner.mjs';
+import { EVENT_NAME } from '../lib/workload.mjs';
 
 const [adapterName, configJson] = process.argv.slice(2);
 const config = JSON.parse(configJson);
@@ -34,7 +35,11 @@ for (let r = 0; r < config.runs; r++) {
     offerMs,
     elapsedMs,
     cpuUsPerEvent: (used.user + used.system) / config.events,
-    delivered: sink.total.unique,
+    // Only the offered events: anything else an SDK sends on its own (a system sample, a
+    // lifecycle event) must not hide a lost one.
+    delivered: sink.total.byEvent[EVENT_NAME] ?? 0,
+    otherEvents: sink.total.unique - (sink.total.byEvent[EVENT_NAME] ?? 0),
+    missingIds: sink.total.missingIds,
     received: sink.total.events,
     duplicates: sink.total.duplicates,
     requests: sink.total.requests,

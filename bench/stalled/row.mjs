@@ -11,6 +11,10 @@ const config = JSON.parse(configJson);
 const rss = startRssSampler();
 const { create } = await import(`../pipeline/adapters/${adapterName}.mjs`);
 const sdk = create({ sinkUrl: config.sinkUrl, options: config.options });
+// The peers send with the global fetch, whose implementation (Node's bundled undici, ~10 MiB of
+// RSS) loads on the first call; this library imports undici when it loads. Load it for every row
+// before the baseline (a refused connection), so it counts as growth for none of them.
+await fetch('http://127.0.0.1:1/').catch(() => undefined);
 // After the SDK is loaded and created: what grows from here is what the events cost.
 const baselineRss = rss.current();
 let stoppedBy;
