@@ -7,8 +7,8 @@ import { machine, markdownTable } from './bench-utils.mjs';
 import { runChild } from './lib/child-runner.mjs';
 import { CASES, QUERIES_PER_RUN } from './typeorm/loop.mjs';
 
-const PROCESSES = Number(process.env.BENCH_TYPEORM_PROCESSES ?? 4);
-const RUNS = Number(process.env.BENCH_TYPEORM_RUNS ?? 7);
+const PROCESSES = Number(process.env.BENCH_TYPEORM_PROCESSES ?? 6);
+const RUNS = Number(process.env.BENCH_TYPEORM_RUNS ?? 5);
 const LOOP = new URL('./typeorm/loop.mjs', import.meta.url);
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

@@ -69,6 +69,6 @@ async function main([caseIndex, side], runs, warmUp) {
 }
 
 if (process.send) {
-  const result = await main(process.argv.slice(2), Number(process.env.BENCH_TYPEORM_RUNS ?? 7), Number(process.env.BENCH_TYPEORM_WARMUP ?? 5));
+  const result = await main(process.argv.slice(2), Number(process.env.BENCH_TYPEORM_RUNS ?? 5), Number(process.env.BENCH_TYPEORM_WARMUP ?? 5));
   process.send({ type: 'result', result }, () => process.exit(0));
 }
