@@ -9,6 +9,7 @@ interface RouteLayerLike {
   };
   handle?: { stack?: unknown };
   match?(path: string): unknown;
+  params?: Record<string, unknown>;
 }
 
 /** What the router would have dispatched a request to: its route (Express) or only its parameters (Fastify). */
@@ -45,18 +46,53 @@ export function notFoundHandlerFor(adapter: { getType(): string; getInstance(): 
  * 429), the route it was for: the first route layer that matches its method and
  * path, as Express picks, among those a controller serves (Nest mounts middleware as routes too,
  * and their handlers carry no `Controller.method` name). Express 5's router; anything else finds
- * nothing. `match` sets the layer's `params`, which Express only reads right after its own call.
+ * nothing.
  */
 export function expressRouteFor(app: unknown, method: string, path: string): RouteLookup | undefined {
+  const routes = controllerRoutesOf(app);
+  for (const { layer, template, handler, handlesMethod } of routes) {
+    if (handlesMethod(method) && layerMatches(layer, path)) return { template, handler };
+  }
+  // No route for this method (a 404): one for another method still tells which segments are
+  // parameters, enough to keep a secret one's value out of the path (`PUT` to `GET /reset/:token`).
+  for (const { layer } of routes) {
+    try {
+      const params = paramsOfMatch(layer, layer.match!(path));
+      if (params) return { params };
+    } catch {
+      // Its parameters do not decode: Express answers 400 and the request's own route says so.
+    }
+  }
+  return undefined;
+}
+
+interface ControllerRoute {
+  layer: RouteLayerLike;
+  template: string;
+  handler: (...args: unknown[]) => unknown;
+  handlesMethod(method: string): boolean;
+}
+
+/** What a layer's `match` found: Express 5's router returns it (`{ params, path }`); older ones set `layer.params`. */
+function paramsOfMatch(layer: RouteLayerLike, match: unknown): Record<string, unknown> | undefined {
+  if (!match) return undefined;
+  const params = typeof match === 'object' ? (match as { params?: unknown }).params : layer.params;
+  return typeof params === 'object' && params !== null ? { ...(params as Record<string, unknown>) } : undefined;
+}
+
+/** The app's route layers whose last handler is a controller's (not middleware Nest mounted as a route). */
+function controllerRoutesOf(app: unknown): ControllerRoute[] {
+  const routes: ControllerRoute[] = [];
   for (const layer of routerStackOf(app)) {
     const route = layer?.route;
     if (route === undefined || typeof route.path !== 'string' || typeof layer.match !== 'function') continue;
-    if (typeof route._handlesMethod !== 'function' || !route._handlesMethod(method)) continue;
+    const handlesMethod = route._handlesMethod;
+    if (typeof handlesMethod !== 'function') continue;
     const handler = route.stack?.[route.stack.length - 1]?.handle;
     if (typeof handler !== 'function' || controllerAndHandlerOf(handler).handler === undefined) continue;
-    if (layerMatches(layer, path)) return { template: route.path, handler: handler as (...args: unknown[]) => unknown };
+    routes.push({ layer, template: route.path, handler: handler as (...args: unknown[]) => unknown, handlesMethod: (m) => handlesMethod.call(route, m) });
   }
-  return undefined;
+  return routes;
 }
 
 /**
@@ -102,7 +138,13 @@ function layerMatches(layer: RouteLayerLike, path: string): boolean {
 export function fastifyRouteFor(app: unknown, method: string, path: string): RouteLookup | undefined {
   const find = (app as { findRoute?: unknown } | null | undefined)?.findRoute;
   if (typeof find !== 'function') return undefined;
-  const found = (find as (options: { method: string; url: string }) => { params?: unknown } | null).call(app, { method, url: path });
-  const params = found?.params;
-  return typeof params === 'object' && params !== null ? { params: params as Record<string, unknown> } : undefined;
+  // The request's own method first; else another's route at that path (a 404), for its parameters.
+  for (const candidate of [method, ...ROUTE_METHODS.filter((m) => m !== method)]) {
+    const found = (find as (options: { method: string; url: string }) => { params?: unknown } | null).call(app, { method: candidate, url: path });
+    const params = found?.params;
+    if (typeof params === 'object' && params !== null) return { params: params as Record<string, unknown> };
+  }
+  return undefined;
 }
+
+const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];

@@ -58,3 +58,22 @@ describe('a malformed parameter on express', () => {
     expect(JSON.stringify(error)).not.toContain('4f1c9a7be2d8');
   });
 });
+
+describe.each(ADAPTERS)('a method no route serves, at a route named like a secret, on %s', (kind) => {
+  let tracked: RunningApp;
+
+  beforeAll(async () => {
+    tracked = await startApp(kind);
+  });
+  afterAll(() => tracked.close());
+
+  it("is a 404 whose API Call and Backend Error keep the parameter's value out of the path and the message", async () => {
+    const requestId = nextRequestId(`${kind}-wrong-method-secret`);
+    const exchange = await send(`${tracked.url}/api/users/reset/4f1c9a7be2d8`, { method: 'PUT', requestId });
+    expect(exchange.status).toBe(404);
+    const events = await eventsOf(tracked.recorder!, requestId);
+    expect(only(events, 'API Call').properties).toMatchObject({ path: '/api/users/reset/[REDACTED]', status_code: 404 });
+    expect(only(events, 'Backend Error').properties.error_message).toBe('Cannot PUT /api/users/reset/[REDACTED]');
+    expect(JSON.stringify(events)).not.toContain('4f1c9a7be2d8');
+  });
+});
