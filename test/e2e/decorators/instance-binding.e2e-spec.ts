@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Controller, Get, Injectable, Module, Scope } from '@nestjs/common';
-import { ContextIdFactory } from '@nestjs/core';
+import { ContextIdFactory, LazyModuleLoader } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { TrackEvent } from '../../../lib/decorators/track-event.decorator.js';
 import { JitsuAnalyticsModule } from '../../../lib/jitsu-analytics.module.js';
@@ -152,5 +152,33 @@ describe('a decorated provider the analytics options themselves depend on (forRo
     await moduleRef.get(AnalyticsService).flush();
     expect(transport.events().map((e) => [e.event, e.properties.service_name])).toEqual([['Secret Read', 'keyId']]);
     await moduleRef.close();
+  });
+});
+
+describe('a decorated provider of a lazily loaded module (LazyModuleLoader)', () => {
+  @Injectable()
+  class ReportBuilder {
+    @TrackEvent('Report Built')
+    build(): string {
+      return 'built';
+    }
+  }
+
+  const LAZY_FACTORY_MAILER = 'LAZY_FACTORY_MAILER';
+
+  @Module({ providers: [ReportBuilder, { provide: LAZY_FACTORY_MAILER, useFactory: () => new Mailer() }] })
+  class ReportsModule {}
+
+  it('tracks a class provider Nest builds after bootstrap; a useFactory one runs untracked (discovery ran at bootstrap)', async () => {
+    const nest = await startAnalyticsApp({});
+    try {
+      const loaded = await nest.app.get(LazyModuleLoader).load(() => ReportsModule);
+      expect(loaded.get(ReportBuilder).build()).toBe('built');
+      const mailer = loaded.get<Mailer>(LAZY_FACTORY_MAILER);
+      expect(mailer.queue()).toBe('queued');
+      expect((await nest.eventsIn('custom_events')).map((e) => e.event)).toEqual(['Report Built']);
+    } finally {
+      await nest.close();
+    }
   });
 });
