@@ -1,11 +1,10 @@
-import { AnalyticsConfigError } from '../analytics-config.error.js';
 import { EventQueue } from '../pipeline/event-queue.js';
 import type { Pending, PendingStore, StoreRefusal } from '../pipeline/pending-store.interface.js';
 import { BacklogReader, offsetsBySegment, type SpooledPending } from './backlog-reader.js';
 import { appendAcks, removeSegment } from './segment-files.js';
 import { newSegment, type SegmentState } from './segment-state.js';
 import { type Appended, SegmentWriter } from './segment-writer.js';
-import { ioMessage, isMissing, SpoolDirectory } from './spool-directory.js';
+import { ioMessage, isMissing, SpoolDirectory, unusableDirectory } from './spool-directory.js';
 import type { ResolvedSpoolOptions } from './spool-options.resolver.js';
 import { encodeRecord } from './spool-record.js';
 import { recoverSegments, type Recovered } from './spool-recovery.js';
@@ -47,7 +46,7 @@ export class DiskSpool implements PendingStore {
       return new DiskSpool(options, window, reporter, directory, recoverSegments(options.dir));
     } catch (error) {
       directory.release();
-      throw new AnalyticsConfigError([`spool.dir: cannot use ${options.dir} (${ioMessage(error)}); expected a writable directory`]);
+      throw unusableDirectory(options.dir, error);
     }
   }
 

@@ -20,7 +20,7 @@ export class SpoolDirectory {
       return new SpoolDirectory(path, SpoolLock.acquire(path));
     } catch (error) {
       if (error instanceof SpoolLockedError) throw new AnalyticsConfigError([error.message]);
-      throw new AnalyticsConfigError([`spool.dir: cannot use ${path} (${ioMessage(error)}); expected a writable directory`]);
+      throw unusableDirectory(path, error);
     }
   }
 
@@ -39,6 +39,11 @@ export class SpoolDirectory {
   release(): void {
     this.lock.release();
   }
+}
+
+/** The configuration error for a spool directory that cannot be created, locked or read. */
+export function unusableDirectory(path: string, error: unknown): AnalyticsConfigError {
+  return new AnalyticsConfigError([`spool.dir: cannot use ${path} (${ioMessage(error)}); expected a writable directory`]);
 }
 
 /** The error says a file or directory does not exist. */
