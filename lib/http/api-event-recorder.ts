@@ -1,7 +1,7 @@
 import type { AnalyticsCore } from '../analytics-core.js';
 import type { RequestFacts } from '../context/request-context.js';
 import { apiCallEvent, backendErrorEvent, type ApiCallFields } from '../events/event-builders.js';
-import { REDACTED } from '../privacy/scrub-string.js';
+import { removeKnownSecrets } from '../privacy/known-secrets.js';
 import type { Identity } from './identify.js';
 
 /** Who and where, shared by a call's `API Call` and its `Backend Error`. */
@@ -30,11 +30,7 @@ export function recordApiError(
 ): void {
   const built = backendErrorEvent({ source: 'api', error, statusCode: where.statusCode, method: where.method, route: where.route });
   const message = built.properties.error_message;
-  if (typeof message === 'string' && where.secrets?.length) {
-    let text = message;
-    for (const secret of where.secrets) text = text.split(secret).join(REDACTED);
-    built.properties.error_message = text;
-  }
+  if (typeof message === 'string' && where.secrets?.length) built.properties.error_message = removeKnownSecrets(message, where.secrets);
   core.recordKind(built, draftOf(origin, Date.now()), origin.facts);
 }
 
