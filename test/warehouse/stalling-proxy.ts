@@ -1,4 +1,5 @@
 import { type AddressInfo, type Socket, connect, createServer } from 'node:net';
+import { trackedSockets } from '../support/tracked-sockets.js';
 
 /**
  * A TCP relay to a database that can go silent: after `stall()`, every connection open at that
@@ -7,17 +8,13 @@ import { type AddressInfo, type Socket, connect, createServer } from 'node:net';
  */
 export async function stallingProxy(targetPort: number) {
   const live = new Set<{ client: Socket; upstream: Socket }>();
-  const sockets = new Set<Socket>();
+  const sockets = trackedSockets();
   const server = createServer((client) => {
     const upstream = connect(targetPort, '127.0.0.1');
     const pair = { client, upstream };
     live.add(pair);
     client.pipe(upstream).pipe(client);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-      socket.on('close', () => sockets.delete(socket));
-    }
+    sockets.add(client, upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -32,7 +29,7 @@ export async function stallingProxy(targetPort: number) {
       live.clear();
     },
     close(): Promise<void> {
-      for (const socket of sockets) socket.destroy();
+      sockets.destroyAll();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
