@@ -131,17 +131,18 @@ export class Sanitizer {
    * cut would otherwise leave its first part, which no rule recognises once its end is gone.
    */
   private cutScrubbed(s: string): string {
-    const { maxStringLength, scrub } = this.options;
-    this.note('truncated');
-    const scrubbed = scrub(s.slice(0, maxStringLength + CUT_SCRUB_MARGIN));
-    return `${scrubbed.slice(0, maxStringLength)}…[truncated ${s.length - maxStringLength} chars]`;
+    return this.cut(this.options.scrub(s.slice(0, this.options.maxStringLength + CUT_SCRUB_MARGIN)), s.length);
   }
 
   private truncate(s: string): string {
+    return s.length <= this.options.maxStringLength ? s : this.cut(s, s.length);
+  }
+
+  /** `text` cut at `maxStringLength` (counted), its marker saying how much of the original `length` went. */
+  private cut(text: string, length: number): string {
     const { maxStringLength } = this.options;
-    if (s.length <= maxStringLength) return s;
     this.note('truncated');
-    return `${s.slice(0, maxStringLength)}…[truncated ${s.length - maxStringLength} chars]`;
+    return `${text.slice(0, maxStringLength)}…[truncated ${length - maxStringLength} chars]`;
   }
 
   private object(o: object, depth: number): unknown {
