@@ -21,7 +21,7 @@ import { safeLogger } from './pipeline/safe-logger.js';
 import { EventIntake, isSnapshot } from './pipeline/event-intake.js';
 import { createKeyMatcher } from './privacy/sensitive-keys.js';
 import { knownSecretSpellings, withKnownSecrets } from './privacy/known-secrets.js';
-import { scrubString } from './privacy/scrub-string.js';
+import { createStringScrubber } from './privacy/scrub-string.js';
 import { openSpool } from './spool/open-spool.js';
 import { resolveSpoolOptions } from './spool/spool-options.resolver.js';
 import { LIBRARY_VERSION, PACKAGE_NAME } from './transports/jitsu/library-version.js';
@@ -63,7 +63,7 @@ export class AnalyticsCore {
   private readonly defaults: EnvelopeDefaults;
   /** Event names as sent: scrubbed, cut, and as JSON text. */
   private readonly eventNames = new Map<string, EventName>();
-  /** Every string of an event passes through it: the privacy rules plus the configured write key. */
+  /** Every string of an event passes through it: the privacy rules plus `redact.keys` and the configured write key. */
   private readonly scrub: (text: string) => string;
   private readonly features = new Map<object, AttachedFeature>();
   /** The last timestamp formatted: events recorded within one millisecond share the text. */
@@ -83,7 +83,7 @@ export class AnalyticsCore {
     logger: LoggerService | undefined,
   ) {
     this.logger = logger && safeLogger(logger);
-    this.scrub = withKnownSecrets(scrubString, knownSecretSpellings(options.writeKey));
+    this.scrub = withKnownSecrets(createStringScrubber(options.redactKeys), knownSecretSpellings(options.writeKey));
     this.reporter = new AnalyticsReporter(this.logger, options.debug, this.scrub);
     const isSensitiveKey = createKeyMatcher(options.redactKeys);
     this.sanitizer = new Sanitizer({

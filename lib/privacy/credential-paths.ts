@@ -1,4 +1,4 @@
-import { REDACTED } from './scrub-string.js';
+import { REDACTED } from './redaction-markers.js';
 
 interface PathRule {
   readonly host: RegExp;

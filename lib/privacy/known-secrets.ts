@@ -1,4 +1,4 @@
-import { REDACTED } from './scrub-string.js';
+import { REDACTED } from './redaction-markers.js';
 
 /** Configured secrets shorter than this are not searched for: they would match ordinary text. */
 export const MIN_KNOWN_SECRET_LENGTH = 8;

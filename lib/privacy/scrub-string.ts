@@ -8,24 +8,15 @@
  * that could start anywhere inside a run (e-mail local parts) are anchored to the start of the run
  * with a look-behind, so a long run without a match is scanned once, not once per position.
  */
-import { isDefaultSensitiveKey } from './sensitive-keys.js';
+import { redactCardNumbers } from './card-numbers.js';
+import { isDefaultSecretKey, mayNameDefaultSecretKey, redactKeyValues, redactKeysInText } from './key-value-secrets.js';
+import { REDACTED, REDACTED_JWT } from './redaction-markers.js';
+import type { KeyMatcher } from './sensitive-keys.js';
 
-export const REDACTED = '[REDACTED]';
-export const REDACTED_JWT = '[REDACTED_JWT]';
-export const REDACTED_CARD = '[REDACTED_CARD]';
+// Modules outside lib/privacy import these from here.
+export { isCardNumber } from './card-numbers.js';
+export { REDACTED, REDACTED_CARD } from './redaction-markers.js';
 
-/**
- * Keys whose `key=value` value is hidden when they end a key (`csrf_token=`), besides every key the
- * property-key rule calls sensitive (`passwordConfirm`, `SECRET_KEY`, `otp`), so free text and
- * properties agree.
- */
-const SECRET_KEY_END = /(?:passw(?:or)?d|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|write[_-]?key|session[_-]?id|sessid|credentials?|signature)$/i;
-
-/**
- * Keys only matter before `=` or `:`, so this runs only on strings that have one. It may say yes
- * too often (`shipping`), which only costs the slow path.
- */
-const SECRET_KEY = /pass|pwd|secret|token|key|auth|credential|session|sessid|signature|cookie|card|cvv|cvc|ssn|pin|otp|pan/i;
 /** HTTP authentication schemes whose credential follows after a space. */
 const SCHEME_WORDS: ReadonlySet<string> = new Set(['bearer', 'basic', 'token', 'digest', 'negotiate']);
 
@@ -56,20 +47,11 @@ const SQL_KEYWORDS: ReadonlySet<string> = new Set(
 /** Header.payload.signature (plus the two extra JWE segments), each base64url. */
 const JWT = /(?<![\w-])eyJ[\w-]+(?:\.[\w-]*){2,4}/g;
 
-/** `Authorization: <scheme> <credential>` or `authorization=<credential>`: the scheme stays. */
-const AUTH_HEADER = /((?:proxy-)?authorization["']?\s*[:=]\s*["']?)([^\s"',;&]+)(?:(\s+)([^\s"',;&]+))?/gi;
-
 /**
- * The `key=` of `key=value`, `key = "value"`, `"key": "value"`, for every key: `redactKeyValues`
- * judges the key, then reads the value. The key is a whole run of word characters (the
- * look-behind), and the value is not part of the match, so a value whose key is harmless is still
- * searched (`url=https://x?token=…`) and every character is scanned a bounded number of times.
+ * `Authorization: <scheme> <credential>` or `authorization=<credential>`: the scheme stays. Text
+ * holding it always passes `mayNameDefaultSecretKey`.
  */
-const KEY_SEPARATOR = /(?<![\w-])([\w-]+)(["']?)(\s*[=:]\s*)/g;
-/** A key that reads as a word of prose: letters only, capitalised at most at its start. */
-const PLAIN_WORD = /^[A-Za-z][a-z]*$/;
-/** A quoted value (to its closing quote, escapes allowed), or a bare one up to a delimiter. */
-const KEY_VALUE = /"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[^\s&;,"'<>)}\]]+/y;
+const AUTH_HEADER = /((?:proxy-)?authorization["']?\s*[:=]\s*["']?)([^\s"',;&]+)(?:(\s+)([^\s"',;&]+))?/gi;
 
 /**
  * Local part anchored at the start of its run, domain kept. RFC 5322 local-part characters except
@@ -91,20 +73,45 @@ const VENDOR_SECRET =
 /** The words that open a `VENDOR_SECRET`, before its first `_` or `-`. */
 const VENDOR_PREFIXES: ReadonlySet<string> = new Set(['sk', 'rk', 'gho', 'ghp', 'ghs', 'ghu', 'ghr', 'github', 'glpat', 'xoxa', 'xoxb', 'xoxe', 'xoxp', 'xoxr', 'xoxs', 'npm']);
 
-/** A run of digit groups separated by single spaces or dashes; card candidates are picked out of it. */
-const DIGIT_RUN = /\d+(?:[ -]\d+)*/g;
+/** What the first pass over a text found rules for. */
+const NO_RULE = 0;
+/** Only the rules read from a `key=` or `key:` could act. */
+const KEY_RULES = 1;
+const ANY_RULE = 2;
+type RulesThatMayAct = typeof NO_RULE | typeof KEY_RULES | typeof ANY_RULE;
 
+/** The privacy rules with the default secret keys, for text scrubbed outside an analytics instance. */
 export function scrubString(value: string): string {
-  if (!mightBeSensitive(value)) return value;
+  const may = rulesThatMayAct(value);
+  if (may === NO_RULE || (may === KEY_RULES && !mayNameDefaultSecretKey(value))) return value;
+  return applyRules(value, isDefaultSecretKey);
+}
+
+/**
+ * `scrubString` that also hides the value of a `key=value` whose key is one of `redact.keys`,
+ * matched as property keys are. Built once per instance; without such keys it is `scrubString`.
+ */
+export function createStringScrubber(redactKeys: readonly (string | RegExp)[]): (text: string) => string {
+  const keys = redactKeysInText(redactKeys);
+  if (keys === undefined) return scrubString;
+  return (value) => {
+    const may = rulesThatMayAct(value);
+    if (may === ANY_RULE || (may === KEY_RULES && mayNameDefaultSecretKey(value))) return applyRules(value, keys.isSecretKey);
+    // Every rule but the key=value one needs a trigger that the first pass or a default key would have seen.
+    return may === KEY_RULES && keys.mayNameOne(value) ? redactKeyValues(value, keys.isSecretKey) : value;
+  };
+}
+
+function applyRules(value: string, isSecretKey: KeyMatcher): string {
   let out = value;
   if (out.includes('://')) out = out.replace(URL_USERINFO, `$1:${REDACTED}@`);
   if (out.includes('eyJ')) out = out.replace(JWT, REDACTED_JWT);
   out = out.replace(AUTH_SCHEME, redactSchemeCredential);
   out = out.replace(AUTH_HEADER, redactAuthHeader);
-  out = redactKeyValues(out);
+  out = redactKeyValues(out, isSecretKey);
   out = out.replace(VENDOR_SECRET, REDACTED);
   if (mayHoldEmail(out)) out = out.replace(EMAIL, redactEmail);
-  return out.replace(DIGIT_RUN, redactCards);
+  return redactCardNumbers(out);
 }
 
 /**
@@ -125,10 +132,10 @@ function mayHoldEmail(text: string): boolean {
 }
 
 /**
- * One pass over the characters: true when any rule below could act (false positives only cost the
- * slow path). Cheaper than one combined regex, which tries every alternative at every position.
+ * One pass over the characters: which rules below could act (false positives only cost the slow
+ * path). Cheaper than one combined regex, which tries every alternative at every position.
  */
-function mightBeSensitive(text: string): boolean {
+function rulesThatMayAct(text: string): RulesThatMayAct {
   let digits = 0;
   let afterDigit = false;
   let wordStart = -1;
@@ -136,7 +143,7 @@ function mightBeSensitive(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      if (++digits >= 13) return true;
+      if (++digits >= 13) return ANY_RULE;
       afterDigit = true;
       wordStart = -1;
       continue;
@@ -148,17 +155,17 @@ function mightBeSensitive(text: string): boolean {
     }
     if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
       if (wordStart < 0) wordStart = i;
-      else if (c === 74 && text.charCodeAt(i - 1) === 121 && text.charCodeAt(i - 2) === 101) return true;
-      else if (i - wordStart === 3 && isKeyIdStart(text, wordStart)) return true;
+      else if (c === 74 && text.charCodeAt(i - 1) === 121 && text.charCodeAt(i - 2) === 101) return ANY_RULE;
+      else if (i - wordStart === 3 && isKeyIdStart(text, wordStart)) return ANY_RULE;
       continue;
     }
-    if ((c === 32 || (c >= 9 && c <= 13) || c === 160) && wordStart >= 0 && isSchemeWord(text, wordStart, i)) return true;
-    if ((c === 95 || c === 45) && wordStart >= 0 && i - wordStart <= 6 && VENDOR_PREFIXES.has(text.slice(wordStart, i))) return true;
+    if ((c === 32 || (c >= 9 && c <= 13) || c === 160) && wordStart >= 0 && isSchemeWord(text, wordStart, i)) return ANY_RULE;
+    if ((c === 95 || c === 45) && wordStart >= 0 && i - wordStart <= 6 && VENDOR_PREFIXES.has(text.slice(wordStart, i))) return ANY_RULE;
     wordStart = -1;
-    if (c === 64 || (c === 37 && text.charCodeAt(i + 1) === 52 && text.charCodeAt(i + 2) === 48)) return true;
+    if (c === 64 || (c === 37 && text.charCodeAt(i + 1) === 52 && text.charCodeAt(i + 2) === 48)) return ANY_RULE;
     if (c === 61 || c === 58) keyed = true;
   }
-  return keyed && SECRET_KEY.test(text);
+  return keyed ? KEY_RULES : NO_RULE;
 }
 
 /** `AKIA` (AWS) or `AIza` (Google) opening a word. */
@@ -188,118 +195,7 @@ function redactEmail(match: string, local: string, at: string, domain: string): 
   return lead.length === local.length ? match : `${lead}${REDACTED}${at}${domain}`;
 }
 
-/**
- * A bare `key: value` whose key is a plain word is kept ("invalid token: expired"); a quoted key
- * or value, an `=`, or a compound key (`X-Api-Key: …`, `AWS_SECRET_ACCESS_KEY: …`, `apiKey: …`)
- * marks an assignment.
- */
-function redactKeyValues(text: string): string {
-  let out = '';
-  let copied = 0;
-  KEY_SEPARATOR.lastIndex = 0;
-  for (let m = KEY_SEPARATOR.exec(text); m !== null; m = KEY_SEPARATOR.exec(text)) {
-    const [head, key, keyQuote, separator] = m;
-    const valueAt = m.index + head.length;
-    KEY_VALUE.lastIndex = valueAt;
-    const value = KEY_VALUE.exec(text)?.[0];
-    // A lone `?` is a query fingerprint's placeholder (`password = ?`): nothing to hide.
-    if (value === undefined || value === '?' || value.includes('[REDACTED') || !(SECRET_KEY_END.test(key) || isDefaultSensitiveKey(key))) continue;
-    const q = value.startsWith('"') ? '"' : value.startsWith("'") ? "'" : '';
-    if (!separator.includes('=') && keyQuote === '' && q === '' && PLAIN_WORD.test(key)) continue;
-    out += `${text.slice(copied, valueAt)}${q}${REDACTED}${q}`;
-    copied = valueAt + value.length;
-    KEY_SEPARATOR.lastIndex = copied;
-  }
-  return copied === 0 ? text : out + text.slice(copied);
-}
-
-/**
- * Cards are 13–19 digits, written as one group or as groups of 3–6 digits (4-4-4-4, Amex 4-6-5)
- * with possibly a shorter last group.
- * Inside a longer run ("2024 4111 1111 1111 1111") every window of whole groups is tried, longest
- * first; a single group longer than 19 digits is an id, not a card, and is kept, and so are digits
- * glued to letters. Luhn-valid 13-digit millisecond timestamps are redacted too: the checksum is all
- * there is to tell them apart, and a lost timestamp costs less than a leaked card.
- */
-function redactCards(run: string, offset: number, text: string): string {
-  if (run.length < 13) return run;
-  const starts: number[] = [];
-  const ends: number[] = [];
-  for (let i = 0; i < run.length; i++) {
-    starts.push(i);
-    while (i < run.length && run.charCodeAt(i) !== 32 && run.charCodeAt(i) !== 45) i++;
-    ends.push(i);
-  }
-  // A first or last group glued to letters is part of an identifier; the groups between can still be a card.
-  if (isWordLetter(text.charCodeAt(offset + run.length))) ends.pop();
-  let out = '';
-  let copied = 0;
-  for (let g = isWordLetter(text.charCodeAt(offset - 1)) ? 1 : 0; g < ends.length; g++) {
-    const last = cardWindowEnd(run, starts, ends, g);
-    if (last < 0) continue;
-    out += run.slice(copied, starts[g]) + REDACTED_CARD;
-    copied = ends[last];
-    g = last;
-  }
-  return copied === 0 ? run : out + run.slice(copied);
-}
-
-/**
- * Index of the last group of the longest Luhn-valid card starting at group `first`, or -1. Groups
- * have 3–6 digits, except the last, which may be shorter (4-4-4-1 for 13 digits).
- */
-function cardWindowEnd(run: string, starts: readonly number[], ends: readonly number[], first: number): number {
-  const firstLength = ends[first] - starts[first];
-  if (firstLength >= 13) return firstLength <= 19 && luhnValid(run.slice(starts[first], ends[first])) ? first : -1;
-  if (firstLength < 3 || firstLength > 6) return -1;
-  let digits = run.slice(starts[first], ends[first]);
-  let best = -1;
-  for (let g = first + 1; g < ends.length; g++) {
-    const length = ends[g] - starts[g];
-    if (length > 6 || digits.length + length > 19) break;
-    digits += run.slice(starts[g], ends[g]);
-    if (digits.length >= 13 && luhnValid(digits)) best = g;
-    if (length < 3) break;
-  }
-  return best;
-}
-
 /** The case-insensitive spelling of `word` for a regex that must stay case-sensitive elsewhere. */
 function anyCase(word: string): string {
   return word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
-}
-
-/** Digits glued to letters belong to an identifier (UUID, hash, hex id), not to a card. */
-function isWordLetter(code: number): boolean {
-  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
-}
-
-/**
- * A number that holds a card: 15 or 16 digits (Amex, Visa, Mastercard, Discover; longer ones are
- * past the exact integers), a card network's first digit (2–6), a valid checksum. Millisecond and
- * microsecond timestamps (13 digits, or starting with 1) are kept, so a `Date.now()` never goes.
- */
-export function isCardNumber(value: number): boolean {
-  if (!(value >= 1e14 && value < 1e16) || !Number.isInteger(value)) return false;
-  const digits = String(value);
-  const first = digits.charCodeAt(0);
-  return first >= 50 && first <= 54 && luhnValid(digits);
-}
-
-/** The Luhn (mod 10) checksum used by card numbers. False for an empty string or any non-digit. */
-export function luhnValid(digits: string): boolean {
-  if (digits.length === 0) return false;
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return false;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
 }

@@ -70,16 +70,13 @@ export function createKeyMatcher(
   extra: readonly (string | RegExp)[] = [],
   cacheSize = DEFAULT_CACHE_SIZE,
 ): KeyMatcher {
-  const list = [...DEFAULT_SENSITIVE_KEYS, ...(Array.isArray(extra) ? extra : [])];
-  const terms = termsOf(list);
-  // A global or sticky RegExp keeps lastIndex between test() calls; a stateless copy cannot.
-  const patterns = list.filter((term) => term instanceof RegExp).map((p) => new RegExp(p.source, p.flags.replace(/[gy]/g, '')));
+  const isSensitive = createKeyRule(extra);
   const cache = new Map<string, boolean>();
   return (key: string): boolean => {
     if (typeof key !== 'string') return false;
     const known = cache.get(key);
     if (known !== undefined) return known;
-    const sensitive = matchesTerms(splitKeyWords(key), terms) || patterns.some((p) => p.test(key));
+    const sensitive = isSensitive(key);
     if (key.length <= MAX_CACHED_KEY_LENGTH) {
       if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
       cache.set(key, sensitive);
@@ -88,21 +85,23 @@ export function createKeyMatcher(
   };
 }
 
+/**
+ * The rule for the default terms plus `extra`, unmemoised: for the key of a `key=value` found in
+ * free text, where keys are too varied to be worth remembering.
+ */
+export function createKeyRule(extra: readonly (string | RegExp)[] = []): KeyMatcher {
+  const list = [...DEFAULT_SENSITIVE_KEYS, ...(Array.isArray(extra) ? extra : [])];
+  const terms = termsOf(list);
+  // A global or sticky RegExp keeps lastIndex between test() calls; a stateless copy cannot.
+  const patterns = list.filter((term) => term instanceof RegExp).map((p) => new RegExp(p.source, p.flags.replace(/[gy]/g, '')));
+  return (key) => matchesTerms(splitKeyWords(key), terms) || patterns.some((p) => p.test(key));
+}
+
 /** Character kinds for splitting keys into words. */
 const SEPARATOR = 0;
 const LOWER = 1;
 const UPPER = 2;
 const DIGIT = 3;
-
-const DEFAULT_TERMS = termsOf(DEFAULT_SENSITIVE_KEYS);
-
-/**
- * The default rule alone, unmemoised: for the key of a `key=value` found in free text, where the
- * configured extras are not at hand and keys are too varied to be worth remembering.
- */
-export function isDefaultSensitiveKey(key: string): boolean {
-  return matchesTerms(splitKeyWords(key), DEFAULT_TERMS);
-}
 
 function termsOf(list: readonly unknown[]): Term[] {
   const terms: Term[] = [];

@@ -1,5 +1,8 @@
 import fc from 'fast-check';
-import { REDACTED, REDACTED_CARD, REDACTED_JWT, luhnValid, scrubString } from '../../lib/privacy/scrub-string.js';
+import { luhnValid } from '../../lib/privacy/card-numbers.js';
+import { REDACTED, REDACTED_CARD, REDACTED_JWT } from '../../lib/privacy/redaction-markers.js';
+import { scrubString } from '../../lib/privacy/scrub-string.js';
+import { DEFAULT_SENSITIVE_KEYS } from '../../lib/privacy/sensitive-keys.js';
 
 const SEED = 4_111_111;
 const JWT =
@@ -164,6 +167,10 @@ describe('scrubString', () => {
     ['apiKey: k-123', `apiKey: ${REDACTED}`],
   ])('redacts key=value secrets: %j', (input, expected) => {
     expect(scrubString(input)).toBe(expected);
+  });
+
+  it.each(DEFAULT_SENSITIVE_KEYS)('redacts the value of every default sensitive key written key=value: %s', (key) => {
+    expect(scrubString(`${key}=abc123`)).toBe(`${key}=${REDACTED}`);
   });
 
   it.each([
