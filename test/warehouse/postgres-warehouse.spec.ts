@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import pg from 'pg';
 import { createServer } from 'node:net';
 import { DeliveryError } from '../../lib/transports/delivery-error.js';
@@ -41,6 +42,22 @@ async function freshUrl(): Promise<string> {
   return url.toString();
 }
 
+/** The INSERT statements the transport's pool sends, each one a round trip. */
+function countInserts(onInsert?: (n: number) => void): () => number {
+  const query = pg.Client.prototype.query;
+  let inserts = 0;
+  jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+    const [config] = args as [string | { text?: string } | undefined];
+    const text = typeof config === 'string' ? config : config?.text;
+    if (text?.startsWith('INSERT')) {
+      inserts++;
+      onInsert?.(inserts);
+    }
+    return (query as (...a: unknown[]) => unknown).apply(this, args) as never;
+  });
+  return () => inserts;
+}
+
 if (server) {
   describeWarehouseAcceptance('PostgreSQL', {
     freshUrl,
@@ -55,6 +72,7 @@ if (server) {
           )
         ).rows.map((r) => r.column_name),
       ),
+    countInserts,
   });
 
   describe('PostgreSQL specifics', () => {

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,12 +24,33 @@ function withDb<T>(url: string, use: (db: Database.Database) => T): T {
   }
 }
 
+/**
+ * The transport's inserts as the driver sees them: each batch insert is one transaction (its rows
+ * run one by one inside it, all local), each single-row insert an autocommitted statement.
+ */
+function countInserts(onInsert?: (n: number) => void): () => number {
+  const probe = new Database(':memory:');
+  const Statement = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Database.Statement;
+  probe.close();
+  const run = Statement.run;
+  let inserts = 0;
+  jest.spyOn(Statement, 'run').mockImplementation(function (this: Database.Statement, ...params: unknown[]) {
+    if (this.source === 'BEGIN' || (this.source.startsWith('INSERT') && !this.database.inTransaction)) {
+      inserts++;
+      onInsert?.(inserts);
+    }
+    return run.apply(this, params);
+  });
+  return () => inserts;
+}
+
 describeWarehouseAcceptance('SQLite', {
   freshUrl: async () => `sqlite:${join(dir, `db-${++databases}.sqlite`)}`,
   query: async (url, sql) => withDb(url, (db) => db.prepare(sql).all() as Record<string, unknown>[]),
   exec: async (url, sql) => withDb(url, (db) => void db.exec(sql)),
   columns: async (url, table) =>
     withDb(url, (db) => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name)),
+  countInserts,
 });
 
 describe('SQLite specifics', () => {

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { AnalyticsEvent } from '../../lib/events/analytics-event.interface.js';
 import { COMMON_FIELDS, EVENT_CATALOG, type EventKindSpec, type FieldType } from '../../lib/events/event-catalog.js';
 import { DEFAULT_TABLES, resolveTableNames } from '../../lib/events/table-router.js';
@@ -13,6 +14,11 @@ export interface WarehouseHarness {
   query(url: string, sql: string): Promise<Record<string, unknown>[]>;
   exec(url: string, sql: string): Promise<void>;
   columns(url: string, table: string): Promise<string[]>;
+  /**
+   * Counts, from now until the test ends, the inserts the transport makes: each one a round trip
+   * to a remote database. `onInsert` runs just before each, with the count so far.
+   */
+  countInserts(onInsert?: (n: number) => void): () => number;
 }
 
 type ColumnKind = FieldType | 'timestamp' | 'json';
@@ -79,7 +85,11 @@ export function describeWarehouseAcceptance(name: string, harness: WarehouseHarn
     const count = async (url: string, table: string) =>
       Number((await harness.query(url, `SELECT count(*) AS n FROM ${table}`))[0]!.n);
 
+    const storedIds = async (url: string, table: string) =>
+      (await harness.query(url, `SELECT message_id FROM ${table}`)).map((r) => r.message_id as string).sort();
+
     afterEach(async () => {
+      jest.restoreAllMocks();
       await Promise.all(transports.splice(0).map((t) => t.close()));
     });
 
@@ -198,6 +208,56 @@ export function describeWarehouseAcceptance(name: string, harness: WarehouseHarn
       for (const rejection of result.rejected!) expect(rejection.reason).toMatch(/Insert failed: .*(NOT NULL|not-null)/);
       expect(await count(url, 'api_events')).toBe(3);
       expect(await count(url, 'signup_funnel')).toBe(0);
+    });
+
+    // A table of our own with a constraint someone added: the event named POISON breaks it.
+    const POISON = 'Poisoned';
+    const poisonable = (url: string) =>
+      harness.exec(url, `CREATE TABLE signup_funnel (message_id TEXT PRIMARY KEY, event TEXT CHECK (event <> '${POISON}'))`);
+    const funnelEvent = (i: number, bad = false) =>
+      toQueuedEvent({ ...sampleEvent('custom', i), JITSU_TABLE_NAME: 'signup_funnel', ...(bad ? { event: POISON } : {}) });
+
+    // One statement per row would take 256 round trips on a remote database and outlast the send deadline.
+    it('finds the one bad event of 256 in a logarithmic number of inserts and stores the others once', async () => {
+      const url = await harness.freshUrl();
+      await poisonable(url);
+      const batch = Array.from({ length: 256 }, (_, i) => funnelEvent(i, i === 137));
+      const inserts = harness.countInserts();
+
+      const result = await open(url).send(batch, signal());
+
+      expect(result).toEqual({ rejected: [{ messageId: batch[137]!.messageId, reason: expect.stringMatching(/^Insert failed: .*check constraint/i) }] });
+      expect(inserts()).toBeLessThanOrEqual(2 * Math.log2(batch.length) + 2);
+      expect(await storedIds(url, 'signup_funnel')).toEqual(batch.filter((_, i) => i !== 137).map((e) => e.messageId).sort());
+    });
+
+    it('isolates several bad events, first and last and neighbours included, beside a table that is fine', async () => {
+      const url = await harness.freshUrl();
+      await poisonable(url);
+      const badAt = new Set([0, 17, 18, 39]);
+      const funnel = Array.from({ length: 40 }, (_, i) => funnelEvent(i, badAt.has(i)));
+      const api = [1, 2, 3].map((i) => toQueuedEvent(sampleEvent('api', i)));
+
+      const result = await open(url).send([...funnel.slice(0, 20), ...api, ...funnel.slice(20)], signal());
+
+      const bad = funnel.filter((_, i) => badAt.has(i));
+      expect(result.rejected?.map((r) => r.messageId)).toEqual(bad.map((e) => e.messageId));
+      for (const rejection of result.rejected!) expect(rejection.reason).toMatch(/^Insert failed: .*check constraint/i);
+      expect(await storedIds(url, 'signup_funnel')).toEqual(funnel.filter((_, i) => !badAt.has(i)).map((e) => e.messageId).sort());
+      expect(await storedIds(url, 'api_events')).toEqual(api.map((e) => e.messageId).sort());
+    });
+
+    it('stops the search retryably when the send is aborted, and the retry stores each good event once', async () => {
+      const url = await harness.freshUrl();
+      await poisonable(url);
+      const batch = Array.from({ length: 64 }, (_, i) => funnelEvent(i, i === 50));
+      const transport = open(url);
+      const abort = new AbortController();
+      harness.countInserts((n) => n === 4 && abort.abort());
+
+      await expect(transport.send(batch, abort.signal)).rejects.toMatchObject({ name: 'DeliveryError', retryable: true });
+      expect(await transport.send(batch, signal())).toEqual({ rejected: [{ messageId: batch[50]!.messageId, reason: expect.any(String) }] });
+      expect(await storedIds(url, 'signup_funnel')).toEqual(batch.filter((_, i) => i !== 50).map((e) => e.messageId).sort());
     });
 
     it('adds the catalog columns an older table lacks and fills them', async () => {

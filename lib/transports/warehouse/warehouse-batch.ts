@@ -54,3 +54,20 @@ export function planBatch(
   }
   return { groups: [...groups.values()].filter((g) => g.rows.length > 0), rejected };
 }
+
+/** Rows [start, end) of a group, each with its message id. */
+export function sliceGroup(group: PlannedGroup, start: number, end: number): PlannedGroup {
+  return { schema: group.schema, rows: group.rows.slice(start, end), messageIds: group.messageIds.slice(start, end) };
+}
+
+/**
+ * Tries rows [start, end) together and, when `attempt` reports that they did not land, each half
+ * the same way, down to single rows, whose outcome is final. k bad rows among n cost O(k log n)
+ * attempts rather than n. Ranges are tried in order, so bad rows are met in batch order.
+ */
+export async function bisect(start: number, end: number, attempt: (start: number, end: number) => Promise<boolean>): Promise<void> {
+  if ((await attempt(start, end)) || end - start <= 1) return;
+  const middle = start + Math.ceil((end - start) / 2);
+  await bisect(start, middle, attempt);
+  await bisect(middle, end, attempt);
+}

@@ -6,7 +6,7 @@ import { FOREIGN_TABLE } from './warehouse-schema.js';
  * - `retryable`: the database is unreachable, restarting, busy or out of resources; try later.
  * - `unauthorized` / `fatal`: the configuration is wrong (bad credentials, missing database,
  *   read-only file); no event of the batch can land, trying again does not help.
- * - `data`: something about the rows; insert them one by one to find the bad ones.
+ * - `data`: something about the rows; insert them in ever smaller parts to find the bad ones.
  */
 export type FailureKind = 'retryable' | 'unauthorized' | 'fatal' | 'data';
 

@@ -3,7 +3,7 @@ import { DeliveryError } from '../delivery-error.js';
 import type { AnalyticsTransport, DeliveryResult, QueuedEvent } from '../transport.interface.js';
 import { openPostgres } from './postgres.dialect.js';
 import { openSqlite } from './sqlite.dialect.js';
-import { type PlannedGroup, type Rejection, planBatch } from './warehouse-batch.js';
+import { type PlannedGroup, type Rejection, bisect, planBatch, sliceGroup } from './warehouse-batch.js';
 import { MissingDriverError, type WarehouseDialect } from './warehouse-dialect.js';
 import { type FailureKind, classifyPostgresError, classifySqliteError, describeError } from './warehouse-errors.js';
 import { type TableSchema, tableSchema } from './warehouse-schema.js';
@@ -88,7 +88,7 @@ class SqlWarehouseTransport implements WarehouseTransport {
           await dialect.insertBatch(ready, signal);
         } catch (error) {
           this.throwUnlessData(dialect.classify(error), error);
-          await this.insertOneByOne(dialect, ready, signal, rejected);
+          await this.isolateBadRows(dialect, ready, signal, rejected);
         }
       }
     }
@@ -96,10 +96,12 @@ class SqlWarehouseTransport implements WarehouseTransport {
   }
 
   /**
-   * The batch failed for a data reason: find the culprits. Tables are re-checked first, since a
-   * table dropped or altered behind our back looks just like bad data.
+   * The batch failed for a data reason: find the culprits by halving each group that fails until
+   * the failing parts are single rows. A statement per row would cost a round trip each, which on
+   * a remote database outlasts the send deadline. Tables are re-checked first, since a table
+   * dropped or altered behind our back looks just like bad data.
    */
-  private async insertOneByOne(
+  private async isolateBadRows(
     dialect: WarehouseDialect,
     groups: readonly PlannedGroup[],
     signal: AbortSignal,
@@ -107,15 +109,33 @@ class SqlWarehouseTransport implements WarehouseTransport {
   ): Promise<void> {
     for (const group of groups) this.ensured.delete(group.schema.table);
     for (const group of await this.ensureTables(dialect, groups, signal, rejected)) {
-      for (let i = 0; i < group.rows.length; i++) {
-        if (signal.aborted) throw new DeliveryError('Warehouse send aborted while isolating a bad event', { retryable: true });
-        try {
-          await dialect.insertOne(group.schema, group.rows[i]!, signal);
-        } catch (error) {
-          this.throwUnlessData(dialect.classify(error), error);
-          rejected.push({ messageId: group.messageIds[i]!, reason: `Insert failed: ${this.describe(error)}` });
-        }
-      }
+      await bisect(0, group.rows.length, (start, end) => this.insertRange(dialect, group, start, end, signal, rejected));
+    }
+  }
+
+  /**
+   * Whether rows [start, end) landed; a single row that fails is rejected. A send retried after
+   * an abort mid-search stores nothing twice: the insert skips message ids already there.
+   */
+  private async insertRange(
+    dialect: WarehouseDialect,
+    group: PlannedGroup,
+    start: number,
+    end: number,
+    signal: AbortSignal,
+    rejected: Rejection[],
+  ): Promise<boolean> {
+    if (signal.aborted) throw new DeliveryError('Warehouse send aborted while isolating a bad event', { retryable: true });
+    const single = end - start === 1;
+    try {
+      // One row needs no transaction: a round trip instead of three on PostgreSQL.
+      if (single) await dialect.insertOne(group.schema, group.rows[start]!, signal);
+      else await dialect.insertBatch([sliceGroup(group, start, end)], signal);
+      return true;
+    } catch (error) {
+      this.throwUnlessData(dialect.classify(error), error);
+      if (single) rejected.push({ messageId: group.messageIds[start]!, reason: `Insert failed: ${this.describe(error)}` });
+      return false;
     }
   }
 
