@@ -216,7 +216,10 @@ export class AnalyticsCore {
       queuedBytes: this.pipeline?.queuedBytes ?? 0,
       inFlight: this.pipeline?.inFlightCount ?? 0,
     };
-    return { ...queue, ...s, warnings, health: assessPipelineHealth({ ...queue, failingSince: s.failingSince }, this.queueLimits) };
+    const stalled = this.pipeline?.storeStalled;
+    const stats: AnalyticsStats = { ...queue, ...s, warnings, health: assessPipelineHealth({ ...queue, failingSince: s.failingSince, stalled }, this.queueLimits) };
+    if (stalled) stats.stalled = stalled;
+    return stats;
   }
 
   flush(): Promise<void> {

@@ -1,8 +1,9 @@
 import type { PipelineHealth } from '../pipeline/analytics-stats.interface.js';
+import type { StoreStall } from '../pipeline/pending-store.interface.js';
 
 /** When the pipeline counts as down. */
 export interface HealthThresholds {
-  /** Down once every delivery attempt has failed for longer than this, ms. */
+  /** Down once every delivery attempt has failed, or queued events could not be read back, for longer than this, ms. */
   failingForMs: number;
   /** Down once the queue holds at least this fraction of `maxQueueSize` events or `maxQueueBytes` bytes. */
   queueFullRatio: number;
@@ -20,6 +21,8 @@ export interface HealthFacts {
   inFlight: number;
   queuedBytes: number;
   failingSince?: string;
+  /** Set while the queue holds events it cannot hand out (a spool whose backlog fails to read). */
+  stalled?: StoreStall;
 }
 
 export interface QueueLimits {
@@ -55,6 +58,11 @@ export function assessPipelineHealth(
   const failingForMs = failingFor(facts.failingSince, now);
   if (failingForMs !== undefined && failingForMs > thresholds.failingForMs) {
     reasons.push(`deliveries failing since ${facts.failingSince} (${duration(failingForMs)}), longer than the ${duration(thresholds.failingForMs)} allowed`);
+  }
+  // Held back as long as failed deliveries are: both stop events from leaving.
+  const stalledForMs = facts.stalled && failingFor(facts.stalled.since, now);
+  if (stalledForMs !== undefined && stalledForMs > thresholds.failingForMs) {
+    reasons.push(`${facts.stalled!.reason}, since ${facts.stalled!.since} (${duration(stalledForMs)})`);
   }
   const health: PipelineHealth = { status: reasons.length > 0 ? 'down' : 'up', reasons, queueFill };
   if (failingForMs !== undefined) health.failingForMs = failingForMs;

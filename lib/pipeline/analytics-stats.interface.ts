@@ -37,13 +37,21 @@ export interface AnalyticsStats {
   lastSuccessAt?: string;
   /** Since when every delivery attempt has failed (unset while deliveries succeed). */
   failingSince?: string;
+  /**
+   * Set while queued events cannot be handed to the destination: with a spool, reading its
+   * backlog back fails (it is tried again for up to 10 minutes, then left for the next start).
+   */
+  stalled?: { since: string; reason: string };
   /** Whether the pipeline keeps up, by the default thresholds (lib/health/pipeline-health.ts). */
   health: PipelineHealth;
 }
 
 /** The facts a health check reads; `AnalyticsHealthIndicator` applies the same rule with its own thresholds. */
 export interface PipelineHealth {
-  /** 'down' once deliveries have failed for longer than 5 minutes or the queue is 90% full. */
+  /**
+   * 'down' once deliveries have failed, or queued events could not be read back, for longer than
+   * 5 minutes, or the queue is 90% full.
+   */
   status: 'up' | 'down';
   /** Why it is down, in words safe to show (empty when up). */
   reasons: string[];

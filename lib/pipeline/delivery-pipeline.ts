@@ -5,7 +5,7 @@ import { DeliveryError } from '../transports/delivery-error.js';
 import type { AnalyticsTransport, DeliveryResult, QueuedEvent } from '../transports/transport.interface.js';
 import type { AnalyticsReporter } from './analytics-reporter.js';
 import { EventQueue } from './event-queue.js';
-import type { Pending, PendingStore } from './pending-store.interface.js';
+import type { Pending, PendingStore, StoreStall } from './pending-store.interface.js';
 import { readDeliveryResult } from './delivery-result.js';
 import { asDeliveryError, decideRetry } from './retry-policy.js';
 import { Signal } from './signal.js';
@@ -158,13 +158,19 @@ export class DeliveryPipeline {
     return this.inFlightEvents;
   }
 
+  /** Why events wait that the store cannot hand out, while that lasts. */
+  get storeStalled(): StoreStall | undefined {
+    return this.queue.stalled;
+  }
+
   private async close(timeoutMs: number): Promise<ShutdownReport> {
     this.state = 'closing';
     this.clearTimer();
     const drained = this.untilIdle();
-    let undelivered = 0;
-    if (await timesOut(drained, timeoutMs)) {
-      undelivered = this.heldEvents;
+    const timedOut = await timesOut(drained, timeoutMs);
+    // Events a durable store still holds once idle are those it could not hand out.
+    const undelivered = this.heldEvents;
+    if (timedOut) {
       this.abort.abort();
       const rest = this.queue.drainAll();
       this.release(rest);
@@ -209,8 +215,9 @@ export class DeliveryPipeline {
   private async untilIdle(): Promise<void> {
     this.flushUntil = Number.POSITIVE_INFINITY;
     this.drain();
-    // Past the deadline, what a durable store still holds stays there: only in-flight sends are awaited.
-    while ((this.queue.length > 0 && !this.abort.signal.aborted) || this.inFlight.size > 0) await this.settled.next();
+    // Past the deadline, what a durable store still holds stays there: only in-flight sends are
+    // awaited. So does what it cannot hand out (a backlog failing to read): waiting cannot help.
+    while ((!this.abort.signal.aborted && this.queue.peek() !== undefined) || this.inFlight.size > 0) await this.settled.next();
   }
 
   private pendingUpTo(target: number): boolean {
@@ -264,10 +271,13 @@ export class DeliveryPipeline {
     // them up would hold shutdown for as long as the whole backlog takes to read.
     if (this.abort.signal.aborted) return;
     while (this.inFlight.size < this.options.maxInFlight && this.queue.length > 0) {
-      // A spool that cannot read its backlog back sets it aside (kept on disk for the next start),
-      // so a non-empty queue can still have nothing to hand out.
+      // A spool whose backlog fails to read can count events it cannot hand out yet: the batch
+      // timer comes back for them, also when no new event arrives to wake the pipeline.
       const head = this.queue.peek();
-      if (head === undefined) break;
+      if (head === undefined) {
+        this.timer ??= unrefTimer(() => this.onBatchTimeout(), this.options.batchTimeout);
+        break;
+      }
       const forced = head.seq <= this.flushUntil;
       if (!forced && this.queue.length < this.options.batchSize) break;
       // While a batch is on its way, a partial one waits for it and leaves with whatever arrived

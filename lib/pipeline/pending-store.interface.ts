@@ -13,6 +13,12 @@ export interface StoreRefusal {
   detail: string;
 }
 
+/** Why a store holds events it cannot hand out, and since when (an ISO time). */
+export interface StoreStall {
+  since: string;
+  reason: string;
+}
+
 /**
  * Where the pipeline keeps events that are waiting to be sent: a FIFO it takes batches from.
  * Two implementations: `EventQueue` (memory only) and `DiskSpool` (lib/spool/), whose events
@@ -30,6 +36,11 @@ export interface PendingStore {
    * is kept for the next start rather than dropped.
    */
   readonly durable: boolean;
+  /**
+   * Set while the store counts events it cannot hand out (a spool whose backlog fails to read):
+   * `peek` then answers undefined although `length` is not 0.
+   */
+  readonly stalled?: StoreStall;
   peek(): Pending | undefined;
   /** Queues one event at the tail, or says why it cannot. */
   push(pending: Pending): StoreRefusal | undefined;

@@ -1,6 +1,6 @@
 import { closeSync, openSync } from 'node:fs';
 import type { Pending } from '../pipeline/pending-store.interface.js';
-import { readFrames } from './frame-reader.js';
+import { type FramesRead, readFrames } from './frame-reader.js';
 import { readAcks, segmentPath } from './segment-files.js';
 import type { SegmentState } from './segment-state.js';
 import { decodeRecord } from './spool-record.js';
@@ -94,20 +94,30 @@ export class BacklogReader {
         continue;
       }
       let malformed = 0;
-      const read = readFrames(file.fd, this.cursor.offset, segment.size, (body, offset) => {
-        if (file.acked.has(offset)) return true;
-        const record = decodeRecord(body);
-        if (!record) {
-          malformed++;
-          return true;
-        }
-        segment.unread--;
-        segment.unreadBytes -= record.item.bytes;
-        this.events--;
-        this.byteTotal -= record.item.bytes;
-        more = accept({ item: record.item, seq: segment.replayed ? 0 : record.seq, segment: segment.id, offset });
-        return more && segment.unread > 0;
-      });
+      let visited = this.cursor.offset;
+      let read: FramesRead;
+      try {
+        read = readFrames(file.fd, this.cursor.offset, segment.size, (body, offset, next) => {
+          visited = next;
+          if (file.acked.has(offset)) return true;
+          const record = decodeRecord(body);
+          if (!record) {
+            malformed++;
+            return true;
+          }
+          segment.unread--;
+          segment.unreadBytes -= record.item.bytes;
+          this.events--;
+          this.byteTotal -= record.item.bytes;
+          more = accept({ item: record.item, seq: segment.replayed ? 0 : record.seq, segment: segment.id, offset });
+          return more && segment.unread > 0;
+        });
+      } catch (error) {
+        // The frames visited before the error were handed out: reading again must start after them.
+        this.cursor.offset = visited;
+        this.closeFile();
+        throw error;
+      }
       this.cursor.offset = read.next;
       // The start-up scan already counted the damage of segments left by an earlier process; a
       // cut made since is news either way.

@@ -1,11 +1,13 @@
 import { EventQueue } from '../pipeline/event-queue.js';
-import type { Pending, PendingStore, StoreRefusal } from '../pipeline/pending-store.interface.js';
+import type { Pending, PendingStore, StoreRefusal, StoreStall } from '../pipeline/pending-store.interface.js';
 import { BacklogReader, offsetsBySegment, type SpooledPending } from './backlog-reader.js';
 import { appendAcks, removeSegment } from './segment-files.js';
 import { newSegment, type SegmentState } from './segment-state.js';
 import { type Appended, SegmentWriter } from './segment-writer.js';
 import { ioMessage, isMissing, SpoolDirectory, unusableDirectory } from './spool-directory.js';
 import type { ResolvedSpoolOptions } from './spool-options.resolver.js';
+import { BacklogReadRetry } from './read-retry.js';
+import { SpoolNotices, type SpoolReporter } from './spool-notices.js';
 import { encodeRecord } from './spool-record.js';
 import { recoverSegments, type Recovered } from './spool-recovery.js';
 
@@ -13,13 +15,6 @@ import { recoverSegments, type Recovered } from './spool-recovery.js';
 export interface SpoolWindow {
   maxEvents: number;
   maxBytes: number;
-}
-
-/** Where the spool reports what it skipped or could not do (the pipeline's `AnalyticsReporter`). */
-export interface SpoolReporter {
-  warn(kind: string, message: string): void;
-  error(error: Error): void;
-  droppedUnidentified(reason: 'spool_lost', count: number, detail: string): void;
 }
 
 /**
@@ -38,6 +33,8 @@ export class DiskSpool implements PendingStore {
   private readonly backlog: BacklogReader;
   private diskBytes = 0;
   private closed = false;
+  private readonly readRetry = new BacklogReadRetry();
+  private readonly notices: SpoolNotices;
 
   /** Opens (creating it if needed) and locks `options.dir`, and takes over what an earlier process left. */
   static open(options: ResolvedSpoolOptions, window: SpoolWindow, reporter: SpoolReporter): DiskSpool {
@@ -53,7 +50,7 @@ export class DiskSpool implements PendingStore {
   private constructor(
     private readonly options: ResolvedSpoolOptions,
     private readonly limits: SpoolWindow,
-    private readonly reporter: SpoolReporter,
+    reporter: SpoolReporter,
     private readonly directory: SpoolDirectory,
     recovered: Recovered,
   ) {
@@ -61,19 +58,15 @@ export class DiskSpool implements PendingStore {
       this.segments.set(segment.id, segment);
       this.diskBytes += segment.size + segment.ackBytes;
     }
-    for (const [id, regions] of recovered.damaged) this.reportDamage(id, regions);
-    for (const { id, error } of recovered.unreadable) {
-      reporter.warn('spool_unreadable', `could not read spool segment ${id} in ${options.dir} (${ioMessage(error)}); it is left in place, unsent, and tried again at the next start`);
-    }
-    this.writer = new SegmentWriter(options.dir, recovered.nextId, options.fsync, (error) =>
-      reporter.warn('spool_sync_failed', `could not fsync the spool in ${options.dir} (${ioMessage(error)})`),
-    );
+    const notices = (this.notices = new SpoolNotices(reporter, options.dir));
+    for (const [id, regions] of recovered.damaged) notices.damaged(id, regions);
+    for (const { id, error } of recovered.unreadable) notices.unreadable(id, error);
+    this.writer = new SegmentWriter(options.dir, recovered.nextId, options.fsync, (error) => notices.syncFailed('fsync the spool', error));
     this.backlog = new BacklogReader(options.dir, this.segments, {
-      damaged: (id, regions) => this.reportDamage(id, regions),
+      damaged: (id, regions) => notices.damaged(id, regions),
       finished: (segment) => this.removeIfDone(segment),
       missing: (segment) => this.segmentMissing(segment),
-      lost: (segment, count) =>
-        reporter.droppedUnidentified('spool_lost', count, `spool segment ${segment} of ${options.dir} no longer holds them (damaged or removed since they were written)`),
+      lost: (segment, count) => notices.lost(segment, count),
     });
   }
 
@@ -88,6 +81,10 @@ export class DiskSpool implements PendingStore {
   /** Waiting events held in memory (the window); the rest are only on disk. */
   get inMemory(): number {
     return this.window.length;
+  }
+
+  get stalled(): StoreStall | undefined {
+    return this.closed ? undefined : this.readRetry.stall;
   }
 
   /** Bytes of segment and ack files: what `spool.maxBytes` bounds. */
@@ -158,7 +155,7 @@ export class DiskSpool implements PendingStore {
       } catch (error) {
         // The segment went with the directory: there is nothing left to acknowledge in.
         if (isMissing(error) && this.recreateDirectory()) continue;
-        this.reporter.warn('spool_ack_failed', `could not record delivered events in ${this.options.dir} (${ioMessage(error)}); after a restart they would be sent again`);
+        this.notices.ackFailed(error);
       }
     }
   }
@@ -178,7 +175,7 @@ export class DiskSpool implements PendingStore {
     try {
       this.writer.close();
     } catch (error) {
-      this.reporter.warn('spool_sync_failed', `could not close the spool segment in ${this.options.dir} (${ioMessage(error)})`);
+      this.notices.syncFailed('close the spool segment', error);
     }
     const current = open === undefined ? undefined : this.segments.get(open);
     if (current) {
@@ -195,14 +192,20 @@ export class DiskSpool implements PendingStore {
     const wantsMore = () =>
       window.length < targetEvents && window.bytes < targetBytes && window.length < maxEvents && window.bytes < maxBytes;
     if (window.length > 0 && !wantsMore()) return;
+    const now = Date.now();
+    if (!this.readRetry.mayRead(now)) return;
     try {
       this.backlog.readInto((pending) => {
         window.push(pending);
         return wantsMore();
       });
+      this.readRetry.succeeded();
     } catch (error) {
-      this.backlog.setAside();
-      this.reporter.error(new Error(`could not read back the spool in ${this.options.dir} (${ioMessage(error)}); its events are kept for the next start`));
+      // Until a read succeeds, the events stay counted (and on disk); once given up, they wait for the next start.
+      const reason = ioMessage(error);
+      const outcome = this.readRetry.failed(reason, now);
+      if (outcome.kind === 'gave_up') this.backlog.setAside();
+      this.notices.readFailed(outcome, reason);
     }
   }
 
@@ -225,12 +228,12 @@ export class DiskSpool implements PendingStore {
     const open = this.writer.openSegment;
     const segment = open === undefined ? undefined : this.segments.get(open);
     if (segment) this.seal(segment);
-    this.reporter.warn('spool_dir_removed', `the spool directory ${this.options.dir} was removed while in use and has been created again; events that were only in its files are lost`);
+    this.notices.directoryRemoved();
     return true;
   }
 
   private segmentMissing(segment: SegmentState): void {
-    this.reporter.warn('spool_missing', `spool segment ${segment.id} of ${this.options.dir} was removed from outside; ${segment.unread} undelivered event(s) in it are lost`);
+    this.notices.missing(segment.id, segment.unread);
     this.recreateDirectory();
     // Still written to, through a file no longer in the directory: what follows goes to a new one.
     if (this.writer.openSegment === segment.id) this.seal(segment);
@@ -249,7 +252,7 @@ export class DiskSpool implements PendingStore {
     try {
       this.writer.seal();
     } catch (error) {
-      this.reporter.warn('spool_sync_failed', `could not seal a spool segment in ${this.options.dir} (${ioMessage(error)})`);
+      this.notices.syncFailed('seal a spool segment', error);
     }
     segment.sealed = true;
     this.removeIfDone(segment);
@@ -260,16 +263,10 @@ export class DiskSpool implements PendingStore {
     try {
       removeSegment(this.options.dir, segment.id);
     } catch (error) {
-      this.reporter.warn('spool_remove_failed', `could not remove a delivered spool segment in ${this.options.dir} (${ioMessage(error)})`);
+      this.notices.removeFailed(error);
       return;
     }
     this.segments.delete(segment.id);
     this.diskBytes -= segment.size + segment.ackBytes;
-  }
-
-  private reportDamage(segment: number, regions: number): void {
-    for (let i = 0; i < regions; i++) {
-      this.reporter.warn('spool_corrupt', `skipped a damaged region in spool segment ${segment} of ${this.options.dir} (a write cut short by a crash, or disk damage); events in it are lost`);
-    }
   }
 }

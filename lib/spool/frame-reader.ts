@@ -13,8 +13,11 @@ export interface FramesRead {
   cut: boolean;
 }
 
-/** Gets each good frame's body (a view, valid only during the call) and file offset; false stops after it. */
-export type FrameVisitor = (body: Buffer, offset: number) => boolean;
+/**
+ * Gets each good frame's body (a view, valid only during the call), its file offset and the
+ * offset after it; false stops after it.
+ */
+export type FrameVisitor = (body: Buffer, offset: number, next: number) => boolean;
 
 const CHUNK_BYTES = 256 * 1024;
 
@@ -40,7 +43,7 @@ export function readFrames(fd: number, start: number, end: number, visit: FrameV
         inDamage = false;
         const offset = pos + at;
         at = read.bodyEnd;
-        if (!visit(buf.subarray(read.bodyStart, read.bodyEnd), offset)) return { next: pos + at, damaged, cut: false };
+        if (!visit(buf.subarray(read.bodyStart, read.bodyEnd), offset, pos + at)) return { next: pos + at, damaged, cut: false };
         continue;
       }
       if (read.status === 'incomplete' && pos + at + read.frameBytes <= fileEnd) {

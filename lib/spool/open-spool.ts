@@ -1,5 +1,6 @@
 import type { ResolvedOptions } from '../analytics-options.resolver.js';
-import { DiskSpool, type SpoolReporter } from './disk-spool.js';
+import { DiskSpool } from './disk-spool.js';
+import type { SpoolReporter } from './spool-notices.js';
 import type { ResolvedSpoolOptions } from './spool-options.resolver.js';
 
 /**

@@ -73,4 +73,12 @@ describe('assessPipelineHealth', () => {
     const future = assessPipelineHealth({ ...idle, failingSince: ago(-5000) }, limits, { failingForMs: 0, queueFullRatio: 0.9 }, NOW);
     expect(future).toMatchObject({ status: 'up', failingForMs: 0 });
   });
+
+  it('is down once queued events could not be read back for longer than failingForMs, saying why', () => {
+    const stall = (ms: number) => ({ since: ago(ms), reason: 'could not read back the spool (EIO: i/o error, read); reading is tried again' });
+    expect(assessPipelineHealth({ queued: 50, inFlight: 0, queuedBytes: 0, stalled: stall(299_000) }, limits, undefined, NOW).status).toBe('up');
+    const health = assessPipelineHealth({ queued: 50, inFlight: 0, queuedBytes: 0, stalled: stall(301_000) }, limits, undefined, NOW);
+    expect(health.status).toBe('down');
+    expect(health.reasons).toEqual([`could not read back the spool (EIO: i/o error, read); reading is tried again, since ${ago(301_000)} (301 s)`]);
+  });
 });

@@ -3,6 +3,7 @@ import type { DroppedInfo } from '../../lib/pipeline/analytics-stats.interface.j
 import { DeliveryPipeline, PipelineOptions } from '../../lib/pipeline/delivery-pipeline.js';
 import { DeliveryError } from '../../lib/transports/delivery-error.js';
 import type { QueuedEvent } from '../../lib/transports/transport.interface.js';
+import { EventQueue } from '../../lib/pipeline/event-queue.js';
 import type { PendingStore } from '../../lib/pipeline/pending-store.interface.js';
 import { hang, ScriptedTransport } from '../support/scripted-transport.js';
 import { until } from '../support/until.js';
@@ -198,6 +199,56 @@ describe('DeliveryPipeline', () => {
     expect(pipeline.inFlightCount).toBe(0);
   });
 
+
+  describe('with a store that counts events it cannot hand out yet (a spool whose backlog fails to read)', () => {
+    function blockedStore() {
+      const inner = new EventQueue();
+      const state = { readable: false };
+      const store: PendingStore = {
+        get length() {
+          return inner.length;
+        },
+        get bytes() {
+          return inner.bytes;
+        },
+        durable: true,
+        get stalled() {
+          return state.readable ? undefined : { since: '2026-11-28T08:00:00.000Z', reason: 'could not read back the spool (EIO)' };
+        },
+        peek: () => (state.readable ? inner.peek() : undefined),
+        push: (pending) => inner.push(pending),
+        shift: () => (state.readable ? inner.shift() : undefined),
+        takeBatch: (events, bytes) => (state.readable ? inner.takeBatch(events, bytes) : []),
+        drainAll: () => [],
+        acknowledge: () => undefined,
+        close: () => undefined,
+      };
+      return { store, state };
+    }
+
+    it('comes back for them by itself once the store can hand them out, with no new event to wake it', async () => {
+      const { store, state } = blockedStore();
+      const transport = new ScriptedTransport();
+      const pipeline = new DeliveryPipeline(transport, fast, new AnalyticsReporter(undefined, false), store);
+      for (let i = 0; i < 3; i++) pipeline.offer(event(i));
+      await new Promise((r) => setTimeout(r, 5 * fast.batchTimeout));
+      expect(transport.attempts).toHaveLength(0);
+      expect(pipeline.storeStalled?.reason).toBe('could not read back the spool (EIO)');
+      state.readable = true;
+      await until(() => transport.attempts.length > 0, 'the batch the store could not hand out before');
+      expect(transport.attempts[0]!.ids).toEqual(['m0', 'm1', 'm2']);
+      await pipeline.shutdown(1000);
+    });
+
+    it('shuts down without waiting out the deadline for them, and reports them as kept', async () => {
+      const { store } = blockedStore();
+      const pipeline = new DeliveryPipeline(new ScriptedTransport(), fast, new AnalyticsReporter(undefined, false), store);
+      for (let i = 0; i < 3; i++) pipeline.offer(event(i));
+      const started = Date.now();
+      expect(await pipeline.shutdown(60_000)).toEqual({ undelivered: 3, spooled: 3 });
+      expect(Date.now() - started).toBeLessThan(5000);
+    });
+  });
   it('drops a 401 batch at once as unauthorized, reporting one error for a storm of them', async () => {
     const unauthorized = () =>
       Promise.reject(new DeliveryError('Jitsu rejected the write key (HTTP 401): check writeKey', { status: 401, retryable: false, dropReason: 'unauthorized' }));

@@ -1,0 +1,62 @@
+import type { StoreStall } from '../pipeline/pending-store.interface.js';
+
+/** The first wait after the backlog failed to read; it doubles with each failure in a row. */
+export const READ_RETRY_FIRST_MS = 1000;
+/** The longest wait between two attempts. */
+export const READ_RETRY_MAX_MS = 60_000;
+/**
+ * How long reads may fail in a row before the backlog is left for the next start. An error that
+ * lasts this long (a file made unreadable, a broken disk) is not the passing kind (too many open
+ * files, an NFS hiccup) that waiting cures.
+ */
+export const READ_GIVE_UP_AFTER_MS = 10 * 60_000;
+
+/**
+ * After the `failures`-th failed read in a row, the first `failingForMs` ago: how long to wait
+ * before reading again, or undefined to stop trying until the next start.
+ */
+export function nextReadAttemptIn(failures: number, failingForMs: number): number | undefined {
+  if (failingForMs >= READ_GIVE_UP_AFTER_MS) return undefined;
+  const backoff = READ_RETRY_FIRST_MS * 2 ** Math.min(Math.max(failures - 1, 0), 16);
+  return Math.min(backoff, READ_RETRY_MAX_MS, READ_GIVE_UP_AFTER_MS - failingForMs);
+}
+
+/** What a failed read leads to: the first of a run, another one (with the wait before the next), or giving up. */
+export type ReadFailureOutcome =
+  | { kind: 'first' | 'again'; failures: number; waitMs: number }
+  | { kind: 'gave_up'; failures: number };
+
+/** The spool's run of failed backlog reads, if any: when to read again, and what health reports meanwhile. */
+export class BacklogReadRetry {
+  private run?: { since: number; failures: number; retryAt: number; reason: string; gaveUp: boolean };
+
+  /** False while waiting for the next attempt, and for good once given up. */
+  mayRead(now: number): boolean {
+    return !this.run || now >= this.run.retryAt;
+  }
+
+  succeeded(): void {
+    if (this.run && !this.run.gaveUp) this.run = undefined;
+  }
+
+  failed(reason: string, now: number): ReadFailureOutcome {
+    const run = (this.run ??= { since: now, failures: 0, retryAt: now, reason, gaveUp: false });
+    run.failures++;
+    run.reason = reason;
+    const waitMs = nextReadAttemptIn(run.failures, now - run.since);
+    if (waitMs === undefined) {
+      run.gaveUp = true;
+      run.retryAt = Number.POSITIVE_INFINITY;
+      return { kind: 'gave_up', failures: run.failures };
+    }
+    run.retryAt = now + waitMs;
+    return { kind: run.failures === 1 ? 'first' : 'again', failures: run.failures, waitMs };
+  }
+
+  /** Set from the first failure until a read succeeds, and until the next start once given up. */
+  get stall(): StoreStall | undefined {
+    if (!this.run) return undefined;
+    const next = this.run.gaveUp ? 'its backlog is left for the next start' : 'reading is tried again';
+    return { since: new Date(this.run.since).toISOString(), reason: `could not read back the spool (${this.run.reason}); ${next}` };
+  }
+}

@@ -1,0 +1,133 @@
+import { jest } from '@jest/globals';
+import * as realFs from 'node:fs';
+import type { Pending } from '../../lib/pipeline/pending-store.interface.js';
+import type { DiskSpool } from '../../lib/spool/disk-spool.js';
+import { segmentBytesFor } from '../../lib/spool/spool-options.resolver.js';
+import { indexOf, spoolEvent, tempDirs } from './spool-test-support.js';
+
+// A real disk cannot be told to fail one read: `readSync` fails once `failAfterReads` more reads
+// have succeeded, for as long as `failure` is set.
+let failure: NodeJS.ErrnoException | undefined;
+let failAfterReads = 0;
+jest.unstable_mockModule('node:fs', () => ({
+  ...realFs,
+  readSync: (...args: Parameters<typeof realFs.readSync>) => {
+    if (failure && failAfterReads-- <= 0) throw failure;
+    return realFs.readSync(...args);
+  },
+}));
+const { DiskSpool: Spool } = await import('../../lib/spool/disk-spool.js');
+const { READ_GIVE_UP_AFTER_MS } = await import('../../lib/spool/read-retry.js');
+
+const dirs = tempDirs();
+const opened: Array<DiskSpool> = [];
+let clock = Date.parse('2026-11-28T08:00:00Z');
+beforeEach(() => {
+  failure = undefined;
+  jest.spyOn(Date, 'now').mockImplementation(() => clock);
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  for (const spool of opened.splice(0)) spool.close();
+  dirs.cleanup();
+});
+
+function openSpool(dir: string, windowEvents: number, maxBytes = 8 * 1024 * 1024) {
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  const spool = Spool.open(
+    { dir, maxBytes, fsync: 'never', segmentBytes: segmentBytesFor(maxBytes) },
+    { maxEvents: windowEvents, maxBytes: 50_000_000 },
+    { warn: (kind) => warnings.push(kind), error: (error) => errors.push(error.message), droppedUnidentified: (reason) => warnings.push(reason) },
+  );
+  opened.push(spool);
+  return { spool, warnings, errors };
+}
+
+let seq = 0;
+function push(spool: DiskSpool, from: number, to: number, bytes?: number): void {
+  for (let i = from; i < to; i++) expect(spool.push({ item: spoolEvent(i, bytes), seq: ++seq })).toBeUndefined();
+}
+
+const indexes = (events: readonly Pending[]) => events.map((p) => indexOf(p.item));
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
+const eio = () => Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+
+describe('DiskSpool when reading its backlog back fails', () => {
+  it('keeps the events counted, reads again after a wait, and hands each out once, in order', () => {
+    const { spool, warnings, errors } = openSpool(dirs.make(), 10);
+    push(spool, 0, 100);
+    expect(indexes(spool.takeBatch(10, 10_000_000))).toEqual(range(0, 10));
+
+    failure = eio();
+    expect(spool.takeBatch(10, 10_000_000)).toEqual([]);
+    expect(spool.length).toBe(90);
+    expect(errors).toEqual([expect.stringContaining('could not read back the spool')]);
+    expect(errors[0]).toContain('EIO');
+    expect(spool.stalled).toEqual({ since: new Date(clock).toISOString(), reason: expect.stringContaining('reading is tried again') });
+
+    // Within the first wait (1 s) nothing is read, so the failure is not met again.
+    clock += 900;
+    expect(spool.peek()).toBeUndefined();
+    expect(warnings).toEqual([]);
+    clock += 100;
+    expect(spool.peek()).toBeUndefined();
+    expect(warnings).toEqual(['spool_read_failed']);
+
+    failure = undefined;
+    clock += 2000;
+    const rest: Pending[] = [];
+    while (spool.length > 0) rest.push(...spool.takeBatch(1000, 10_000_000));
+    expect(indexes(rest)).toEqual(range(10, 100));
+    expect(spool.stalled).toBeUndefined();
+    expect(errors).toHaveLength(1);
+  });
+
+  it('resumes after the events it handed out before a read failed in the middle of a segment', () => {
+    // 2 KB events in one 4 MiB segment: the backlog spans several 256 KiB chunks, and the second read fails.
+    const { spool } = openSpool(dirs.make(), 400, 32 * 1024 * 1024);
+    expect(segmentBytesFor(32 * 1024 * 1024)).toBe(4 * 1024 * 1024);
+    push(spool, 0, 400, 2000);
+    push(spool, 400, 700, 2000);
+    expect(indexes(spool.takeBatch(400, 50_000_000))).toEqual(range(0, 400));
+
+    failure = eio();
+    failAfterReads = 1;
+    const before = indexes(spool.takeBatch(400, 50_000_000));
+    expect(before.length).toBeGreaterThan(50);
+    expect(before).toEqual(range(400, 400 + before.length));
+    expect(spool.length).toBe(300 - before.length);
+
+    failure = undefined;
+    clock += 1000;
+    const after: Pending[] = [];
+    while (spool.length > 0) after.push(...spool.takeBatch(1000, 50_000_000));
+    expect(indexes(after)).toEqual(range(400 + before.length, 700));
+  });
+
+  it('after 10 minutes of failures leaves the backlog for the next start, and says so until then', () => {
+    const dir = dirs.make();
+    const first = openSpool(dir, 10);
+    push(first.spool, 0, 50);
+    first.spool.acknowledge(first.spool.takeBatch(10, 10_000_000));
+    failure = eio();
+    const start = clock;
+    let attempts = 0;
+    while (first.spool.length > 0 && attempts < 100) {
+      first.spool.peek();
+      attempts++;
+      clock += 30_000;
+    }
+    expect(first.spool.length).toBe(0);
+    expect(clock - start).toBeGreaterThanOrEqual(READ_GIVE_UP_AFTER_MS);
+    expect(first.errors.at(-1)).toMatch(/^gave up reading back the spool in .* \(EIO: i\/o error, read\); its events are kept for the next start$/);
+    expect(first.spool.stalled).toEqual({ since: new Date(start).toISOString(), reason: expect.stringContaining('left for the next start') });
+    first.spool.close();
+
+    failure = undefined;
+    const next = openSpool(dir, 10);
+    const again: Pending[] = [];
+    while (next.spool.length > 0) again.push(...next.spool.takeBatch(1000, 10_000_000));
+    expect(indexes(again)).toEqual(range(10, 50));
+  });
+});
