@@ -1,40 +1,13 @@
-import type { RetryPolicy } from '../analytics-options.resolver.js';
 import { MAX_EVENT_BYTES } from '../analytics-options.resolver.js';
-import type { OverflowPolicy } from '../analytics.options.js';
-import { DeliveryError } from '../transports/delivery-error.js';
-import type { AnalyticsTransport, DeliveryResult, QueuedEvent } from '../transports/transport.interface.js';
+import type { AnalyticsTransport, QueuedEvent } from '../transports/transport.interface.js';
 import type { AnalyticsReporter } from './analytics-reporter.js';
+import { ABORT_GRACE_MS, BatchSender } from './batch-sender.js';
 import { EventQueue } from './event-queue.js';
 import type { Pending, PendingStore, StoreStall } from './pending-store.interface.js';
-import { readDeliveryResult } from './delivery-result.js';
-import { asDeliveryError, decideRetry } from './retry-policy.js';
+import type { PipelineOptions, ShutdownReport } from './pipeline-options.interface.js';
+import { asDeliveryError } from './retry-policy.js';
 import { Signal } from './signal.js';
-import { sleep, timesOut, unrefTimer } from './timers.js';
-
-export interface PipelineOptions {
-  batchSize: number;
-  batchTimeout: number;
-  maxQueueSize: number;
-  maxQueueBytes: number;
-  overflow: OverflowPolicy;
-  maxBatchEvents: number;
-  maxBatchBytes: number;
-  maxInFlight: number;
-  retry: RetryPolicy;
-  /**
-   * The transport's own deadline per request, ms. A send still unsettled a grace period later is
-   * treated as timed out and retried, so a destination that never answers (and ignores the abort
-   * signal) cannot hold a batch, its in-flight slot and every flush forever. None when absent.
-   */
-  requestTimeout?: number;
-}
-
-export interface ShutdownReport {
-  /** Events that could not be delivered before the deadline (counted as dropped `shutdown`, unless spooled). */
-  undelivered: number;
-  /** With a durable store (the disk spool): how many of them were kept for the next start instead. */
-  spooled?: number;
-}
+import { timesOut, unrefTimer } from './timers.js';
 
 interface Batch {
   readonly events: Pending[];
@@ -64,7 +37,7 @@ export class DeliveryPipeline {
   private closing?: Promise<ShutdownReport>;
   /** Set when shutdown gave up on in-flight sends: their late outcome is no longer reported. */
   private abandoned = false;
-  private readonly retryPolicy: RetryPolicy;
+  private readonly sender: BatchSender;
 
   constructor(
     private readonly transport: AnalyticsTransport,
@@ -74,9 +47,19 @@ export class DeliveryPipeline {
   ) {
     // The spool exists to outlast outages: its batches are retried until delivered or finally
     // refused, however long that takes (the disk bound, `spool_full`, limits what waits).
-    this.retryPolicy = queue.durable
+    const retryPolicy = queue.durable
       ? { ...options.retry, maxAttempts: Number.POSITIVE_INFINITY, maxElapsedMs: Number.POSITIVE_INFINITY }
       : options.retry;
+    this.sender = new BatchSender({
+      transport,
+      reporter,
+      store: queue,
+      retryPolicy,
+      requestTimeout: options.requestTimeout,
+      shutdown: this.abort.signal,
+      abandoned: () => this.abandoned,
+      giveUp: (events, detail) => this.giveUp(events, detail),
+    });
     // A durable store may start with what an earlier process left: it goes out first.
     this.heldEvents = queue.length;
     this.heldBytes = queue.bytes;
@@ -289,7 +272,8 @@ export class DeliveryPipeline {
       const batch: Batch = { events, minSeq: events[0]!.seq };
       this.inFlight.add(batch);
       this.inFlightEvents += events.length;
-      this.deliver(events)
+      this.sender
+        .deliver(events)
         .catch((error: unknown) => this.reporter.error(asDeliveryError(error)))
         .then(() => this.settle(batch));
     }
@@ -315,89 +299,6 @@ export class DeliveryPipeline {
     }
   }
 
-  /** Sends one batch until it is delivered or finally dropped. Never rejects. */
-  private async deliver(events: readonly Pending[]): Promise<void> {
-    const startedAt = Date.now();
-    const ids = () => events.map((p) => p.item.messageId);
-    for (let attempts = 1; ; attempts++) {
-      // Already counted when shutdown abandoned the batch (the second half of a split, say).
-      if (this.abandoned) return;
-      if (this.abort.signal.aborted) return this.giveUp(events, 'shutdown deadline reached');
-      try {
-        const result = await this.sendWithinDeadline(events.map((p) => p.item));
-        if (this.abandoned) return;
-        const { warnings, rejected } = readDeliveryResult(result, this.reporter);
-        for (const warning of warnings) this.reporter.warn('destination_warning', warning);
-        return this.recordResult(events, rejected);
-      } catch (thrown) {
-        if (this.abandoned) return;
-        const error = asDeliveryError(thrown);
-        if (this.abort.signal.aborted) return this.giveUp(events, 'shutdown deadline reached');
-        const decision = decideRetry(
-          error,
-          { attempts, elapsedMs: Date.now() - startedAt, batchLength: events.length },
-          this.retryPolicy,
-        );
-        this.reporter.failedAttempt(error, decision.action === 'retry');
-        if (decision.action === 'split') {
-          const half = Math.ceil(events.length / 2);
-          await this.deliver(events.slice(0, half));
-          return this.deliver(events.slice(half));
-        }
-        if (decision.action === 'drop') {
-          if (decision.reason === 'unauthorized' || decision.reason === 'rejected') this.reporter.error(error);
-          // A transport closed under us is a shutdown, not a verdict on the events: a durable store keeps them.
-          if (decision.reason !== 'closed') this.queue.acknowledge(events);
-          return this.reporter.dropped(decision.reason, ids(), error.message);
-        }
-        await sleep(decision.delayMs, this.abort.signal);
-      }
-    }
-  }
-
-  private sendWithinDeadline(items: QueuedEvent[]): Promise<DeliveryResult | void> {
-    const timeout = this.options.requestTimeout;
-    if (timeout === undefined) return Promise.resolve(this.transport.send(items, this.abort.signal));
-    const deadlineMs = timeout + ABORT_GRACE_MS;
-    // The send is told to stop at the deadline too: the retry that follows must not race a late
-    // first attempt still writing the same events (a warehouse inserting row by row, say).
-    // Linked by hand: AbortSignal.any on a long-lived signal leaks its dependants on Node 20.
-    const attempt = new AbortController();
-    const shutdown = this.abort.signal;
-    const onShutdown = (): void => attempt.abort();
-    if (shutdown.aborted) attempt.abort();
-    else shutdown.addEventListener('abort', onShutdown, { once: true });
-    const sending = Promise.resolve(this.transport.send(items, attempt.signal));
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = unrefTimer(() => {
-        reject(new DeliveryError(`the destination did not answer within ${deadlineMs} ms`, { retryable: true }));
-        attempt.abort();
-      }, deadlineMs);
-    });
-    // The send that lost the race may still settle later: its outcome no longer matters.
-    sending.catch(() => undefined);
-    return Promise.race([sending, deadline]).finally(() => {
-      clearTimeout(timer);
-      shutdown.removeEventListener('abort', onShutdown);
-    });
-  }
-
-  private recordResult(
-    events: readonly Pending[],
-    rejected: ReadonlyArray<{ messageId: string; reason: string }> | undefined,
-  ): void {
-    this.queue.acknowledge(events);
-    if (!rejected || rejected.length === 0) return this.reporter.sent(events.map((p) => p.item.messageId));
-    const refused = new Map(rejected.map((r) => [r.messageId, r.reason]));
-    const accepted: string[] = [];
-    const refusedIds: string[] = [];
-    for (const p of events) (refused.has(p.item.messageId) ? refusedIds : accepted).push(p.item.messageId);
-    if (accepted.length > 0) this.reporter.sent(accepted);
-    const reasons = [...new Set(refusedIds.map((id) => refused.get(id)))].slice(0, 3).join('; ');
-    this.reporter.dropped('rejected', refusedIds, `rejected by the destination: ${reasons}`);
-  }
-
   private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -406,4 +307,3 @@ export class DeliveryPipeline {
 
 /** Any period: the interval only keeps the event loop referenced. */
 const KEEP_ALIVE_MS = 60_000;
-const ABORT_GRACE_MS = 1000;

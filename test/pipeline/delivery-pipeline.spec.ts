@@ -1,6 +1,7 @@
 import { AnalyticsReporter } from '../../lib/pipeline/analytics-reporter.js';
 import type { DroppedInfo } from '../../lib/pipeline/analytics-stats.interface.js';
-import { DeliveryPipeline, PipelineOptions } from '../../lib/pipeline/delivery-pipeline.js';
+import { DeliveryPipeline } from '../../lib/pipeline/delivery-pipeline.js';
+import type { PipelineOptions } from '../../lib/pipeline/pipeline-options.interface.js';
 import { DeliveryError } from '../../lib/transports/delivery-error.js';
 import type { QueuedEvent } from '../../lib/transports/transport.interface.js';
 import { EventQueue } from '../../lib/pipeline/event-queue.js';

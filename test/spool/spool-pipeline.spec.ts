@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { AnalyticsReporter } from '../../lib/pipeline/analytics-reporter.js';
 import type { DroppedInfo } from '../../lib/pipeline/analytics-stats.interface.js';
-import { DeliveryPipeline, type PipelineOptions } from '../../lib/pipeline/delivery-pipeline.js';
+import { DeliveryPipeline } from '../../lib/pipeline/delivery-pipeline.js';
+import type { PipelineOptions } from '../../lib/pipeline/pipeline-options.interface.js';
 import { DiskSpool } from '../../lib/spool/disk-spool.js';
 import { segmentBytesFor } from '../../lib/spool/spool-options.resolver.js';
 import { DeliveryError } from '../../lib/transports/delivery-error.js';

@@ -1,5 +1,6 @@
 import { AnalyticsReporter } from '../../lib/pipeline/analytics-reporter.js';
-import { DeliveryPipeline, type PipelineOptions } from '../../lib/pipeline/delivery-pipeline.js';
+import { DeliveryPipeline } from '../../lib/pipeline/delivery-pipeline.js';
+import type { PipelineOptions } from '../../lib/pipeline/pipeline-options.interface.js';
 import { DiskSpool } from '../../lib/spool/disk-spool.js';
 import { segmentBytesFor } from '../../lib/spool/spool-options.resolver.js';
 import { hang, ScriptedTransport } from '../support/scripted-transport.js';
