@@ -185,6 +185,9 @@ function resolveDestination(
   } else if (d && typeof d === 'object') {
     if ('send' in d && typeof d.send === 'function') return d;
     const type = (d as { type?: unknown }).type;
+    // A misspelt key (`uri`, `fileName`) would otherwise be ignored without a word.
+    if (type === 'warehouse') new OptionReader('destination', problems).object(d, ['type', 'url']);
+    else if (type === 'jitsu' || type === 'memory' || type === 'console') new OptionReader('destination', problems).object(d, ['type']);
     if (type === 'warehouse') {
       const url = (d as { url?: unknown }).url;
       if (typeof url !== 'string' || !/^(sqlite:|postgres(ql)?:\/\/)/.test(url)) {

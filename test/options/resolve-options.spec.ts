@@ -118,6 +118,13 @@ describe('resolveOptions', () => {
     expect(problemsOf({ destination: { type: 'warehouse', url: 'mysql://x' } })).toContain(`destination.url: expected 'sqlite:<file path>'`);
   });
 
+  it('names a key a destination object does not have, such as a misspelt url', () => {
+    const warehouse = { type: 'warehouse', uri: 'sqlite:data/a.sqlite' } as unknown as { type: 'warehouse'; url: string };
+    expect(problemsOf({ destination: warehouse })).toContain('destination.uri: unknown option; did you mean url?');
+    expect(problemsOf({ destination: { type: 'memory', extra: 1 } as { type: 'memory' } })).toContain('destination.extra: unknown option; expected one of type');
+    expect(resolveOptions({ destination: { type: 'memory' } }).destination).toEqual({ type: 'memory' });
+  });
+
   it('never quotes a jitsuUrl that may be a key given to the wrong option, such as JITSU_URL and JITSU_WRITE_KEY swapped', () => {
     const key = 'js-key-id:Sup3rSecretValue';
     const message = problemsOf({ jitsuUrl: key, writeKey: 'http://localhost:8080' });
