@@ -6,11 +6,10 @@ import type { AnalyticsEvent } from './events/analytics-event.interface.js';
 import type { EventDraft } from './events/event-draft.interface.js';
 import { eventKindSpec } from './events/event-catalog.js';
 import type { KindEvent } from './events/event-builders.js';
-import { remember } from './events/bounded-memo.js';
-import { envelopeDefaults, FlatEventWriter, type EnvelopeDefaults, type EnvelopeParts } from './events/flat-event-writer.js';
+import { EnvelopeBuilder, invalidDraft, LIBRARY } from './events/envelope-builder.js';
+import { envelopeDefaults, FlatEventWriter } from './events/flat-event-writer.js';
 import { MessageIdGenerator } from './events/message-id.js';
 import { Sanitizer } from './events/sanitize.js';
-import { TABLE_NAME_PATTERN } from './events/table-router.js';
 import { assessPipelineHealth, type QueueLimits } from './health/pipeline-health.js';
 import { describeThrown } from './options/describe-thrown.js';
 import { isPromiseResult } from './options/sync-result.js';
@@ -24,15 +23,7 @@ import { knownSecretSpellings, withKnownSecrets } from './privacy/known-secrets.
 import { createStringScrubber } from './privacy/scrub-string.js';
 import { openSpool } from './spool/open-spool.js';
 import { resolveSpoolOptions } from './spool/spool-options.resolver.js';
-import { LIBRARY_VERSION, PACKAGE_NAME } from './transports/jitsu/library-version.js';
 import type { AnalyticsTransport } from './transports/transport.interface.js';
-
-const MAX_EVENT_NAME_LENGTH = 128;
-/** The largest time a `Date` holds (±100,000,000 days around 1970). */
-const MAX_DATE_MS = 8.64e15;
-const LIBRARY = Object.freeze({ name: PACKAGE_NAME, version: LIBRARY_VERSION });
-/** Distinct event names whose scrubbed spelling is remembered. */
-const EVENT_NAME_MEMO_SIZE = 500;
 
 /** A feature attached to a core; one with a `stop()` is stopped (once) when the core shuts down. */
 export type AttachedFeature = object & { stop?(): void | Promise<void> };
@@ -59,18 +50,13 @@ export class AnalyticsCore {
   private readonly sanitizer: Sanitizer;
   /** Writes the JSON of events with flat properties directly (see FlatEventWriter). */
   private readonly writer: FlatEventWriter;
-  /** `serviceName` and `environment` as every event carries them (see `envelopeDefaults`). */
-  private readonly defaults: EnvelopeDefaults;
-  /** Event names as sent: scrubbed, cut, and as JSON text. */
-  private readonly eventNames = new Map<string, EventName>();
+  /** Each event's name, time and ids, and the event object when the flat writer cannot be used. */
+  private readonly envelopes: EnvelopeBuilder;
   /** Every string of an event passes through it: the privacy rules plus `redact.keys` and the configured write key. */
   private readonly scrub: (text: string) => string;
   private readonly features = new Map<object, AttachedFeature>();
-  /** The last timestamp formatted: events recorded within one millisecond share the text. */
   /** The app's own shutdown() and then Nest's onApplicationShutdown report what was left once. */
   private shutdownReported = false;
-  private isoMs = Number.NaN;
-  private iso = '';
   /** What `queued`/`queuedBytes` are measured against for health. */
   readonly queueLimits: QueueLimits;
 
@@ -94,8 +80,9 @@ export class AnalyticsCore {
       maxArrayLength: 1000,
       maxEntries: 1000,
     });
-    this.defaults = envelopeDefaults(this.sanitizer, options);
-    this.writer = new FlatEventWriter(this.sanitizer, this.defaults, options.maxStringLength, LIBRARY);
+    const defaults = envelopeDefaults(this.sanitizer, options);
+    this.writer = new FlatEventWriter(this.sanitizer, defaults, options.maxStringLength, LIBRARY);
+    this.envelopes = new EnvelopeBuilder(this.sanitizer, defaults, this.scrub, this.reporter);
     // Validated even when disabled, so a bad spool option fails every bootstrap alike.
     const spool = resolveSpoolOptions(options.raw.spool);
     // With a spool, what waits is bounded by the disk, not by the in-memory queue bounds.
@@ -163,15 +150,15 @@ export class AnalyticsCore {
   private build(draft: EventDraft, at: number, facts: RequestFacts | undefined): void {
     const messageId = this.ids.next(at);
     try {
-      const parts = this.envelopeParts(draft, messageId, at, facts);
+      const parts = this.envelopes.parts(draft, messageId, at, facts);
       const beforeSend = this.options.beforeSend;
       if (!beforeSend) {
-        const json = this.writer.write(draft, parts, facts) ?? JSON.stringify(this.envelope(draft, parts, facts));
+        const json = this.writer.write(draft, parts, facts) ?? JSON.stringify(this.envelopes.event(draft, parts, facts));
         return this.offer(messageId, draft.table, json);
       }
       let event: AnalyticsEvent | null | undefined;
       try {
-        event = beforeSend(this.envelope(draft, parts, facts));
+        event = beforeSend(this.envelopes.event(draft, parts, facts));
       } catch (error) {
         return this.reporter.dropped('before_send_failed', [messageId], `beforeSend threw: ${describeThrown(error)}`);
       }
@@ -262,93 +249,4 @@ export class AnalyticsCore {
       this.logger?.warn(`shut down with ${undelivered} event(s) undelivered after ${timeoutMs} ms`);
     }
   }
-
-  /** What both ways of writing an event share: its name, id, time and ids. */
-  private envelopeParts(draft: EventDraft, messageId: string, at: number, facts: RequestFacts | undefined): EnvelopeParts {
-    const { name, json } = this.eventName(draft.event);
-    return {
-      name,
-      nameJson: json,
-      messageId,
-      timestamp: this.timestamp(draft.timestamp, at),
-      userId: idOf(draft.userId, this.scrub) ?? facts?.userId,
-      anonymousId: idOf(draft.anonymousId, this.scrub) ?? facts?.anonymousId,
-    };
-  }
-
-  /** The event object, for `beforeSend` and for drafts the flat writer leaves to `JSON.stringify`. */
-  private envelope(draft: EventDraft, parts: EnvelopeParts, facts: RequestFacts | undefined): AnalyticsEvent {
-    const properties = this.sanitizer.sanitizeProperties(draft.properties ?? {});
-    // Both are text columns of every table (COMMON_FIELDS): a caller's value of another type loses to the default.
-    if (typeof properties.event_category !== 'string') properties.event_category = 'backend';
-    if (typeof properties.event_action !== 'string') properties.event_action = 'custom';
-    if (facts?.requestId !== undefined) properties.request_id ??= facts.requestId;
-    if (this.defaults.serviceName !== undefined) properties.service_name ??= this.defaults.serviceName;
-    if (this.defaults.environment !== undefined) properties.environment ??= this.defaults.environment;
-    const event: AnalyticsEvent = {
-      type: 'track',
-      event: parts.name,
-      messageId: parts.messageId,
-      timestamp: parts.timestamp,
-      properties,
-      // The user agent is the client's text: it passes the privacy rules like any property.
-      context: { library: LIBRARY, ...(draft.context && this.sanitizer.sanitizeProperties(draft.context)) },
-      JITSU_TABLE_NAME: draft.table,
-    };
-    if (parts.userId !== undefined) event.userId = parts.userId;
-    if (parts.anonymousId !== undefined) event.anonymousId = parts.anonymousId;
-    return event;
-  }
-
-  /** A redaction can lengthen a name past Jitsu's limit; it is cut back to it. Names recur, so their form as sent is remembered. */
-  private eventName(raw: string): EventName {
-    const known = this.eventNames.get(raw);
-    if (known !== undefined) return known;
-    const name = this.scrub(raw).slice(0, MAX_EVENT_NAME_LENGTH);
-    return remember(this.eventNames, raw, { name, json: JSON.stringify(name) }, EVENT_NAME_MEMO_SIZE);
-  }
-
-  private timestamp(value: unknown, at: number): string {
-    if (value === undefined || value === null) return this.isoAt(at);
-    // Epoch milliseconds (a request's start) share the formatted text of the last event's millisecond.
-    if (typeof value === 'number' && Math.abs(value) <= MAX_DATE_MS) return this.isoAt(value);
-    const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined;
-    if (date && !Number.isNaN(date.getTime())) return date.toISOString();
-    this.reporter.warn('invalid_timestamp', `an event's timestamp is not a valid date (${typeof value}); the current time was used`);
-    return this.isoAt(at);
-  }
-
-  private isoAt(ms: number): string {
-    if (ms !== this.isoMs) {
-      this.isoMs = ms;
-      this.iso = new Date(ms).toISOString();
-    }
-    return this.iso;
-  }
-}
-
-interface EventName {
-  readonly name: string;
-  readonly json: string;
-}
-
-function invalidDraft(draft: EventDraft): string | undefined {
-  if (typeof draft.event !== 'string' || draft.event.trim() === '') {
-    return `event name must be a non-empty string, got ${typeof draft.event === 'string' ? 'an empty string' : typeof draft.event}`;
-  }
-  if (draft.event.length > MAX_EVENT_NAME_LENGTH) {
-    return `event name is ${draft.event.length} characters; Jitsu accepts at most ${MAX_EVENT_NAME_LENGTH}`;
-  }
-  if (typeof draft.table !== 'string' || !TABLE_NAME_PATTERN.test(draft.table)) {
-    return `table name ${JSON.stringify(String(draft.table)).slice(0, 80)} is not a valid table name (letters, digits and _)`;
-  }
-  return undefined;
-}
-
-/** Ids are scrubbed too: an e-mail address used as a user id keeps only its domain. */
-function idOf(value: unknown, scrub: (text: string) => string): string | undefined {
-  if (typeof value === 'string') return value === '' ? undefined : scrub(value);
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'bigint') return value.toString();
-  return undefined;
 }
