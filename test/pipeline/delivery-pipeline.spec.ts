@@ -387,6 +387,38 @@ describe('DeliveryPipeline', () => {
     expect(transport.attempts).toHaveLength(2);
   });
 
+  it('counts a split batch given up at shutdown once, also when the late first half fails after all', async () => {
+    let failLate!: () => void;
+    const late = new Promise<void>((_resolve, reject) => (failLate = () => reject(new Error('ECONNRESET'))));
+    const transport = new ScriptedTransport()
+      .next(1, async () => {
+        throw new DeliveryError('413', { status: 413, retryable: false, tooLarge: true });
+      })
+      .next(1, () => late);
+    const { pipeline, dropped, reporter } = setup({}, transport);
+    for (let i = 0; i < 4; i++) pipeline.offer(event(i));
+    await until(() => transport.attempts.length === 2, 'the first half to be sent');
+    expect(await pipeline.shutdown(50)).toEqual({ undelivered: 4 });
+    failLate();
+    await tick();
+    expect(dropped('shutdown')).toBe(4);
+    expect(reporter.snapshot()).toMatchObject({ sent: 0, dropped: { shutdown: 4 } });
+  });
+
+  it('shutdown aborts a send under way when requestTimeout is set, without waiting for that deadline', async () => {
+    const signals: AbortSignal[] = [];
+    const transport = new ScriptedTransport().next(1, (batch, signal) => (signals.push(signal), hang(batch, signal)));
+    const { pipeline, dropped } = setup({ requestTimeout: 60_000 }, transport);
+    pipeline.offer(event(1));
+    await until(() => signals.length === 1, 'the send to start');
+    const started = Date.now();
+    await pipeline.shutdown(50);
+    expect(signals[0]!.aborted).toBe(true);
+    // Well inside the 1 s grace a send that ignores the abort would be given.
+    expect(Date.now() - started).toBeLessThan(800);
+    expect(dropped('shutdown')).toBe(1);
+  });
+
   it('retries a send that outlives requestTimeout plus a grace period, so a silent destination holds no slot forever', async () => {
     const signals: AbortSignal[] = [];
     const transport = new ScriptedTransport().next(1, (_batch, signal) => (signals.push(signal), new Promise(() => undefined)));

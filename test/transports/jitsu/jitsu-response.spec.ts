@@ -142,6 +142,13 @@ describe('classifyJitsuResponse: success', () => {
     expect(classifyJitsuResponse(answer(200, ''), classic)).toEqual({});
   });
 
+  it('Classic: a 2xx whose body is JSON but not an object is not Jitsu\'s answer', () => {
+    const classic = facts({ protocol: 'classic', endpoint: 'http://jitsu.test:8080/api/v1/s2s/event' });
+    for (const body of ['[]', '"ok"', 'null', '1']) {
+      expect(asError(classifyJitsuResponse(answer(200, body), classic))).toMatchObject({ status: 200, retryable: false, dropReason: 'rejected' });
+    }
+  });
+
   it('Classic: 200 {"status":"ok"} is all sent, anything else warns', () => {
     expect(classifyJitsuResponse(answer(200, { status: 'ok' }), facts({ protocol: 'classic' }))).toEqual({});
     const odd = asResult(classifyJitsuResponse(answer(200, { status: 'partial' }), facts({ protocol: 'classic' })));
