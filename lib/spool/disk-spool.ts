@@ -154,7 +154,6 @@ export class DiskSpool implements PendingStore {
         this.diskBytes += written;
       } catch (error) {
         // The segment went with the directory: there is nothing left to acknowledge in.
-        if (isMissing(error) && this.recreateDirectory()) continue;
         this.notices.ackFailed(error);
       }
     }

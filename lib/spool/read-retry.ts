@@ -30,9 +30,9 @@ export type ReadFailureOutcome =
 export class BacklogReadRetry {
   private run?: { since: number; failures: number; retryAt: number; reason: string; gaveUp: boolean };
 
-  /** False while waiting for the next attempt, and for good once given up. */
-  mayRead(now: number): boolean {
-    return !this.run || now >= this.run.retryAt;
+  /** False while waiting for the next attempt, and for good once given up. The clock is read only then. */
+  mayRead(clock: () => number = Date.now): boolean {
+    return !this.run || clock() >= this.run.retryAt;
   }
 
   succeeded(): void {

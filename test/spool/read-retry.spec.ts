@@ -19,10 +19,10 @@ describe('BacklogReadRetry', () => {
 
   it('holds reads back until the wait is over, and forgets the run once a read succeeds', () => {
     const retry = new BacklogReadRetry();
-    expect(retry.mayRead(t0)).toBe(true);
+    expect(retry.mayRead(() => t0)).toBe(true);
     expect(retry.failed('EMFILE: too many open files', t0)).toEqual({ kind: 'first', failures: 1, waitMs: 1000 });
-    expect(retry.mayRead(t0 + 999)).toBe(false);
-    expect(retry.mayRead(t0 + 1000)).toBe(true);
+    expect(retry.mayRead(() => t0 + 999)).toBe(false);
+    expect(retry.mayRead(() => t0 + 1000)).toBe(true);
     expect(retry.failed('EMFILE: too many open files', t0 + 1000)).toEqual({ kind: 'again', failures: 2, waitMs: 2000 });
     expect(retry.stall).toEqual({
       since: '2026-11-28T08:00:00.000Z',
@@ -37,7 +37,7 @@ describe('BacklogReadRetry', () => {
     const retry = new BacklogReadRetry();
     retry.failed('EIO', t0);
     expect(retry.failed('EIO', t0 + READ_GIVE_UP_AFTER_MS)).toEqual({ kind: 'gave_up', failures: 2 });
-    expect(retry.mayRead(t0 + 100 * READ_RETRY_MAX_MS)).toBe(false);
+    expect(retry.mayRead(() => t0 + 100 * READ_RETRY_MAX_MS)).toBe(false);
     retry.succeeded();
     expect(retry.stall?.reason).toBe('could not read back the spool (EIO); its backlog is left for the next start');
   });
