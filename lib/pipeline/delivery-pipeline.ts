@@ -151,8 +151,9 @@ export class DeliveryPipeline {
     this.clearTimer();
     const drained = this.untilIdle();
     const timedOut = await timesOut(drained, timeoutMs);
-    // Events a durable store still holds once idle are those it could not hand out.
-    const undelivered = this.heldEvents;
+    // Counted from the store rather than `heldEvents`: a spool can lose events to a damaged or
+    // removed file (counted as spool_lost), and a durable store may hold some it could not hand out.
+    const undelivered = this.queue.length + this.inFlightEvents;
     if (timedOut) {
       this.abort.abort();
       const rest = this.queue.drainAll();

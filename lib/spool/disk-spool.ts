@@ -154,6 +154,7 @@ export class DiskSpool implements PendingStore {
         this.diskBytes += written;
       } catch (error) {
         // The segment went with the directory: there is nothing left to acknowledge in.
+        if (isMissing(error) && this.recreateDirectory()) continue;
         this.notices.ackFailed(error);
       }
     }
@@ -191,8 +192,7 @@ export class DiskSpool implements PendingStore {
     const wantsMore = () =>
       window.length < targetEvents && window.bytes < targetBytes && window.length < maxEvents && window.bytes < maxBytes;
     if (window.length > 0 && !wantsMore()) return;
-    const now = Date.now();
-    if (!this.readRetry.mayRead(now)) return;
+    if (!this.readRetry.mayRead()) return;
     try {
       this.backlog.readInto((pending) => {
         window.push(pending);
@@ -202,7 +202,7 @@ export class DiskSpool implements PendingStore {
     } catch (error) {
       // Until a read succeeds, the events stay counted (and on disk); once given up, they wait for the next start.
       const reason = ioMessage(error);
-      const outcome = this.readRetry.failed(reason, now);
+      const outcome = this.readRetry.failed(reason, Date.now());
       if (outcome.kind === 'gave_up') this.backlog.setAside();
       this.notices.readFailed(outcome, reason);
     }

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnalyticsReporter } from '../../lib/pipeline/analytics-reporter.js';
 import type { DroppedInfo } from '../../lib/pipeline/analytics-stats.interface.js';
@@ -7,7 +7,7 @@ import type { PipelineOptions } from '../../lib/pipeline/pipeline-options.interf
 import { DiskSpool } from '../../lib/spool/disk-spool.js';
 import { LOCK_FILE } from '../../lib/spool/spool-lock.js';
 import { segmentBytesFor } from '../../lib/spool/spool-options.resolver.js';
-import { ScriptedTransport } from '../support/scripted-transport.js';
+import { hang, ScriptedTransport } from '../support/scripted-transport.js';
 import { until } from '../support/until.js';
 import { spoolEvent, tempDirs } from './spool-test-support.js';
 
@@ -30,24 +30,42 @@ afterEach(async () => {
   dirs.cleanup();
 });
 
+/** A pipeline over a DiskSpool on `dir`: opening one again on the same `dir` stands for the next process. */
+function open(dir: string, transport: ScriptedTransport, overrides: Partial<PipelineOptions> = {}) {
+  const merged = { ...options, ...overrides };
+  const maxBytes = 1024 * 1024;
+  const reporter = new AnalyticsReporter(undefined, false);
+  const drops: DroppedInfo[] = [];
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  reporter.on('dropped', (d) => drops.push(d));
+  reporter.on('error', (e) => errors.push(e.message));
+  const warn = reporter.warn.bind(reporter);
+  reporter.warn = (kind, message) => (warnings.push(kind), warn(kind, message));
+  const spool = DiskSpool.open(
+    { dir, maxBytes, fsync: 'never', segmentBytes: segmentBytesFor(maxBytes) },
+    { maxEvents: merged.maxQueueSize, maxBytes: merged.maxQueueBytes },
+    reporter,
+  );
+  const pipeline = new DeliveryPipeline(transport, merged, reporter, spool);
+  pipelines.push(pipeline);
+  const dropped = (reason: string) => drops.filter((d) => d.reason === reason).reduce((n, d) => n + d.count, 0);
+  return { pipeline, spool, reporter, drops, warnings, errors, dropped };
+}
+
+const indexes = (ids: readonly string[]) => ids.map((id) => Number(id.slice(-12)));
+/** Every event the transport was handed, in the order it was sent (a resend shows up twice). */
+const sent = (transport: ScriptedTransport) => indexes(transport.attempts.flatMap((a) => a.ids));
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
+const accept = async () => undefined;
+
 describe('DiskSpool whose directory is removed while the app runs (a temp-file cleaner)', () => {
   it('creates it again and keeps spooling, and announces what was lost with the removed files', async () => {
     const dir = dirs.make();
-    const maxBytes = 1024 * 1024;
-    const reporter = new AnalyticsReporter(undefined, false);
-    const drops: DroppedInfo[] = [];
-    const warnings: string[] = [];
-    const errors: string[] = [];
-    reporter.on('dropped', (d) => drops.push(d));
-    reporter.on('error', (e) => errors.push(e.message));
-    const warn = reporter.warn.bind(reporter);
-    reporter.warn = (kind, message) => (warnings.push(kind), warn(kind, message));
-    const spool = DiskSpool.open({ dir, maxBytes, fsync: 'never', segmentBytes: segmentBytesFor(maxBytes) }, { maxEvents: 20, maxBytes: 1_000_000 }, reporter);
     let reopen!: () => void;
     const outage = new Promise<void>((resolve) => (reopen = resolve));
     const transport = new ScriptedTransport().next(1, () => outage);
-    const pipeline = new DeliveryPipeline(transport, options, reporter, spool);
-    pipelines.push(pipeline);
+    const { pipeline, reporter, drops, warnings, errors } = open(dir, transport);
 
     // An outage: most of these wait only on disk when the directory goes.
     for (let i = 0; i < 300; i++) expect(pipeline.offer(spoolEvent(i))).toBe(true);
@@ -74,5 +92,73 @@ describe('DiskSpool whose directory is removed while the app runs (a temp-file c
     const dropped = drops.reduce((n, d) => n + d.count, 0);
     expect(transport.delivered.size + dropped).toBe(total);
     expect(reporter.snapshot().dropped.spool_lost).toBe(lost.reduce((n, d) => n + d.count, 0));
+  });
+
+  it('seals the open segment when an ack finds the directory gone, so what follows survives a restart', async () => {
+    const dir = dirs.make();
+    // Two batches delivered, then an outage that lasts past shutdown.
+    const transport = new ScriptedTransport().next(2, accept).next(1000, hang);
+    const first = open(dir, transport);
+    for (let i = 0; i < 5; i++) first.pipeline.offer(spoolEvent(i));
+    await first.pipeline.flush();
+    rmSync(dir, { recursive: true, force: true });
+    // Appended through the open segment, whose file went with the directory: no write fails yet.
+    for (let i = 5; i < 10; i++) expect(first.pipeline.offer(spoolEvent(i))).toBe(true);
+    // Their ack is the first write to find the directory gone: it is created again there.
+    await first.pipeline.flush();
+    // Written after the directory came back: they must land in a new segment file in it.
+    for (let i = 10; i < 15; i++) expect(first.pipeline.offer(spoolEvent(i))).toBe(true);
+    expect(await first.pipeline.shutdown(50)).toEqual({ undelivered: 5, spooled: 5 });
+    expect(sent(transport).slice(0, 10)).toEqual(range(0, 10));
+
+    const next = new ScriptedTransport();
+    const second = open(dir, next);
+    await second.pipeline.flush();
+    expect(sent(next)).toEqual(range(10, 15));
+    expect(first.warnings).toContain('spool_dir_removed');
+    expect(first.warnings).not.toContain('spool_ack_failed');
+    expect(second.drops).toEqual([]);
+    expect(first.errors).toEqual([]);
+    expect(second.errors).toEqual([]);
+  });
+
+  it('seals the open segment when its file is removed (directory kept), so what follows survives a restart', async () => {
+    const dir = dirs.make();
+    let reopen!: () => void;
+    const outage = new Promise<void>((resolve) => (reopen = resolve));
+    const transport = new ScriptedTransport()
+      .next(1, () => outage)
+      .next(1, accept)
+      .next(1000, hang);
+    // A window of 5: what the outage piles up beyond it waits only on disk, in the open segment.
+    const first = open(dir, transport, { batchSize: 5, maxBatchEvents: 5, maxQueueSize: 5 });
+    for (let i = 0; i < 5; i++) first.pipeline.offer(spoolEvent(i));
+    await until(() => transport.attempts.length === 1, 'the first batch to be in flight');
+    for (let i = 5; i < 20; i++) expect(first.pipeline.offer(spoolEvent(i))).toBe(true);
+    expect(first.spool.inMemory).toBe(5);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.seg'));
+    expect(files).toHaveLength(1);
+    // Removed from outside while it is still written to; the directory stays.
+    rmSync(join(dir, files[0]!));
+    reopen();
+    // 0-4 and the window (5-9) are delivered; reading back 10-19 finds the file gone.
+    await until(() => first.warnings.includes('spool_missing'), 'the reader to find the segment missing');
+    await until(() => first.pipeline.queuedEvents === 0 && first.pipeline.inFlightCount === 0, 'the spool to be empty');
+    expect(first.dropped('spool_lost')).toBe(10);
+    expect(sent(transport)).toEqual(range(0, 10));
+    // After that, events must go to a new file (the outage is back: they stay for the next start).
+    for (let i = 20; i < 25; i++) expect(first.pipeline.offer(spoolEvent(i))).toBe(true);
+    await until(() => transport.attempts.length === 3, 'the next batch to be sent');
+    expect(first.pipeline.inFlightCount + first.pipeline.queuedEvents).toBe(5);
+    // The 10 lost events are counted as dropped, not also as kept for the next start.
+    expect(await first.pipeline.shutdown(50)).toEqual({ undelivered: 5, spooled: 5 });
+
+    const next = new ScriptedTransport();
+    const second = open(dir, next);
+    await second.pipeline.flush();
+    expect(sent(next)).toEqual(range(20, 25));
+    expect(second.drops).toEqual([]);
+    expect(first.errors).toEqual([]);
+    expect(second.errors).toEqual([]);
   });
 });
