@@ -4,9 +4,9 @@ import { createServer } from 'node:net';
 import { DeliveryError } from '../../lib/transports/delivery-error.js';
 import { createWarehouseTransport } from '../../lib/transports/warehouse/warehouse.transport.js';
 import { startPostgres } from '../support/postgres.js';
-import { until } from '../support/until.js';
 import { stallingProxy } from './stalling-proxy.js';
 import { sampleEvent, toQueuedEvent } from '../support/sample-events.js';
+import { postgresFixture } from './postgres-fixture.js';
 import { describeWarehouseAcceptance } from './warehouse-acceptance.js';
 
 // Registration needs to know whether a cluster exists, so the one shared cluster of this file is
@@ -15,32 +15,7 @@ const server = await startPostgres();
 afterAll(async () => server?.stop());
 
 const signal = () => new AbortController().signal;
-let schemas = 0;
-
-async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(name: string): string {
-  const url = new URL(server!.url);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-/** A fresh schema made current through the startup `options`: cheaper than a database per test. */
-async function freshUrl(): Promise<string> {
-  const schema = `warehouse_${++schemas}`;
-  await withClient(server!.url, (c) => c.query(`CREATE SCHEMA ${schema}`));
-  const url = new URL(server!.url);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return url.toString();
-}
+const { withClient, databaseUrl, freshUrl, count } = postgresFixture(server);
 
 /** The INSERT statements the transport's pool sends, each one a round trip. */
 function countInserts(onInsert?: (n: number) => void): () => number {
@@ -76,9 +51,6 @@ if (server) {
   });
 
   describe('PostgreSQL specifics', () => {
-    const count = (url: string, table: string) =>
-      withClient(url, async (c) => Number((await c.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n));
-
     it('fails a send retryably while the server is down and delivers the same batch once when it is back', async () => {
       const url = await freshUrl();
       const transport = createWarehouseTransport({ url });
@@ -183,40 +155,6 @@ if (server) {
       } finally {
         await transport.close();
       }
-    });
-
-    // The pipeline aborts at the shutdown deadline; a statement left waiting (a lock, a stalled
-    // server) would otherwise hold close() and, through its socket, the process itself.
-    it('abandons a statement held by a lock when the signal aborts, so close() does not wait for the lock', async () => {
-      const url = await freshUrl();
-      const transport = createWarehouseTransport({ url });
-      const waitingInsert = "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE 'INSERT%'";
-      let closed = false;
-      await withClient(url, async (locker) => {
-        try {
-          expect(await transport.send([toQueuedEvent(sampleEvent('payment', 0))], signal())).toEqual({});
-          await locker.query('BEGIN');
-          await locker.query('LOCK TABLE payment_events IN ACCESS EXCLUSIVE MODE');
-          const abort = new AbortController();
-          const sending = transport.send([toQueuedEvent(sampleEvent('payment', 1))], abort.signal);
-          sending.catch(() => undefined);
-          let waiting = false;
-          const poll = setInterval(() => void locker.query(waitingInsert).then((r) => (waiting ||= r.rows.length > 0), () => undefined), 20);
-          try {
-            await until(() => waiting, 'the insert to wait on the lock');
-          } finally {
-            clearInterval(poll);
-          }
-          abort.abort();
-          await expect(sending).rejects.toMatchObject({ name: 'DeliveryError', retryable: true });
-          await transport.close().then(() => (closed = true));
-        } finally {
-          await locker.query('ROLLBACK');
-          if (!closed) await transport.close();
-        }
-      });
-      // The abandoned insert never committed: the table holds the first event only.
-      expect(await count(url, 'payment_events')).toBe(1);
     });
 
     // Without a bound, a statement on a connection gone silent waits for TCP to give up (many

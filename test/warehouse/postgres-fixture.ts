@@ -1,0 +1,71 @@
+import pg from 'pg';
+import type { TestPostgres } from '../support/postgres.js';
+import { until } from '../support/until.js';
+
+/** An INSERT of the transport's waiting on a lock another client holds. */
+const WAITING_INSERT = "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE 'INSERT%'";
+
+/**
+ * Helpers around one spec file's cluster (from `startPostgres`, undefined when PostgreSQL is
+ * missing: the helpers are then only ever called inside that file's `if (server)` blocks).
+ */
+export function postgresFixture(server: TestPostgres | undefined) {
+  let schemas = 0;
+
+  async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return await use(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  return {
+    withClient,
+
+    databaseUrl(name: string): string {
+      const url = new URL(server!.url);
+      url.pathname = `/${name}`;
+      return url.toString();
+    },
+
+    /** A fresh schema made current through the startup `options`: cheaper than a database per test. */
+    async freshUrl(): Promise<string> {
+      const schema = `warehouse_${++schemas}`;
+      await withClient(server!.url, (c) => c.query(`CREATE SCHEMA ${schema}`));
+      const url = new URL(server!.url);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      return url.toString();
+    },
+
+    count: (url: string, table: string): Promise<number> =>
+      withClient(url, async (c) => Number((await c.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n)),
+
+    /** Resolves once an INSERT is queued behind a lock `locker` holds (polled from `locker` itself). */
+    async insertWaitingOnLock(locker: pg.Client): Promise<void> {
+      let waiting = false;
+      const poll = setInterval(() => void locker.query(WAITING_INSERT).then((r) => (waiting ||= r.rows.length > 0), () => undefined), 20);
+      try {
+        await until(() => waiting, 'the insert to wait on the lock');
+      } finally {
+        clearInterval(poll);
+      }
+    },
+  };
+}
+
+/**
+ * `promise`'s outcome (a rejection as its reason) if it settles within `ms`, otherwise a string
+ * saying it did not: a test of "fails promptly" then fails by assertion, not by Jest's timeout.
+ */
+export async function outcomeWithin(ms: number, promise: Promise<unknown>): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => (timer = setTimeout(resolve, ms, `still pending after ${ms} ms`)));
+  try {
+    return await Promise.race([promise.catch((error: unknown) => error), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
