@@ -127,6 +127,34 @@ describe('readFrames', () => {
     expect(outcome).toEqual({ next: 10_000, damaged: 0, cut: true });
   });
 
+  it('counts damage that runs into a cut as part of the cut, and damage before it on its own', () => {
+    const list = frames(0, 4);
+    const whole = Buffer.concat([...list, Buffer.alloc(3000, 0x5a)]);
+    // Frame 1's CRC no longer matches: one damaged region, then frames 2 and 3, then garbage to the end.
+    whole[list[0]!.length + 40] ^= 0xff;
+    const path = join(dirs.make(), 'cut-in-damage');
+    writeFileSync(path, whole);
+    const fd = openSync(path, 'r');
+    const seen: number[] = [];
+    // The file was meant to be longer: another process cut it inside the trailing garbage.
+    const outcome = readFrames(fd, 0, whole.length + 5000, (body) => (seen.push(decodeRecord(body)!.seq), true));
+    closeSync(fd);
+    expect(seen).toEqual([0, 2, 3]);
+    expect(outcome).toEqual({ next: whole.length + 5000, damaged: 1, cut: true });
+  });
+
+  it('tells the visitor where the next frame starts, so a reader can resume after what it was handed', () => {
+    const list = frames(0, 4);
+    const path = join(dirs.make(), 'next-offsets');
+    writeFileSync(path, Buffer.concat(list));
+    const fd = openSync(path, 'r');
+    const pairs: Array<[number, number]> = [];
+    readFrames(fd, 0, Buffer.concat(list).length, (_body, offset, next) => (pairs.push([offset, next]), true));
+    closeSync(fd);
+    let at = 0;
+    expect(pairs).toEqual(list.map((f) => [at, (at += f.length)]));
+  });
+
   it('stops where the visitor says and resumes from the returned offset', () => {
     const list = frames(0, 6);
     const bytes = Buffer.concat(list);
