@@ -163,6 +163,8 @@ export class DeliveryPipeline {
       if (await timesOut(drained, ABORT_GRACE_MS)) this.abandonInFlight();
     }
     this.state = 'closed';
+    // A store that still counted events it could not hand out had the batch timer coming back for them.
+    this.clearTimer();
     try {
       // A transport whose close never settles must not hold shutdown past its deadline either.
       if (await timesOut(Promise.resolve(this.transport.close?.()), ABORT_GRACE_MS)) {

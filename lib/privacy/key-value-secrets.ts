@@ -17,7 +17,7 @@ const SECRET_KEY_END = /(?:passw(?:or)?d|pwd|passphrase|secret|token|api[_-]?key
  * Some part of every key `isDefaultSecretKey` accepts. It may say yes too often (`shipping`),
  * which only costs the slow path.
  */
-const DEFAULT_SECRET_KEY_PART = /pass|pwd|secret|token|key|auth|credential|session|sessid|signature|cookie|card|cvv|cvc|ssn|pin|otp|pan|cc[_-]?number|security[_-]?code/i;
+const DEFAULT_SECRET_KEY_PART = /pass|pwd|secret|token|key|auth|credential|session|sessid|signature|cookie|card|cvv|cvc|ssn|pin|otp|pan|cc[_-]*number|security[_-]*code/i;
 
 /**
  * The `key=` of `key=value`, `key = "value"`, `"key": "value"`, for every key: `redactKeyValues`

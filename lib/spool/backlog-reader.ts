@@ -95,10 +95,13 @@ export class BacklogReader {
       }
       let malformed = 0;
       let visited = this.cursor.offset;
+      const tally = { damaged: 0 };
+      let damagedBeforeVisited = 0;
       let read: FramesRead;
       try {
         read = readFrames(file.fd, this.cursor.offset, segment.size, (body, offset, next) => {
           visited = next;
+          damagedBeforeVisited = tally.damaged;
           if (file.acked.has(offset)) return true;
           const record = decodeRecord(body);
           if (!record) {
@@ -111,11 +114,14 @@ export class BacklogReader {
           this.byteTotal -= record.item.bytes;
           more = accept({ item: record.item, seq: segment.replayed ? 0 : record.seq, segment: segment.id, offset });
           return more && segment.unread > 0;
-        });
+        }, tally);
       } catch (error) {
-        // The frames visited before the error were handed out: reading again must start after them.
+        // The frames visited before the error were handed out: reading again starts after them,
+        // so the damage passed before them is reported now (what lies beyond is met again).
         this.cursor.offset = visited;
         this.closeFile();
+        const damaged = damagedBeforeVisited + malformed;
+        if (!segment.replayed && damaged > 0) this.on.damaged(segment.id, damaged);
         throw error;
       }
       this.cursor.offset = read.next;
@@ -187,7 +193,14 @@ export class BacklogReader {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
-    const acked = segment.replayed ? readAcks(this.dir, segment.id) : new Set<number>();
+    let acked: Set<number>;
+    try {
+      acked = segment.replayed ? readAcks(this.dir, segment.id) : new Set<number>();
+    } catch (error) {
+      // Read again at each retry: an fd left open each time would feed an EMFILE.
+      closeSync(fd);
+      throw error;
+    }
     this.file = { segment: segment.id, fd, acked };
     return this.file;
   }

@@ -200,11 +200,11 @@ export class DiskSpool implements PendingStore {
       });
       this.readRetry.succeeded();
     } catch (error) {
-      // Until a read succeeds, the events stay counted (and on disk); once given up, they wait for the next start.
-      const reason = ioMessage(error);
-      const outcome = this.readRetry.failed(reason, Date.now());
+      // Until a read succeeds, the events stay counted (and on disk); once given up, those wait for the next start.
+      const code = (error as NodeJS.ErrnoException | null)?.code;
+      const outcome = this.readRetry.failed(typeof code === 'string' ? code : 'an I/O error', Date.now());
       if (outcome.kind === 'gave_up') this.backlog.setAside();
-      this.notices.readFailed(outcome, reason);
+      this.notices.readFailed(outcome, ioMessage(error));
     }
   }
 

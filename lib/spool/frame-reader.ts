@@ -21,15 +21,19 @@ export type FrameVisitor = (body: Buffer, offset: number, next: number) => boole
 
 const CHUNK_BYTES = 256 * 1024;
 
+/** Damaged regions met so far; kept by the caller, so an I/O error part-way does not lose the count. */
+export interface DamageTally {
+  damaged: number;
+}
+
 /**
  * Reads the frames of a file from `start` up to `end`, a chunk at a time. A damaged region
  * (anything that is not a whole frame with a matching CRC) is skipped up to the next frame
- * magic and counted once; it never throws on content, only on I/O errors.
+ * magic and counted once, in `tally` as it is met; it never throws on content, only on I/O errors.
  */
-export function readFrames(fd: number, start: number, end: number, visit: FrameVisitor): FramesRead {
+export function readFrames(fd: number, start: number, end: number, visit: FrameVisitor, tally: DamageTally = { damaged: 0 }): FramesRead {
   let buf = Buffer.allocUnsafe(Math.max(FRAME_HEADER_BYTES, Math.min(CHUNK_BYTES, end - start)));
   let pos = start;
-  let damaged = 0;
   let inDamage = false;
   let fileEnd = end;
   while (pos < fileEnd) {
@@ -43,7 +47,7 @@ export function readFrames(fd: number, start: number, end: number, visit: FrameV
         inDamage = false;
         const offset = pos + at;
         at = read.bodyEnd;
-        if (!visit(buf.subarray(read.bodyStart, read.bodyEnd), offset, pos + at)) return { next: pos + at, damaged, cut: false };
+        if (!visit(buf.subarray(read.bodyStart, read.bodyEnd), offset, pos + at)) return { next: pos + at, damaged: tally.damaged, cut: false };
         continue;
       }
       if (read.status === 'incomplete' && pos + at + read.frameBytes <= fileEnd) {
@@ -51,7 +55,7 @@ export function readFrames(fd: number, start: number, end: number, visit: FrameV
         if (read.frameBytes > buf.length) buf = Buffer.allocUnsafe(read.frameBytes);
         break;
       }
-      if (!inDamage) damaged++;
+      if (!inDamage) tally.damaged++;
       inDamage = true;
       const magic = nextMagic(buf, at + 1, n);
       if (magic >= 0) {
@@ -65,8 +69,8 @@ export function readFrames(fd: number, start: number, end: number, visit: FrameV
     pos += at;
   }
   // Resuming at the missing bytes would find nothing there, for ever: the reader moves past them.
-  if (fileEnd < end) return { next: end, damaged: inDamage ? damaged - 1 : damaged, cut: true };
-  return { next: pos, damaged, cut: false };
+  if (fileEnd < end) return { next: end, damaged: inDamage ? tally.damaged - 1 : tally.damaged, cut: true };
+  return { next: pos, damaged: tally.damaged, cut: false };
 }
 
 function readFully(fd: number, buf: Buffer, length: number, position: number): number {

@@ -26,37 +26,46 @@ export type ReadFailureOutcome =
   | { kind: 'first' | 'again'; failures: number; waitMs: number }
   | { kind: 'gave_up'; failures: number };
 
-/** The spool's run of failed backlog reads, if any: when to read again, and what health reports meanwhile. */
+/**
+ * The spool's run of failed backlog reads, if any: when to read again, and what health reports
+ * meanwhile. Giving up ends the run: the backlog it could not read is left for the next start,
+ * and events spooled after that are read (and retried) afresh.
+ */
 export class BacklogReadRetry {
-  private run?: { since: number; failures: number; retryAt: number; reason: string; gaveUp: boolean };
+  private run?: { since: number; failures: number; retryAt: number };
+  /** The last failure's error code: health endpoints may be public, so never a message with paths in it. */
+  private code = '';
+  private leftBehind?: { since: number; code: string };
 
-  /** False while waiting for the next attempt, and for good once given up. The clock is read only then. */
+  /** False while waiting for the next attempt. The clock is read only then. */
   mayRead(clock: () => number = Date.now): boolean {
     return !this.run || clock() >= this.run.retryAt;
   }
 
   succeeded(): void {
-    if (this.run && !this.run.gaveUp) this.run = undefined;
+    this.run = undefined;
   }
 
-  failed(reason: string, now: number): ReadFailureOutcome {
-    const run = (this.run ??= { since: now, failures: 0, retryAt: now, reason, gaveUp: false });
+  /** `code`: the error's code (`EMFILE`), or a word for it. */
+  failed(code: string, now: number): ReadFailureOutcome {
+    const run = (this.run ??= { since: now, failures: 0, retryAt: now });
     run.failures++;
-    run.reason = reason;
+    this.code = code;
     const waitMs = nextReadAttemptIn(run.failures, now - run.since);
     if (waitMs === undefined) {
-      run.gaveUp = true;
-      run.retryAt = Number.POSITIVE_INFINITY;
+      this.run = undefined;
+      this.leftBehind = { since: run.since, code };
       return { kind: 'gave_up', failures: run.failures };
     }
     run.retryAt = now + waitMs;
     return { kind: run.failures === 1 ? 'first' : 'again', failures: run.failures, waitMs };
   }
 
-  /** Set from the first failure until a read succeeds, and until the next start once given up. */
+  /** Set during a run of failures, and from a give-up until the next start. */
   get stall(): StoreStall | undefined {
-    if (!this.run) return undefined;
-    const next = this.run.gaveUp ? 'its backlog is left for the next start' : 'reading is tried again';
-    return { since: new Date(this.run.since).toISOString(), reason: `could not read back the spool (${this.run.reason}); ${next}` };
+    if (this.run) return { since: new Date(this.run.since).toISOString(), reason: `could not read back the spool (${this.code}); reading is tried again` };
+    const left = this.leftBehind;
+    if (left) return { since: new Date(left.since).toISOString(), reason: `could not read back the spool (${left.code}); part of it is left for the next start` };
+    return undefined;
   }
 }

@@ -204,7 +204,7 @@ describe('DeliveryPipeline', () => {
   describe('with a store that counts events it cannot hand out yet (a spool whose backlog fails to read)', () => {
     function blockedStore() {
       const inner = new EventQueue();
-      const state = { readable: false };
+      const state = { readable: false, peeks: 0 };
       const store: PendingStore = {
         get length() {
           return inner.length;
@@ -216,7 +216,10 @@ describe('DeliveryPipeline', () => {
         get stalled() {
           return state.readable ? undefined : { since: '2026-11-28T08:00:00.000Z', reason: 'could not read back the spool (EIO)' };
         },
-        peek: () => (state.readable ? inner.peek() : undefined),
+        peek: () => {
+          state.peeks++;
+          return state.readable ? inner.peek() : undefined;
+        },
         push: (pending) => inner.push(pending),
         shift: () => (state.readable ? inner.shift() : undefined),
         takeBatch: (events, bytes) => (state.readable ? inner.takeBatch(events, bytes) : []),
@@ -241,13 +244,16 @@ describe('DeliveryPipeline', () => {
       await pipeline.shutdown(1000);
     });
 
-    it('shuts down without waiting out the deadline for them, and reports them as kept', async () => {
-      const { store } = blockedStore();
+    it('shuts down without waiting out the deadline for them, reports them as kept, and stops coming back for them', async () => {
+      const { store, state } = blockedStore();
       const pipeline = new DeliveryPipeline(new ScriptedTransport(), fast, new AnalyticsReporter(undefined, false), store);
       for (let i = 0; i < 3; i++) pipeline.offer(event(i));
       const started = Date.now();
       expect(await pipeline.shutdown(60_000)).toEqual({ undelivered: 3, spooled: 3 });
       expect(Date.now() - started).toBeLessThan(5000);
+      const peeks = state.peeks;
+      await new Promise((r) => setTimeout(r, 5 * fast.batchTimeout));
+      expect(state.peeks).toBe(peeks);
     });
   });
   it('drops a 401 batch at once as unauthorized, reporting one error for a storm of them', async () => {

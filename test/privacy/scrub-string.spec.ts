@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { luhnValid } from '../../lib/privacy/card-numbers.js';
 import { REDACTED, REDACTED_CARD, REDACTED_JWT } from '../../lib/privacy/redaction-markers.js';
 import { scrubString } from '../../lib/privacy/scrub-string.js';
-import { DEFAULT_SENSITIVE_KEYS } from '../../lib/privacy/sensitive-keys.js';
+import { createKeyMatcher, DEFAULT_SENSITIVE_KEYS } from '../../lib/privacy/sensitive-keys.js';
 
 const SEED = 4_111_111;
 const JWT =
@@ -171,6 +171,15 @@ describe('scrubString', () => {
 
   it.each(DEFAULT_SENSITIVE_KEYS)('redacts the value of every default sensitive key written key=value: %s', (key) => {
     expect(scrubString(`${key}=abc123`)).toBe(`${key}=${REDACTED}`);
+  });
+
+  it('redacts every spelling of a default key that the property-key rule calls sensitive, separators doubled or mixed', () => {
+    const isSensitive = createKeyMatcher();
+    const spellings = DEFAULT_SENSITIVE_KEYS.flatMap((key) =>
+      [key.replace(/_/g, '__'), key.replace(/_/g, '_-'), key.replace(/_/g, '-'), key.toUpperCase(), `x_${key}`].filter(isSensitive),
+    );
+    expect(spellings.length).toBeGreaterThan(DEFAULT_SENSITIVE_KEYS.length);
+    expect(spellings.filter((key) => scrubString(`${key}=abc123`) !== `${key}=${REDACTED}`)).toEqual([]);
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { BacklogReadRetry, nextReadAttemptIn, READ_GIVE_UP_AFTER_MS, READ_RETRY_MAX_MS } from '../../lib/spool/read-retry.js';
+import { BacklogReadRetry, nextReadAttemptIn, READ_GIVE_UP_AFTER_MS } from '../../lib/spool/read-retry.js';
 
 describe('nextReadAttemptIn', () => {
   it('waits 1 s after the first failure, twice as long after each next one, at most a minute', () => {
@@ -20,25 +20,32 @@ describe('BacklogReadRetry', () => {
   it('holds reads back until the wait is over, and forgets the run once a read succeeds', () => {
     const retry = new BacklogReadRetry();
     expect(retry.mayRead(() => t0)).toBe(true);
-    expect(retry.failed('EMFILE: too many open files', t0)).toEqual({ kind: 'first', failures: 1, waitMs: 1000 });
+    expect(retry.failed('EMFILE', t0)).toEqual({ kind: 'first', failures: 1, waitMs: 1000 });
     expect(retry.mayRead(() => t0 + 999)).toBe(false);
     expect(retry.mayRead(() => t0 + 1000)).toBe(true);
-    expect(retry.failed('EMFILE: too many open files', t0 + 1000)).toEqual({ kind: 'again', failures: 2, waitMs: 2000 });
+    expect(retry.failed('EMFILE', t0 + 1000)).toEqual({ kind: 'again', failures: 2, waitMs: 2000 });
     expect(retry.stall).toEqual({
       since: '2026-11-28T08:00:00.000Z',
-      reason: 'could not read back the spool (EMFILE: too many open files); reading is tried again',
+      reason: 'could not read back the spool (EMFILE); reading is tried again',
     });
     retry.succeeded();
     expect(retry.stall).toBeUndefined();
     expect(retry.failed('EIO', t0 + 5000)).toMatchObject({ kind: 'first', failures: 1 });
   });
 
-  it('once given up, reads no more and keeps saying so, a later success notwithstanding', () => {
+  it('once given up, reads what comes next as usual, and says until the next start that part was left', () => {
     const retry = new BacklogReadRetry();
     retry.failed('EIO', t0);
     expect(retry.failed('EIO', t0 + READ_GIVE_UP_AFTER_MS)).toEqual({ kind: 'gave_up', failures: 2 });
-    expect(retry.mayRead(() => t0 + 100 * READ_RETRY_MAX_MS)).toBe(false);
+    const leftBehind = { since: '2026-11-28T08:00:00.000Z', reason: 'could not read back the spool (EIO); part of it is left for the next start' };
+    expect(retry.stall).toEqual(leftBehind);
+    expect(retry.mayRead(() => t0 + READ_GIVE_UP_AFTER_MS)).toBe(true);
+    // A new run of failures is reported while it lasts; the part left behind once it is over.
+    const later = t0 + 2 * READ_GIVE_UP_AFTER_MS;
+    expect(retry.failed('EMFILE', later)).toMatchObject({ kind: 'first', failures: 1 });
+    expect(retry.stall).toEqual({ since: new Date(later).toISOString(), reason: 'could not read back the spool (EMFILE); reading is tried again' });
     retry.succeeded();
-    expect(retry.stall?.reason).toBe('could not read back the spool (EIO); its backlog is left for the next start');
+    expect(retry.stall).toEqual(leftBehind);
+    expect(retry.mayRead(() => later + 1)).toBe(true);
   });
 });

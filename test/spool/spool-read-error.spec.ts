@@ -6,14 +6,25 @@ import { segmentBytesFor } from '../../lib/spool/spool-options.resolver.js';
 import { indexOf, spoolEvent, tempDirs } from './spool-test-support.js';
 
 // A real disk cannot be told to fail one read: `readSync` fails once `failAfterReads` more reads
-// have succeeded, for as long as `failure` is set.
+// have succeeded, for as long as `failure` is set; opening a segment fails with `openFailure`,
+// reading an ack file with `ackFailure`.
 let failure: NodeJS.ErrnoException | undefined;
 let failAfterReads = 0;
+let openFailure: ((path: string) => Error) | undefined;
+let ackFailure: Error | undefined;
 jest.unstable_mockModule('node:fs', () => ({
   ...realFs,
   readSync: (...args: Parameters<typeof realFs.readSync>) => {
     if (failure && failAfterReads-- <= 0) throw failure;
     return realFs.readSync(...args);
+  },
+  openSync: (...args: Parameters<typeof realFs.openSync>) => {
+    if (openFailure && String(args[0]).endsWith('.seg')) throw openFailure(String(args[0]));
+    return realFs.openSync(...args);
+  },
+  readFileSync: (...args: Parameters<typeof realFs.readFileSync>) => {
+    if (ackFailure && String(args[0]).endsWith('.ack')) throw ackFailure;
+    return realFs.readFileSync(...args);
   },
 }));
 const { DiskSpool: Spool } = await import('../../lib/spool/disk-spool.js');
@@ -24,6 +35,8 @@ const opened: Array<DiskSpool> = [];
 let clock = Date.parse('2026-11-28T08:00:00Z');
 beforeEach(() => {
   failure = undefined;
+  openFailure = undefined;
+  ackFailure = undefined;
   jest.spyOn(Date, 'now').mockImplementation(() => clock);
 });
 afterEach(() => {
@@ -64,7 +77,7 @@ describe('DiskSpool when reading its backlog back fails', () => {
     expect(spool.length).toBe(90);
     expect(errors).toEqual([expect.stringContaining('could not read back the spool')]);
     expect(errors[0]).toContain('EIO');
-    expect(spool.stalled).toEqual({ since: new Date(clock).toISOString(), reason: expect.stringContaining('reading is tried again') });
+    expect(spool.stalled).toEqual({ since: new Date(clock).toISOString(), reason: 'could not read back the spool (EIO); reading is tried again' });
 
     // Within the first wait (1 s) nothing is read, so the failure is not met again.
     clock += 900;
@@ -121,7 +134,21 @@ describe('DiskSpool when reading its backlog back fails', () => {
     expect(first.spool.length).toBe(0);
     expect(clock - start).toBeGreaterThanOrEqual(READ_GIVE_UP_AFTER_MS);
     expect(first.errors.at(-1)).toMatch(/^gave up reading back the spool in .* \(EIO: i\/o error, read\); its events are kept for the next start$/);
-    expect(first.spool.stalled).toEqual({ since: new Date(start).toISOString(), reason: expect.stringContaining('left for the next start') });
+    // The first and the last failure are errors; those between are counted.
+    const failures = Number(/after (\d+) attempts/.exec(first.errors.at(-1)!)![1]);
+    expect(first.errors).toHaveLength(2);
+    expect(first.warnings.filter((w) => w === 'spool_read_failed')).toHaveLength(failures - 2);
+    const leftBehind = { since: new Date(start).toISOString(), reason: 'could not read back the spool (EIO); part of it is left for the next start' };
+    expect(first.spool.stalled).toEqual(leftBehind);
+
+    // What is spooled after giving up is read as usual (the window takes 10, the rest goes to disk).
+    failure = undefined;
+    push(first.spool, 50, 70);
+    const later: Pending[] = [];
+    while (first.spool.length > 0) later.push(...first.spool.takeBatch(1000, 10_000_000));
+    expect(indexes(later)).toEqual(range(50, 70));
+    first.spool.acknowledge(later);
+    expect(first.spool.stalled).toEqual(leftBehind);
     first.spool.close();
 
     failure = undefined;
@@ -129,5 +156,62 @@ describe('DiskSpool when reading its backlog back fails', () => {
     const again: Pending[] = [];
     while (next.spool.length > 0) again.push(...next.spool.takeBatch(1000, 10_000_000));
     expect(indexes(again)).toEqual(range(10, 50));
+  });
+
+  it('reports damage it passed before a read failed in the middle of a segment', () => {
+    const dir = dirs.make();
+    const { spool, warnings } = openSpool(dir, 400, 32 * 1024 * 1024);
+    push(spool, 0, 400, 2000);
+    push(spool, 400, 700, 2000);
+    spool.takeBatch(400, 50_000_000);
+    // Damage one event early in the backlog, inside the first 256 KiB chunk the next read takes.
+    const segment = `${dir}/${realFs.readdirSync(dir).find((name) => name.endsWith('.seg'))}`;
+    const frameBytes = realFs.statSync(segment).size / 700;
+    const fd = realFs.openSync(segment, 'r+');
+    realFs.writeSync(fd, Buffer.from('XXXXXXXX'), 0, 8, 420 * frameBytes + 40);
+    realFs.closeSync(fd);
+    failure = eio();
+    failAfterReads = 1;
+    spool.takeBatch(400, 50_000_000);
+    expect(warnings).toEqual(['spool_corrupt']);
+    failure = undefined;
+    clock += 1000;
+    while (spool.length > 0) spool.takeBatch(1000, 50_000_000);
+    // Met once, not again when reading resumed after it; its event is counted as lost.
+    expect(warnings).toEqual(['spool_corrupt', 'spool_lost']);
+  });
+
+  it('closes the segment it opened when its ack file cannot be read, at every attempt', () => {
+    const dir = dirs.make();
+    const first = openSpool(dir, 10);
+    push(first.spool, 0, 50);
+    first.spool.acknowledge(first.spool.takeBatch(10, 10_000_000));
+    first.spool.close();
+    // The next start reads the acks of what the first left.
+    const next = openSpool(dir, 10);
+    const openFiles = () => realFs.readdirSync('/proc/self/fd').length;
+    ackFailure = eio();
+    const before = openFiles();
+    for (let i = 0; i < 8; i++) {
+      expect(next.spool.peek()).toBeUndefined();
+      clock += 61_000;
+    }
+    expect(openFiles()).toBe(before);
+    ackFailure = undefined;
+    const rest: Pending[] = [];
+    while (next.spool.length > 0) rest.push(...next.spool.takeBatch(1000, 10_000_000));
+    expect(indexes(rest)).toEqual(range(10, 50));
+  });
+
+  it('says which error stopped it, never the path that error names (health may be public)', () => {
+    const dir = dirs.make();
+    const { spool, errors } = openSpool(dir, 10);
+    push(spool, 0, 50);
+    spool.acknowledge(spool.takeBatch(10, 10_000_000));
+    openFailure = (path) => Object.assign(new Error(`EMFILE: too many open files, open '${path}'`), { code: 'EMFILE', path });
+    expect(spool.peek()).toBeUndefined();
+    expect(spool.stalled?.reason).toBe('could not read back the spool (EMFILE); reading is tried again');
+    // The log line, for the operator, keeps the whole message.
+    expect(errors[0]).toContain(dir);
   });
 });

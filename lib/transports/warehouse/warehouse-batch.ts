@@ -62,12 +62,25 @@ export function sliceGroup(group: PlannedGroup, start: number, end: number): Pla
 
 /**
  * Tries rows [start, end) together and, when `attempt` reports that they did not land, each half
- * the same way, down to single rows, whose outcome is final. k bad rows among n cost O(k log n)
- * attempts rather than n. Ranges are tried in order, so bad rows are met in batch order.
+ * the same way, down to single rows, whose outcome is final. A failed range whose left half landed
+ * has its fault in the right half, which is split without being tried whole. k bad rows among n
+ * cost O(k log n) attempts rather than n. Ranges are tried in order, so bad rows are met in batch
+ * order. Resolves true when every row landed.
  */
-export async function bisect(start: number, end: number, attempt: (start: number, end: number) => Promise<boolean>): Promise<void> {
-  if ((await attempt(start, end)) || end - start <= 1) return;
+export async function bisect(
+  start: number,
+  end: number,
+  attempt: (start: number, end: number) => Promise<boolean>,
+  knownToFail = false,
+): Promise<boolean> {
+  const single = end - start <= 1;
+  // A single row is tried even when known to fail: its own error is the rejection's reason.
+  if (!knownToFail || single) {
+    if (await attempt(start, end)) return true;
+    if (single) return false;
+  }
   const middle = start + Math.ceil((end - start) / 2);
-  await bisect(start, middle, attempt);
-  await bisect(middle, end, attempt);
+  const leftLanded = await bisect(start, middle, attempt);
+  await bisect(middle, end, attempt, leftLanded);
+  return false;
 }
