@@ -13,7 +13,7 @@ const server = await startPostgres();
 afterAll(async () => server?.stop());
 
 const signal = () => new AbortController().signal;
-const { withClient, freshUrl, count, insertWaitingOnLock } = postgresFixture(server);
+const { withClient, freshUrl, count, insertWaitingOnLock, whileLocked } = postgresFixture(server);
 
 /** The failure of a send its signal ended: retryable, and saying that nothing was committed. */
 function expectAborted(failure: unknown): void {
@@ -109,17 +109,11 @@ if (server) {
       const batch = [toQueuedEvent(sampleEvent('file', 1))];
       try {
         expect(await transport.send([toQueuedEvent(sampleEvent('file', 0))], signal())).toEqual({});
-        await withClient(url, async (locker) => {
-          await locker.query('BEGIN');
-          await locker.query('LOCK TABLE file_operation_events IN ACCESS EXCLUSIVE MODE');
-          try {
-            const failure = await outcomeWithin(3_000, transport.send(batch, signal()));
-            expect(failure).toBeInstanceOf(DeliveryError);
-            expect(failure).toMatchObject({ retryable: true });
-            expect((failure as Error).message).toMatch(/timeout/);
-          } finally {
-            await locker.query('ROLLBACK');
-          }
+        await whileLocked(url, 'file_operation_events', async () => {
+          const failure = await outcomeWithin(3_000, transport.send(batch, signal()));
+          expect(failure).toBeInstanceOf(DeliveryError);
+          expect(failure).toMatchObject({ retryable: true });
+          expect((failure as Error).message).toMatch(/timeout/);
         });
         expect(await transport.send(batch, signal())).toEqual({});
         expect(await count(url, 'file_operation_events')).toBe(2);

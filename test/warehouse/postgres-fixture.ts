@@ -3,7 +3,7 @@ import type { TestPostgres } from '../support/postgres.js';
 import { until } from '../support/until.js';
 
 /** An INSERT of the transport's waiting on a lock another client holds. */
-const WAITING_INSERT = "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE 'INSERT%'";
+export const WAITING_INSERT = "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE 'INSERT%'";
 
 /**
  * Helpers around one spec file's cluster (from `startPostgres`, undefined when PostgreSQL is
@@ -42,6 +42,19 @@ export function postgresFixture(server: TestPostgres | undefined) {
 
     count: (url: string, table: string): Promise<number> =>
       withClient(url, async (c) => Number((await c.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n)),
+
+    /** Runs `body` while another client holds an exclusive lock on `table`, released afterwards. */
+    whileLocked<T>(url: string, table: string, body: (locker: pg.Client) => Promise<T>): Promise<T> {
+      return withClient(url, async (locker) => {
+        await locker.query('BEGIN');
+        await locker.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+        try {
+          return await body(locker);
+        } finally {
+          await locker.query('ROLLBACK');
+        }
+      });
+    },
 
     /** Resolves once an INSERT is queued behind a lock `locker` holds (polled from `locker` itself). */
     async insertWaitingOnLock(locker: pg.Client): Promise<void> {

@@ -6,7 +6,7 @@ import { createWarehouseTransport } from '../../lib/transports/warehouse/warehou
 import { startPostgres } from '../support/postgres.js';
 import { stallingProxy } from './stalling-proxy.js';
 import { sampleEvent, toQueuedEvent } from '../support/sample-events.js';
-import { postgresFixture } from './postgres-fixture.js';
+import { postgresFixture, WAITING_INSERT } from './postgres-fixture.js';
 import { describeWarehouseAcceptance } from './warehouse-acceptance.js';
 
 // Registration needs to know whether a cluster exists, so the one shared cluster of this file is
@@ -15,7 +15,7 @@ const server = await startPostgres();
 afterAll(async () => server?.stop());
 
 const signal = () => new AbortController().signal;
-const { withClient, databaseUrl, freshUrl, count } = postgresFixture(server);
+const { withClient, databaseUrl, freshUrl, count, insertWaitingOnLock, whileLocked } = postgresFixture(server);
 
 /** The INSERT statements the transport's pool sends, each one a round trip. */
 function countInserts(onInsert?: (n: number) => void): () => number {
@@ -137,7 +137,6 @@ if (server) {
     it('survives its connection being terminated mid-insert: the send fails retryably, nothing stops the process', async () => {
       const url = await freshUrl();
       const transport = createWarehouseTransport({ url });
-      const waitingInsert = "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE 'INSERT%'";
       try {
         expect(await transport.send([toQueuedEvent(sampleEvent('payment', 0))], signal())).toEqual({});
         await withClient(url, async (locker) => {
@@ -145,8 +144,8 @@ if (server) {
           await locker.query('LOCK TABLE payment_events IN ACCESS EXCLUSIVE MODE');
           const sending = transport.send([toQueuedEvent(sampleEvent('payment', 1))], signal());
           sending.catch(() => undefined);
-          for (let i = 0; i < 200 && (await locker.query(waitingInsert)).rows.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-          await locker.query(`SELECT pg_terminate_backend(pid) FROM (${waitingInsert}) AS waiting`);
+          await insertWaitingOnLock(locker);
+          await locker.query(`SELECT pg_terminate_backend(pid) FROM (${WAITING_INSERT}) AS waiting`);
           await expect(sending).rejects.toMatchObject({ retryable: true });
           await locker.query('ROLLBACK');
         });
@@ -190,14 +189,8 @@ if (server) {
       const batch = [toQueuedEvent(sampleEvent('file', 1))];
       try {
         expect(await transport.send([toQueuedEvent(sampleEvent('file', 0))], signal())).toEqual({});
-        await withClient(url, async (locker) => {
-          await locker.query('BEGIN');
-          await locker.query('LOCK TABLE file_operation_events IN ACCESS EXCLUSIVE MODE');
-          try {
-            await expect(transport.send(batch, signal())).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/timeout/) });
-          } finally {
-            await locker.query('ROLLBACK');
-          }
+        await whileLocked(url, 'file_operation_events', async () => {
+          await expect(transport.send(batch, signal())).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/timeout/) });
         });
         expect(await transport.send(batch, signal())).toEqual({});
         expect(await count(url, 'file_operation_events')).toBe(2);
