@@ -34,44 +34,58 @@ export interface BatchSenderOwner {
 export class BatchSender {
   constructor(private readonly owner: BatchSenderOwner) {}
 
-  /** Sends one batch until it is delivered or finally dropped. Never rejects. */
-  async deliver(events: readonly Pending[]): Promise<void> {
+  /**
+   * Sends one batch until it is delivered or finally dropped. Events the destination could not
+   * take right now (`retry`) go round again on their own, as a failed batch would. Never rejects.
+   */
+  async deliver(batch: readonly Pending[]): Promise<void> {
     const startedAt = Date.now();
-    const ids = () => events.map((p) => p.item.messageId);
+    let events = batch;
     for (let attempts = 1; ; attempts++) {
       // Already counted when shutdown abandoned the batch (the second half of a split, say).
       if (this.owner.abandoned()) return;
       if (this.owner.shutdown.aborted) return this.owner.giveUp(events, 'shutdown deadline reached');
+      let error: DeliveryError;
       try {
         const result = await this.sendWithinDeadline(events.map((p) => p.item));
         if (this.owner.abandoned()) return;
-        const { warnings, rejected } = readDeliveryResult(result, this.owner.reporter);
+        const { warnings, rejected, retry } = readDeliveryResult(result, this.owner.reporter);
         for (const warning of warnings) this.owner.reporter.warn('destination_warning', warning);
-        return this.recordResult(events, rejected);
+        const again = retry && retry.length > 0 ? this.takenBack(events, retry) : undefined;
+        if (!again) return this.recordResult(events, rejected);
+        const done = events.filter((p) => !again.events.has(p));
+        if (done.length > 0) this.recordResult(done, rejected);
+        events = [...again.events];
+        error = new DeliveryError(`the destination could not take ${events.length} event(s) now: ${again.reasons}`, { retryable: true });
       } catch (thrown) {
         if (this.owner.abandoned()) return;
-        const error = asDeliveryError(thrown);
+        error = asDeliveryError(thrown);
         if (this.owner.shutdown.aborted) return this.owner.giveUp(events, 'shutdown deadline reached');
-        const decision = decideRetry(
-          error,
-          { attempts, elapsedMs: Date.now() - startedAt, batchLength: events.length },
-          this.owner.retryPolicy,
-        );
-        this.owner.reporter.failedAttempt(error, decision.action === 'retry');
-        if (decision.action === 'split') {
-          const half = Math.ceil(events.length / 2);
-          await this.deliver(events.slice(0, half));
-          return this.deliver(events.slice(half));
-        }
-        if (decision.action === 'drop') {
-          if (decision.reason === 'unauthorized' || decision.reason === 'rejected') this.owner.reporter.error(error);
-          // A transport closed under us is a shutdown, not a verdict on the events: a durable store keeps them.
-          if (decision.reason !== 'closed') this.owner.store.acknowledge(events);
-          return this.owner.reporter.dropped(decision.reason, ids(), error.message);
-        }
-        await sleep(decision.delayMs, this.owner.shutdown);
       }
+      const decision = decideRetry(error, { attempts, elapsedMs: Date.now() - startedAt, batchLength: events.length }, this.owner.retryPolicy);
+      this.owner.reporter.failedAttempt(error, decision.action === 'retry');
+      if (decision.action === 'split') {
+        const half = Math.ceil(events.length / 2);
+        await this.deliver(events.slice(0, half));
+        return this.deliver(events.slice(half));
+      }
+      if (decision.action === 'drop') {
+        if (decision.reason === 'unauthorized' || decision.reason === 'rejected') this.owner.reporter.error(error);
+        // A transport closed under us is a shutdown, not a verdict on the events: a durable store keeps them.
+        if (decision.reason !== 'closed') this.owner.store.acknowledge(events);
+        return this.owner.reporter.dropped(decision.reason, events.map((p) => p.item.messageId), error.message);
+      }
+      await sleep(decision.delayMs, this.owner.shutdown);
     }
+  }
+
+  /** The events of `events` named in `retry`, in batch order; undefined when it names none of them. */
+  private takenBack(events: readonly Pending[], retry: ReadonlyArray<{ messageId: string; reason: string }>) {
+    const named = new Map(retry.map((r) => [r.messageId, r.reason]));
+    const taken = new Set(events.filter((p) => named.has(p.item.messageId)));
+    if (taken.size === 0) return undefined;
+    const reasons = [...new Set([...taken].map((p) => named.get(p.item.messageId)))].slice(0, 3).join('; ');
+    return { events: taken, reasons };
   }
 
   private sendWithinDeadline(items: QueuedEvent[]): Promise<DeliveryResult | void> {

@@ -9,19 +9,25 @@ import type { AnalyticsReporter } from './analytics-reporter.js';
 export function readDeliveryResult(
   result: DeliveryResult | void,
   reporter: AnalyticsReporter,
-): { warnings: string[]; rejected?: DeliveryResult['rejected'] } {
+): { warnings: string[]; rejected?: DeliveryResult['rejected']; retry?: DeliveryResult['retry'] } {
   try {
     const warnings = result?.warnings;
     const rejected = result?.rejected;
-    if ((warnings !== undefined && !Array.isArray(warnings)) || (rejected !== undefined && !Array.isArray(rejected))) {
-      reporter.warn('destination_result_invalid', 'the destination answered with warnings or rejected that are not arrays; the batch counts as sent');
+    const retry = result?.retry;
+    if ([warnings, rejected, retry].some((list) => list !== undefined && !Array.isArray(list))) {
+      reporter.warn('destination_result_invalid', 'the destination answered with warnings, rejected or retry that are not arrays; the batch counts as sent');
     }
     return {
       warnings: Array.isArray(warnings) ? warnings.map((w) => String(w)) : [],
-      rejected: Array.isArray(rejected) ? rejected.filter((r) => typeof r?.messageId === 'string') : undefined,
+      rejected: eventList(rejected),
+      retry: eventList(retry),
     };
   } catch {
     reporter.warn('destination_result_invalid', 'the destination answered with a result that cannot be read; the batch counts as sent');
     return { warnings: [] };
   }
+}
+
+function eventList(list: unknown): Array<{ messageId: string; reason: string }> | undefined {
+  return Array.isArray(list) ? list.filter((r) => typeof r?.messageId === 'string') : undefined;
 }

@@ -11,9 +11,17 @@ export interface QueuedEvent {
   readonly bytes: number;
 }
 
-/** Events the destination refused individually; every other event of the batch counts as sent. */
+/**
+ * Events the destination refused individually, or could not take right now; every other event of
+ * the batch counts as sent.
+ */
 export interface DeliveryResult {
   rejected?: ReadonlyArray<{ messageId: string; reason: string }>;
+  /**
+   * Events the destination could not take right now (throttled, a failing queue behind it): sent
+   * again under the retry policy, as a failed batch would be.
+   */
+  retry?: ReadonlyArray<{ messageId: string; reason: string }>;
   /** What the destination said that could not be tied to an event; the batch still counts as sent. */
   warnings?: readonly string[];
 }

@@ -162,6 +162,18 @@ describe('delivery to Jitsu', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('sends again, on their own, the events Jitsu throttled inside a partial ok:false, and counts each once', async () => {
+    const ids: string[] = [];
+    const { instance, drops } = analytics({ batchTimeout: 60_000, batchSize: 1000, beforeSend: (e) => (ids.push(e.messageId), e) });
+    for (let i = 0; i < 20; i++) instance.track('Throttled', { i });
+    fake.throttleMessageIds([ids[3]!, ids[7]!]);
+    await instance.flush();
+    expect(drops).toEqual([]);
+    expect(indexes()).toEqual(range(20));
+    expect(fake.requests.map((r) => r.eventCount)).toEqual([20, 2]);
+    expect(instance.stats()).toMatchObject({ sent: 20, failed: 1, retried: 1 });
+  });
+
   it('answers a 401 with one clear error, no retry loop, and no trace of the key', async () => {
     const secret = 'very-secret-part';
     const { instance, drops, errors } = analytics({ writeKey: `wrong-id:${secret}`, batchSize: 10, maxBatchEvents: 10 });

@@ -158,6 +158,12 @@ export class FakeJitsuServer {
     return this;
   }
 
+  /** The next receipt of each of these events is refused as throttled by Jitsu's quota (in a 200 ok:false); later ones are accepted. */
+  throttleMessageIds(ids: Iterable<string>): this {
+    this.script.throttleMessageIds(ids);
+    return this;
+  }
+
   setMaxBatchEvents(max: number | undefined): this {
     this.script.setMaxBatchEvents(max);
     return this;

@@ -27,10 +27,15 @@ export interface Reply {
   accepted: AcceptedEvent[];
 }
 
+/** Jitsu's per-event error for an event its billing quota throttled (bulker's ErrThrottledType and description). */
+export const THROTTLED = 'quota exceeded: billing quota exceeded, event throttled';
+
 export interface IngestSettings {
   writeKey: string;
   classicToken: string;
   rejectedIds: ReadonlySet<string>;
+  /** True when this receipt of the event is to be throttled (Jitsu's quota: retryable). */
+  throttled: (messageId: string) => boolean;
   maxBatchEvents: number | undefined;
 }
 
@@ -88,7 +93,9 @@ function handleBatch(json: unknown, settings: IngestSettings): Reply {
   const errors: string[] = [];
   for (const value of envelope.events) {
     const verdict = validateEvent(value, settings.rejectedIds);
-    if (verdict.ok) {
+    if (verdict.ok && settings.throttled(verdict.messageId)) {
+      errors.push(`Message ID: ${verdict.messageId}: ${THROTTLED}`);
+    } else if (verdict.ok) {
       accepted.push({ messageId: verdict.messageId, event: mergeBatchContext(verdict.event, envelope.context) });
     } else {
       errors.push(eventErrorLine(verdict.messageId, verdict.reason));

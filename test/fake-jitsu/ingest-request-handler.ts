@@ -132,6 +132,7 @@ export class IngestRequestHandler {
         writeKey: this.deps.writeKey,
         classicToken: this.deps.classicToken,
         rejectedIds: script.rejectedIds,
+        throttled: script.takeThrottled,
         maxBatchEvents: script.maxBatchEvents,
       },
     );

@@ -36,6 +36,7 @@ export type ScriptedAnswer = { kind: 'fail'; failure: FailureSpec } | { kind: 'r
 export class MisbehaviourScript {
   private readonly queue: ScriptedAnswer[] = [];
   private readonly rejected = new Set<string>();
+  private readonly throttled = new Set<string>();
   private maxEvents: number | undefined;
   private delay = 0;
   private isStalled = false;
@@ -87,6 +88,13 @@ export class MisbehaviourScript {
     return this.rejected;
   }
 
+  throttleMessageIds(ids: Iterable<string>): void {
+    for (const id of ids) this.throttled.add(id);
+  }
+
+  /** True once per id asked to be throttled: the next receipt of that event is refused as Jitsu's quota does. */
+  readonly takeThrottled = (id: string): boolean => this.throttled.delete(id);
+
   setMaxBatchEvents(max: number | undefined): void {
     if (max !== undefined && (!Number.isInteger(max) || max < 0)) {
       throw new RangeError(`setMaxBatchEvents: expected a non-negative integer or undefined, got ${String(max)}`);
@@ -122,6 +130,7 @@ export class MisbehaviourScript {
   clear(): void {
     this.queue.length = 0;
     this.rejected.clear();
+    this.throttled.clear();
     this.maxEvents = undefined;
     this.delay = 0;
     this.isStalled = false;

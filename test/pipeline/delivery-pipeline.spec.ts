@@ -372,6 +372,26 @@ describe('DeliveryPipeline', () => {
     expect(pipeline.inFlightCount).toBe(0);
   });
 
+  it('sends again, alone, the events a destination could not take right now, and counts each once', async () => {
+    const transport = new ScriptedTransport().next(1, async () => ({ retry: [{ messageId: 'm1', reason: 'throttled' }, { messageId: 'elsewhere', reason: 'throttled' }] }));
+    const { pipeline, reporter, drops } = setup({ batchTimeout: 60_000 }, transport);
+    for (let i = 0; i < 4; i++) pipeline.offer(event(i));
+    await pipeline.flush();
+    expect(transport.attempts.map((a) => a.ids)).toEqual([['m0', 'm1', 'm2', 'm3'], ['m1']]);
+    expect(drops).toEqual([]);
+    expect(reporter.snapshot()).toMatchObject({ sent: 4, failed: 1, retried: 1, lastError: 'the destination could not take 1 event(s) now: throttled' });
+  });
+
+  it('drops, once its retries are spent, only what the destination kept refusing for now', async () => {
+    const transport = new ScriptedTransport().next(10, async (batch) => ({ retry: batch.filter((e) => e.messageId === 'm2').map((e) => ({ messageId: e.messageId, reason: 'producer error' })) }));
+    const { pipeline, reporter, dropped } = setup({ batchTimeout: 60_000, retry: { ...fast.retry, maxAttempts: 3 } }, transport);
+    for (let i = 0; i < 4; i++) pipeline.offer(event(i));
+    await pipeline.flush();
+    expect(transport.attempts.map((a) => a.ids)).toEqual([['m0', 'm1', 'm2', 'm3'], ['m2'], ['m2']]);
+    expect(dropped('retries_exhausted')).toBe(1);
+    expect(reporter.snapshot()).toMatchObject({ sent: 3, dropped: { retries_exhausted: 1 } });
+  });
+
   it.each(['succeeds', 'fails'])('counts the events of a split batch given up at shutdown once, when the first half %s after all', async (outcome) => {
     let settleLate!: () => void;
     const late = new Promise<void>((resolve, reject) => {

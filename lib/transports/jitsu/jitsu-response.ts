@@ -6,6 +6,9 @@ import { parseRetryAfter } from './retry-after.js';
 
 export type JitsuProtocol = 'next' | 'classic';
 
+/** Jitsu's per-event errors that say "not now" rather than "never": `quota exceeded: …, event throttled`, `… producer error`. */
+const TRANSIENT_EVENT_ERROR = /\bquota exceeded\b|\bthrottled\b|\bproducer error\b/i;
+
 /**
  * A delivery outcome plus what Jitsu said that could not be tied to an event (an `ok:false`
  * without parsable ids, an unexpected 2xx body). Those events count as sent — Jitsu answered 2xx
@@ -119,18 +122,23 @@ function classifySuccess(answer: JitsuAnswer, facts: JitsuRequestFacts): JitsuDe
   }
   if (parsed.ok !== false) return {};
 
-  const { rejected, unmatched } = parsePartialFailures(parsed.errors, facts.messageIds, facts.secrets);
+  const { rejected: failures, unmatched } = parsePartialFailures(parsed.errors, facts.messageIds, facts.secrets);
+  // Quota throttling and a failing Kafka producer are what the single-event endpoint answers 402
+  // and 500 for, both retried; the batch endpoint lists them among its per-event errors instead.
+  const retry = failures.filter((f) => TRANSIENT_EVENT_ERROR.test(f.reason));
+  const rejected = retry.length === 0 ? failures : failures.filter((f) => !TRANSIENT_EVENT_ERROR.test(f.reason));
   const warnings = unmatched.map((line) => `Jitsu reported an error for no event of this batch: ${line}`);
   const reportedFailures = failedCount(parsed);
-  if (reportedFailures !== undefined && reportedFailures > rejected.length) {
+  if (reportedFailures !== undefined && reportedFailures > failures.length) {
     warnings.push(
-      `Jitsu counted ${reportedFailures} rejected events but named ${rejected.length} of this batch; the rest count as sent`,
+      `Jitsu counted ${reportedFailures} rejected events but named ${failures.length} of this batch; the rest count as sent`,
     );
-  } else if (rejected.length === 0 && unmatched.length === 0) {
+  } else if (failures.length === 0 && unmatched.length === 0) {
     warnings.push(`Jitsu answered ok:false without naming any event${quote(answer, facts)}`);
   }
   const result: JitsuDeliveryResult = {};
   if (rejected.length > 0) result.rejected = rejected;
+  if (retry.length > 0) result.retry = retry;
   if (warnings.length > 0) result.warnings = warnings;
   return result;
 }

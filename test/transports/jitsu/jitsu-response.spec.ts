@@ -72,6 +72,22 @@ describe('classifyJitsuResponse: success', () => {
     expect(result.warnings).toBeUndefined();
   });
 
+  it('200 ok:false: events throttled by the quota or failed by the producer are sent again, the rest rejected', () => {
+    const errors = [
+      `Message ID: ${IDS[0]}: quota exceeded: billing quota exceeded, event throttled`,
+      `Message ID: ${IDS[1]}: error# 42: producer error`,
+      `Message ID: ${IDS[2]}: event error: Unknown event type: x`,
+    ];
+    const result = asResult(classifyJitsuResponse(answer(200, { ok: false, receivedEvents: 3, okEvents: 0, errors }), facts()));
+    expect(result).toEqual({
+      retry: [
+        { messageId: IDS[0], reason: 'quota exceeded: billing quota exceeded, event throttled' },
+        { messageId: IDS[1], reason: 'error# 42: producer error' },
+      ],
+      rejected: [{ messageId: IDS[2], reason: 'event error: Unknown event type: x' }],
+    });
+  });
+
   it('ignores error lines naming ids outside the batch, and says so', () => {
     const body = {
       ok: false,
