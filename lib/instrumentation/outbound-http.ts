@@ -1,7 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { AnalyticsCore } from '../analytics-core.js';
 import type { RequestFacts } from '../context/request-context.js';
-import { externalApiEvent } from '../events/event-builders.js';
+import { backendErrorEvent, externalApiEvent } from '../events/event-builders.js';
 import type { ResolvedOutboundHttpOptions } from './outbound-http-options.js';
 import {
   type ClientRequestLike,
@@ -124,7 +124,7 @@ export class OutboundHttpInstrumentation {
     if (!call) return;
     this.pending.delete(request);
     const durationMs = performance.now() - call.startedAt;
-    const record = () =>
+    const record = () => {
       this.core.recordKind(
         externalApiEvent(call.service, call.endpoint, durationMs, success, {
           method: call.method,
@@ -132,6 +132,12 @@ export class OutboundHttpInstrumentation {
           ...(errorCode === undefined ? {} : { error_code: errorCode }),
         }),
       );
+      // No answer at all is a call that threw in the app (a refused or reset connection, an
+      // abort): like a decorated method that throws, it is also a Backend Error. An answer, 5xx
+      // included, is the caller's to judge. Built from the code only: a client's error message
+      // can quote the address or the URL.
+      if (statusCode === undefined) this.core.recordKind(outboundFailure(call, errorCode));
+    };
     try {
       if (call.facts) this.core.requestContext.run(call.facts, record);
       else record();
@@ -139,4 +145,12 @@ export class OutboundHttpInstrumentation {
       this.core.reporter.dropped('invalid_event', ['(unassigned)'], `could not record an outbound call: ${(error as Error)?.message ?? error}`);
     }
   }
+}
+
+function outboundFailure(call: PendingCall, errorCode: string | undefined) {
+  const why = errorCode ?? 'no response';
+  return backendErrorEvent(
+    { source: 'external_api', error: { name: 'ExternalApiError', message: `${call.method} ${call.service}${call.endpoint} failed: ${why}` }, method: call.method },
+    { service: call.service, endpoint: call.endpoint, error_code: errorCode },
+  );
 }

@@ -46,6 +46,7 @@ function tracked(services?: Record<string, string>): WireAnalytics {
 }
 
 const calls = async (wa: WireAnalytics): Promise<AnalyticsEvent[]> => (await wa.events()).filter((e) => e.event === 'External API Call');
+const errorsOf = async (wa: WireAnalytics): Promise<AnalyticsEvent[]> => (await wa.events()).filter((e) => e.event === 'Backend Error');
 const base = () => `http://127.0.0.1:${apiPort}`;
 
 function httpGet(url: string, headers: Record<string, string> = {}): Promise<number> {
@@ -88,6 +89,8 @@ describe('outbound HTTP tracking', () => {
     expect(events.map((e) => e.properties)).toEqual([
       expect.objectContaining({ service: 'billing', endpoint: '/status/404/invoices/7', http_method: 'POST', status_code: 404, success: false }),
     ]);
+    // An answer, even a 4xx, is no error of the app's.
+    expect(await errorsOf(wa)).toEqual([]);
   });
 
   it('records a node:http request', async () => {
@@ -111,6 +114,17 @@ describe('outbound HTTP tracking', () => {
       expect.objectContaining({ service: '127.0.0.1', endpoint: '/v1/x', success: false, error_code: 'ECONNREFUSED' }),
     ]);
     expect(events[0].properties.status_code).toBeUndefined();
+    // The call threw in the app: one Backend Error too, as for a decorated method that throws.
+    expect((await errorsOf(wa)).map((e) => e.properties)).toEqual([
+      expect.objectContaining({
+        error_source: 'external_api',
+        error_name: 'ExternalApiError',
+        error_message: 'GET 127.0.0.1/v1/x failed: ECONNREFUSED',
+        error_code: 'ECONNREFUSED',
+        service: '127.0.0.1',
+        endpoint: '/v1/x',
+      }),
+    ]);
   });
 
   it('records a node:http request aborted before its response once, as failed', async () => {
