@@ -51,7 +51,8 @@ export class AnalyticsRecorder {
           stop();
           resolve();
         }, Math.min(left, 50));
-        timer.unref();
+        // Referenced: a test awaiting waitFor() must get its answer, never a process that exits
+        // half-way with code 0 because nothing else kept it alive.
       });
     }
   }

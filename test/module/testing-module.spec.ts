@@ -3,6 +3,8 @@ import { Injectable, Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AnalyticsService } from '../../lib/index.js';
 import { AnalyticsRecorder, JitsuAnalyticsTestingModule } from '../../lib/testing/index.js';
+import { compileSources, type CompiledSources } from '../chaos/support/compile-sources.js';
+import { runScript } from '../support/run-script.js';
 
 @Injectable()
 class CheckoutService {
@@ -52,4 +54,16 @@ describe('JitsuAnalyticsTestingModule', () => {
     await Promise.all([a.get(AnalyticsRecorder).waitFor((e) => e.properties?.order === 'a'), b.get(AnalyticsRecorder).waitFor((e) => e.properties?.order === 'b')]);
     expect([paidOrders(a), paidOrders(b)]).toEqual([['a'], ['b']]);
   });
+
+  it('waitFor() keeps a plain script alive until it answers, so a missing event fails instead of exiting with code 0', async () => {
+    let build: CompiledSources | undefined;
+    try {
+      build = await compileSources('test/module/fixture/recorder-wait.ts');
+      const { code, stdout } = await runScript(build.entry, [], 15_000);
+      expect(stdout.trim()).toMatch(/^rejected: AnalyticsRecorder\.waitFor: no matching event within 300 ms \(0 events recorded\)$/);
+      expect(code).toBe(0);
+    } finally {
+      build?.remove();
+    }
+  }, 30_000);
 });
