@@ -47,12 +47,12 @@ export class AnalyticsRecorder {
           stop();
           resolve();
         });
+        // Not unref()'d: a test awaiting waitFor() must get its answer, never a process that
+        // exits half-way with code 0 because nothing else kept it alive.
         const timer = setTimeout(() => {
           stop();
           resolve();
         }, Math.min(left, 50));
-        // Referenced: a test awaiting waitFor() must get its answer, never a process that exits
-        // half-way with code 0 because nothing else kept it alive.
       });
     }
   }
