@@ -82,8 +82,13 @@ export class AnalyticsReporter {
   failedAttempt(error: Error, retrying: boolean): void {
     this.counters.failed++;
     this.counters.lastError = this.clean(String(error.message));
+    const firstOfRun = this.counters.failingSince === undefined;
     this.counters.failingSince ??= new Date().toISOString();
     if (retrying) this.counters.retried++;
+    // Otherwise an unreachable destination says nothing until its events are dropped, a minute later.
+    if (firstOfRun && retrying) {
+      this.logRateLimited('retrying', () => `delivery failed, retrying: ${this.counters.lastError} (retries are not logged again until a delivery succeeds)`);
+    }
     if (this.debug) this.logger?.debug?.(`delivery failed${retrying ? ', will retry' : ''}: ${this.counters.lastError}`);
   }
 

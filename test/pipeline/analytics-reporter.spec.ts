@@ -22,6 +22,20 @@ describe('AnalyticsReporter errors', () => {
     expect(lines).toEqual(["error a 'dropped' listener threw: could not forward to https://hooks.example/[REDACTED]"]);
   });
 
+  it('says once, at the first failure of a run, that deliveries are failing and being retried', () => {
+    const { logger, lines } = capture();
+    const reporter = new AnalyticsReporter(logger, false, (text) => text.replaceAll('s3cr3t', '[REDACTED]'));
+    reporter.failedAttempt(new Error('connect ECONNREFUSED 127.0.0.1:8080 (key s3cr3t)'), true);
+    reporter.failedAttempt(new Error('connect ECONNREFUSED 127.0.0.1:8080 (key s3cr3t)'), true);
+    expect(lines).toEqual([
+      'warn delivery failed, retrying: connect ECONNREFUSED 127.0.0.1:8080 (key [REDACTED]) (retries are not logged again until a delivery succeeds)',
+    ]);
+    // A final failure is reported as its drop or error, not as a retry.
+    const other = capture();
+    new AnalyticsReporter(other.logger, false).failedAttempt(new Error('HTTP 400'), false);
+    expect(other.lines).toEqual([]);
+  });
+
   it('logs each distinct error once until a delivery succeeds', () => {
     const { logger, lines } = capture();
     const reporter = new AnalyticsReporter(logger, false);
