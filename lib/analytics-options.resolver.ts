@@ -15,6 +15,7 @@ import { resolveSystemOptions } from './instrumentation/system-options.js';
 import { MAX_TIMER_MS, OptionReader } from './options/option-reader.js';
 import { knownSecretSpellings, removeKnownSecrets } from './privacy/known-secrets.js';
 import { resolveSpoolOptions } from './spool/spool-options.resolver.js';
+import { ENDPOINTS } from './transports/jitsu/jitsu-options.js';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -99,7 +100,7 @@ function resolve(input: JitsuAnalyticsOptions | undefined | null): ResolvedOptio
 
   const enabled = read.bool('enabled', raw.enabled, true);
   const protocol = read.oneOf('protocol', raw.protocol, ['next', 'classic'] as const, 'next');
-  const jitsuUrl = read.url('jitsuUrl', raw.jitsuUrl);
+  const jitsuUrl = withoutEndpointPath(read.url('jitsuUrl', raw.jitsuUrl), problems);
   const destination = resolveDestination(raw, jitsuUrl, problems);
   const writeKey = raw.writeKey;
   if (!('send' in destination) && destination.type === 'jitsu' && enabled) checkWriteKey(writeKey, protocol, problems);
@@ -199,6 +200,14 @@ function resolveDestination(
   }
   problems.push(`destination: got ${describeValue(d)}, expected 'jitsu', 'memory', 'console', { type: 'warehouse', url } or a transport object with send(batch, signal)`);
   return { type: 'console' };
+}
+
+/** A URL copied with the endpoint on its end would be sent to `…/api/s/s2s/batch/api/s/s2s/batch`. */
+function withoutEndpointPath(url: string | undefined, problems: string[]): string | undefined {
+  const endpoint = url === undefined ? undefined : Object.values(ENDPOINTS).find((path) => url.toLowerCase().endsWith(path));
+  if (endpoint === undefined) return url;
+  problems.push(`jitsuUrl: ends with Jitsu's endpoint path ${endpoint}, which the library adds itself; expected the server's address only, such as 'http://localhost:8080'`);
+  return undefined;
 }
 
 function checkJitsuUrl(d: { type: 'jitsu' | 'memory' | 'console' }, jitsuUrl: string | undefined, problems: string[]): ResolvedDestination {

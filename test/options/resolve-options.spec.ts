@@ -118,6 +118,15 @@ describe('resolveOptions', () => {
     expect(problemsOf({ destination: { type: 'warehouse', url: 'mysql://x' } })).toContain(`destination.url: expected 'sqlite:<file path>'`);
   });
 
+  it("refuses a jitsuUrl that already ends with Jitsu's endpoint path (the library adds it)", () => {
+    for (const url of ['http://localhost:8080/api/s/s2s/batch', 'https://jitsu.example.com/api/v1/s2s/event/']) {
+      const message = problemsOf({ ...jitsu, jitsuUrl: url });
+      expect(message).toContain("jitsuUrl: ends with Jitsu's endpoint path");
+      expect(message).not.toContain('jitsuUrl: required');
+    }
+    expect(resolveOptions({ ...jitsu, jitsuUrl: 'https://example.com/jitsu/' }).jitsuUrl).toBe('https://example.com/jitsu');
+  });
+
   it('names a key a destination object does not have, such as a misspelt url', () => {
     const warehouse = { type: 'warehouse', uri: 'sqlite:data/a.sqlite' } as unknown as { type: 'warehouse'; url: string };
     expect(problemsOf({ destination: warehouse })).toContain('destination.uri: unknown option; did you mean url?');

@@ -31,7 +31,8 @@ export interface ResolvedJitsuOptions {
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export const DEFAULT_CONNECTIONS = 4;
 
-const ENDPOINTS: Readonly<Record<JitsuProtocol, string>> = {
+/** Where each protocol's events go, below `jitsuUrl`. */
+export const ENDPOINTS: Readonly<Record<JitsuProtocol, string>> = {
   next: '/api/s/s2s/batch',
   classic: '/api/v1/s2s/event',
 };
