@@ -5,7 +5,7 @@ import type { JitsuAnalyticsOptions } from './analytics.options.js';
 import { AnalyticsService } from './analytics.service.js';
 import { LOG_CONTEXT } from './jitsu-analytics.constants.js';
 import { startInstrumentation } from './instrumentation/instrumentation.js';
-import { resolveTransport } from './transports/resolve-transport.js';
+import { describeDestination, resolveTransport } from './transports/resolve-transport.js';
 
 export interface CreateAnalyticsExtras {
   /** Where the library logs; default Nest's `Logger` with context `JitsuAnalytics`. `false` silences it. */
@@ -22,6 +22,8 @@ export function createAnalytics(options: JitsuAnalyticsOptions, extras: CreateAn
   const logger = extras.logger === false ? undefined : (extras.logger ?? new Logger(LOG_CONTEXT));
   const transport = resolveTransport(resolved, logger ?? new Logger(LOG_CONTEXT));
   const core = new AnalyticsCore(resolved, transport, logger);
+  // The line the Nest module logs at bootstrap.
+  logger?.log(describeDestination(resolved));
   // The system sampler and outbound HTTP tracking (per their options); `shutdown()` stops them.
   startInstrumentation(core);
   return new AnalyticsService(core);

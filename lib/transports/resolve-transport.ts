@@ -42,6 +42,9 @@ export function describeDestination(options: ResolvedOptions): string {
     case 'memory':
       return 'events are kept in memory';
     case 'console':
-      return 'events are written to the log (console destination)';
+      // The usual cause: JITSU_WRITE_KEY set and JITSU_URL missing, so nothing would say where events went.
+      return options.writeKey && !options.jitsuUrl
+        ? 'events are written to the log (console destination): a writeKey is set but no jitsuUrl, so nothing goes to Jitsu'
+        : 'events are written to the log (console destination)';
   }
 }
