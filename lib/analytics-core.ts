@@ -246,7 +246,8 @@ export class AnalyticsCore {
     if (spooled) {
       this.logger?.warn(`shut down with ${spooled} event(s) undelivered after ${timeoutMs} ms; they stay in the spool and are sent at the next start`);
     } else if (undelivered > 0) {
-      this.logger?.warn(`shut down with ${undelivered} event(s) undelivered after ${timeoutMs} ms`);
+      // The drop lines before it are rate-limited: this one gives the whole count.
+      this.logger?.warn(`shut down with ${undelivered} event(s) undelivered after ${timeoutMs} ms (dropped, reason 'shutdown': see stats().dropped)`);
     }
   }
 }
