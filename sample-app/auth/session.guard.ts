@@ -16,7 +16,7 @@ export class SessionGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearerToken(request.headers.authorization);
     const user = token ? await this.auth.userForToken(token) : undefined;
-    if (!user) throw new UnauthorizedException('Sign in first: send the token /api/auth/login returned in an Authorization header');
+    if (!user) throw new UnauthorizedException('Sign in first: send the token that /api/auth/login returned in an Authorization header');
     request.user = user;
     return true;
   }
