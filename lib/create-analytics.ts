@@ -22,8 +22,8 @@ export function createAnalytics(options: JitsuAnalyticsOptions, extras: CreateAn
   const logger = extras.logger === false ? undefined : (extras.logger ?? new Logger(LOG_CONTEXT));
   const transport = resolveTransport(resolved, logger ?? new Logger(LOG_CONTEXT));
   const core = new AnalyticsCore(resolved, transport, logger);
-  // The line the Nest module logs at bootstrap.
-  logger?.log(describeDestination(resolved));
+  // The line the Nest module logs at bootstrap, through the core's logger, which never throws.
+  core.logger?.log(describeDestination(resolved));
   // The system sampler and outbound HTTP tracking (per their options); `shutdown()` stops them.
   startInstrumentation(core);
   return new AnalyticsService(core);
