@@ -1,28 +1,18 @@
-import type { LoggerService } from '@nestjs/common';
 import { createAnalytics } from '../../lib/create-analytics.js';
-
-function capture() {
-  const lines: string[] = [];
-  const logger: LoggerService = {
-    log: (m) => lines.push(`log ${String(m)}`),
-    warn: (m) => lines.push(`warn ${String(m)}`),
-    error: (m) => lines.push(`error ${String(m)}`),
-  };
-  return { logger, lines };
-}
+import { CapturingLogger } from '../secrets/support/log-capture.js';
 
 describe('createAnalytics', () => {
   it('says where events go, as the Nest module does at bootstrap', async () => {
-    const { logger, lines } = capture();
+    const logger = new CapturingLogger();
     const analytics = createAnalytics({ jitsuUrl: 'http://127.0.0.1:9/', writeKey: 'id:secret-value', system: { enabled: false } }, { logger });
     await analytics.shutdown();
-    expect(lines[0]).toBe('log events go to Jitsu at http://127.0.0.1:9');
+    expect(logger.lines[0]).toBe('log events go to Jitsu at http://127.0.0.1:9');
   });
 
   it('says so when a writeKey is set without a jitsuUrl, rather than quietly logging events to the console', async () => {
-    const { logger, lines } = capture();
+    const logger = new CapturingLogger();
     const analytics = createAnalytics({ writeKey: 'id:secret-value', system: { enabled: false } }, { logger });
     await analytics.shutdown();
-    expect(lines).toEqual(['log events are written to the log (console destination): a writeKey is set but no jitsuUrl, so nothing goes to Jitsu']);
+    expect(logger.lines).toEqual(['log events are written to the log (console destination): a writeKey is set but no jitsuUrl, so nothing goes to Jitsu']);
   });
 });
