@@ -6,8 +6,11 @@ import { parseRetryAfter } from './retry-after.js';
 
 export type JitsuProtocol = 'next' | 'classic';
 
-/** Jitsu's per-event errors that say "not now" rather than "never": `quota exceeded: …, event throttled`, `… producer error`. */
-const TRANSIENT_EVENT_ERROR = /\bquota exceeded\b|\bthrottled\b|\bproducer error\b/i;
+/**
+ * Jitsu's per-event errors that say "not now" rather than "never": `quota exceeded: …, event
+ * throttled`, `… producer error`. Anchored, so an error quoting an event's own text is not one.
+ */
+const TRANSIENT_EVENT_ERROR = /^\s*quota exceeded\b|\bevent throttled\s*$|\bproducer error\s*$/i;
 
 /**
  * A delivery outcome plus what Jitsu said that could not be tied to an event (an `ok:false`

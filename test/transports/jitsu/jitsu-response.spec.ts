@@ -76,7 +76,7 @@ describe('classifyJitsuResponse: success', () => {
     const errors = [
       `Message ID: ${IDS[0]}: quota exceeded: billing quota exceeded, event throttled`,
       `Message ID: ${IDS[1]}: error# 42: producer error`,
-      `Message ID: ${IDS[2]}: event error: Unknown event type: x`,
+      `Message ID: ${IDS[2]}: event error: Unknown event type: producer error throttled`,
     ];
     const result = asResult(classifyJitsuResponse(answer(200, { ok: false, receivedEvents: 3, okEvents: 0, errors }), facts()));
     expect(result).toEqual({
@@ -84,7 +84,7 @@ describe('classifyJitsuResponse: success', () => {
         { messageId: IDS[0], reason: 'quota exceeded: billing quota exceeded, event throttled' },
         { messageId: IDS[1], reason: 'error# 42: producer error' },
       ],
-      rejected: [{ messageId: IDS[2], reason: 'event error: Unknown event type: x' }],
+      rejected: [{ messageId: IDS[2], reason: 'event error: Unknown event type: producer error throttled' }],
     });
   });
 
