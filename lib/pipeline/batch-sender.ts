@@ -36,15 +36,17 @@ export class BatchSender {
 
   /**
    * Sends one batch until it is delivered or finally dropped. Events the destination could not
-   * take right now (`retry`) go round again on their own, as a failed batch would. Never rejects.
+   * take right now (`retry`) go round again on their own, as a failed batch would. `settled` hears
+   * of each part of the batch as soon as its outcome is final, so what is still in flight is
+   * exactly what is still being sent. Never rejects.
    */
-  async deliver(batch: readonly Pending[]): Promise<void> {
+  async deliver(batch: readonly Pending[], settled: (events: readonly Pending[]) => void = () => undefined): Promise<void> {
     const startedAt = Date.now();
     let events = batch;
     for (let attempts = 1; ; attempts++) {
       // Already counted when shutdown abandoned the batch (the second half of a split, say).
       if (this.owner.abandoned()) return;
-      if (this.owner.shutdown.aborted) return this.owner.giveUp(events, 'shutdown deadline reached');
+      if (this.owner.shutdown.aborted) return this.giveUp(events, settled);
       let error: DeliveryError;
       try {
         const result = await this.sendWithinDeadline(events.map((p) => p.item));
@@ -52,31 +54,37 @@ export class BatchSender {
         const { warnings, rejected, retry } = readDeliveryResult(result, this.owner.reporter);
         for (const warning of warnings) this.owner.reporter.warn('destination_warning', warning);
         const again = retry && retry.length > 0 ? this.takenBack(events, retry) : undefined;
-        if (!again) return this.recordResult(events, rejected);
+        if (!again) return this.recordResult(events, rejected, settled);
         const done = events.filter((p) => !again.events.has(p));
-        if (done.length > 0) this.recordResult(done, rejected);
+        if (done.length > 0) this.recordResult(done, rejected, settled);
         events = [...again.events];
         error = new DeliveryError(`the destination could not take ${events.length} event(s) now: ${again.reasons}`, { retryable: true });
       } catch (thrown) {
         if (this.owner.abandoned()) return;
         error = asDeliveryError(thrown);
-        if (this.owner.shutdown.aborted) return this.owner.giveUp(events, 'shutdown deadline reached');
+        if (this.owner.shutdown.aborted) return this.giveUp(events, settled);
       }
       const decision = decideRetry(error, { attempts, elapsedMs: Date.now() - startedAt, batchLength: events.length }, this.owner.retryPolicy);
       this.owner.reporter.failedAttempt(error, decision.action === 'retry');
       if (decision.action === 'split') {
         const half = Math.ceil(events.length / 2);
-        await this.deliver(events.slice(0, half));
-        return this.deliver(events.slice(half));
+        await this.deliver(events.slice(0, half), settled);
+        return this.deliver(events.slice(half), settled);
       }
       if (decision.action === 'drop') {
         if (decision.reason === 'unauthorized' || decision.reason === 'rejected') this.owner.reporter.error(error);
         // A transport closed under us is a shutdown, not a verdict on the events: a durable store keeps them.
         if (decision.reason !== 'closed') this.owner.store.acknowledge(events);
-        return this.owner.reporter.dropped(decision.reason, events.map((p) => p.item.messageId), error.message);
+        this.owner.reporter.dropped(decision.reason, events.map((p) => p.item.messageId), error.message);
+        return settled(events);
       }
       await sleep(decision.delayMs, this.owner.shutdown);
     }
+  }
+
+  private giveUp(events: readonly Pending[], settled: (events: readonly Pending[]) => void): void {
+    this.owner.giveUp(events, 'shutdown deadline reached');
+    settled(events);
   }
 
   /** The events of `events` named in `retry`, in batch order; undefined when it names none of them. */
@@ -119,8 +127,10 @@ export class BatchSender {
   private recordResult(
     events: readonly Pending[],
     rejected: ReadonlyArray<{ messageId: string; reason: string }> | undefined,
+    settled: (events: readonly Pending[]) => void,
   ): void {
     this.owner.store.acknowledge(events);
+    settled(events);
     if (!rejected || rejected.length === 0) return this.owner.reporter.sent(events.map((p) => p.item.messageId));
     const refused = new Map(rejected.map((r) => [r.messageId, r.reason]));
     const accepted: string[] = [];

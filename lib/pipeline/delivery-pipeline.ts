@@ -10,7 +10,8 @@ import { Signal } from './signal.js';
 import { timesOut, unrefTimer } from './timers.js';
 
 interface Batch {
-  readonly events: Pending[];
+  /** Its events whose outcome is not final yet. */
+  events: readonly Pending[];
   readonly minSeq: number;
 }
 
@@ -276,7 +277,7 @@ export class DeliveryPipeline {
       this.inFlight.add(batch);
       this.inFlightEvents += events.length;
       this.sender
-        .deliver(events)
+        .deliver(events, (done) => this.settlePart(batch, done))
         .catch((error: unknown) => this.reporter.error(asDeliveryError(error)))
         .then(() => this.settle(batch));
     }
@@ -285,6 +286,19 @@ export class DeliveryPipeline {
 
   private fullBatchWaiting(): boolean {
     return this.queue.length >= this.options.maxBatchEvents || this.queue.bytes >= this.options.maxBatchBytes;
+  }
+
+  /** Part of a batch reached its outcome while the rest is still being sent (retried, or the other half of a split). */
+  private settlePart(batch: Batch, done: readonly Pending[]): void {
+    if (done.length === 0 || !this.inFlight.has(batch)) return;
+    let rest: readonly Pending[] = [];
+    if (done.length < batch.events.length) {
+      const finished = new Set(done);
+      rest = batch.events.filter((p) => !finished.has(p));
+    }
+    this.inFlightEvents -= batch.events.length - rest.length;
+    batch.events = rest;
+    this.release(done);
   }
 
   private settle(batch: Batch): void {

@@ -382,6 +382,40 @@ describe('DeliveryPipeline', () => {
     expect(reporter.snapshot()).toMatchObject({ sent: 4, failed: 1, retried: 1, lastError: 'the destination could not take 1 event(s) now: throttled' });
   });
 
+  describe('while part of a batch is sent again', () => {
+    const retryM1 = async () => ({ retry: [{ messageId: 'm1', reason: 'throttled' }] });
+    const start = (transport: ScriptedTransport, options: Partial<PipelineOptions> = {}) => {
+      const context = setup({ batchSize: 4, batchTimeout: 60_000, ...options }, transport);
+      for (let i = 0; i < 4; i++) context.pipeline.offer(event(i));
+      return context;
+    };
+
+    it('counts only what is still being sent as in flight or held', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const transport = new ScriptedTransport().next(1, retryM1).next(1, () => gate);
+      const { pipeline, reporter } = start(transport, { maxQueueSize: 4 });
+      await until(() => transport.attempts.length === 2, 'the retry of m1');
+      expect(reporter.snapshot().sent + pipeline.inFlightCount).toBe(4);
+      expect(pipeline.inFlightCount).toBe(1);
+      expect(pipeline.roomForEvents()).toBe(3);
+      release();
+      await pipeline.flush();
+      expect(reporter.snapshot().sent).toBe(4);
+      expect(pipeline.inFlightCount).toBe(0);
+    });
+
+    it('reports and drops at shutdown only what was still being sent, also when the transport ignores the abort', async () => {
+      for (const late of [hang, () => new Promise<void>(() => undefined)]) {
+        const transport = new ScriptedTransport().next(1, retryM1).next(1, late);
+        const { pipeline, reporter, dropped } = start(transport);
+        await until(() => transport.attempts.length === 2, 'the retry of m1');
+        expect(await pipeline.shutdown(50)).toEqual({ undelivered: 1 });
+        expect({ sent: reporter.snapshot().sent, dropped: dropped('shutdown') }).toEqual({ sent: 3, dropped: 1 });
+      }
+    });
+  });
+
   it('drops, once its retries are spent, only what the destination kept refusing for now', async () => {
     const transport = new ScriptedTransport().next(10, async (batch) => ({ retry: batch.filter((e) => e.messageId === 'm2').map((e) => ({ messageId: e.messageId, reason: 'producer error' })) }));
     const { pipeline, reporter, dropped } = setup({ batchTimeout: 60_000, retry: { ...fast.retry, maxAttempts: 3 } }, transport);
