@@ -240,14 +240,17 @@ export class AnalyticsCore {
     await Promise.allSettled(features.map(async (feature) => feature.stop?.()));
     if (!this.pipeline) return;
     this.intake?.drain();
-    const { undelivered, spooled } = await this.pipeline.shutdown(timeoutMs);
+    const droppedBefore = this.reporter.snapshot().dropped.shutdown ?? 0;
+    const { spooled } = await this.pipeline.shutdown(timeoutMs);
     if (this.shutdownReported) return;
     this.shutdownReported = true;
+    // What was really given up: a send past the deadline may still land within its grace.
+    const dropped = (this.reporter.snapshot().dropped.shutdown ?? 0) - droppedBefore;
     if (spooled) {
       this.logger?.warn(`shut down with ${spooled} event(s) undelivered after ${timeoutMs} ms; they stay in the spool and are sent at the next start`);
-    } else if (undelivered > 0) {
+    } else if (dropped > 0) {
       // The drop lines before it are rate-limited: this one gives the whole count.
-      this.logger?.warn(`shut down with ${undelivered} event(s) undelivered after ${timeoutMs} ms (dropped, reason 'shutdown': see stats().dropped)`);
+      this.logger?.warn(`shut down with ${dropped} event(s) undelivered after ${timeoutMs} ms, dropped (reason 'shutdown')`);
     }
   }
 }

@@ -15,4 +15,17 @@ describe('createAnalytics', () => {
     await analytics.shutdown();
     expect(logger.lines).toEqual(['log events are written to the log (console destination): a writeKey is set but no jitsuUrl, so nothing goes to Jitsu']);
   });
+
+  it('warns at shutdown of what it really gave up, not of a send that landed within its grace', async () => {
+    for (const [answerAfterMs, warned] of [[300, []], [3000, ["warn shut down with 1 event(s) undelivered after 100 ms, dropped (reason 'shutdown')"]]] as const) {
+      const logger = new CapturingLogger();
+      // Ignores the abort signal and answers after answerAfterMs: within the 1 s grace, or not.
+      const transport = { send: () => new Promise<void>((resolve) => setTimeout(resolve, answerAfterMs)) };
+      const analytics = createAnalytics({ destination: transport, system: { enabled: false }, batchSize: 1, shutdownTimeout: 100 }, { logger });
+      analytics.track('Late');
+      await new Promise((r) => setTimeout(r, 20));
+      await analytics.shutdown();
+      expect(logger.lines.filter((l) => l.includes('shut down with'))).toEqual(warned);
+    }
+  }, 15_000);
 });
