@@ -103,8 +103,14 @@ export class OutboundHttpInstrumentation {
    */
   private beginHttp(message: unknown): void {
     const request = this.begin(message, (r) => clientRequestTarget(r as ClientRequestLike, this.options.services));
-    const emitter = request as { once?: (event: string, listener: () => void) => unknown } | undefined;
-    if (typeof emitter?.once === 'function') emitter.once('close', () => this.finish(request!, undefined, false, undefined));
+    const emitter = request as { once?: (event: string, listener: () => void) => unknown; res?: { statusCode?: unknown } } | undefined;
+    if (typeof emitter?.once !== 'function') return;
+    emitter.once('close', () => {
+      // An upgrade (a WebSocket handshake's 101) is answered without the response channel firing.
+      const status = emitter.res?.statusCode;
+      if (typeof status === 'number') this.finish(request!, status, status < 400, undefined);
+      else this.finish(request!, undefined, false, undefined);
+    });
   }
 
   private respond(message: unknown): void {

@@ -24,6 +24,10 @@ beforeAll(async () => {
     req.resume();
     setTimeout(() => res.writeHead(status, { 'content-type': 'text/plain' }).end('ok'), path.startsWith('/slow') ? SLOW_MS : 0);
   });
+  // A WebSocket-style handshake: 101, then the socket is the app's.
+  api.on('upgrade', (_req, socket: import('node:net').Socket) => {
+    socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+  });
   await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
   apiPort = (api.address() as AddressInfo).port;
   closedPort = await unusedPort();
@@ -125,6 +129,19 @@ describe('outbound HTTP tracking', () => {
         endpoint: '/v1/x',
       }),
     ]);
+  });
+
+  it('records an upgraded node:http request (a WebSocket handshake) as answered 101, with no Backend Error', async () => {
+    const wa = tracked();
+    await new Promise<void>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: apiPort, path: '/live?token=abc', headers: { Connection: 'Upgrade', Upgrade: 'websocket' } });
+      req.on('upgrade', (_res, socket) => socket.destroy());
+      req.on('close', () => resolve());
+      req.on('error', reject);
+      req.end();
+    });
+    expect((await calls(wa)).map((e) => e.properties)).toEqual([expect.objectContaining({ endpoint: '/live', status_code: 101, success: true })]);
+    expect(await errorsOf(wa)).toEqual([]);
   });
 
   it('records a node:http request aborted before its response once, as failed', async () => {
