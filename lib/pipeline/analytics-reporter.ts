@@ -29,6 +29,8 @@ export class AnalyticsReporter {
   };
   private readonly lastLogged = new Map<string, number>();
   private readonly reportedErrors = new Set<string>();
+  /** The retry warning was logged since the last successful delivery. */
+  private retryLogged = false;
 
   /**
    * `clean` runs over every text the reporter logs, keeps or hands on: failure details come from
@@ -55,6 +57,7 @@ export class AnalyticsReporter {
     this.counters.batches++;
     this.counters.lastSuccessAt = new Date().toISOString();
     this.counters.failingSince = undefined;
+    this.retryLogged = false;
     this.reportedErrors.clear();
     if (this.debug) this.logger?.debug?.(`delivered ${messageIds.length} event(s)`);
     if (this.emitter.listenerCount('sent') > 0) this.emit('sent', { count: messageIds.length, messageIds });
@@ -82,11 +85,11 @@ export class AnalyticsReporter {
   failedAttempt(error: Error, retrying: boolean): void {
     this.counters.failed++;
     this.counters.lastError = this.clean(String(error.message));
-    const firstOfRun = this.counters.failingSince === undefined;
     this.counters.failingSince ??= new Date().toISOString();
     if (retrying) this.counters.retried++;
     // Otherwise an unreachable destination says nothing until its events are dropped, a minute later.
-    if (firstOfRun && retrying) {
+    if (retrying && !this.retryLogged) {
+      this.retryLogged = true;
       this.logRateLimited('retrying', () => `delivery failed, retrying: ${this.counters.lastError} (retries are not logged again until a delivery succeeds)`);
     }
     if (this.debug) this.logger?.debug?.(`delivery failed${retrying ? ', will retry' : ''}: ${this.counters.lastError}`);

@@ -30,10 +30,13 @@ describe('AnalyticsReporter errors', () => {
     expect(lines).toEqual([
       'warn delivery failed, retrying: connect ECONNREFUSED 127.0.0.1:8080 (key [REDACTED]) (retries are not logged again until a delivery succeeds)',
     ]);
-    // A final failure is reported as its drop or error, not as a retry.
+    // A final failure is reported as its drop or error, not as a retry; the retries after it are.
     const other = capture();
-    new AnalyticsReporter(other.logger, false).failedAttempt(new Error('HTTP 400'), false);
+    const afterFinal = new AnalyticsReporter(other.logger, false);
+    afterFinal.failedAttempt(new Error('HTTP 400'), false);
     expect(other.lines).toEqual([]);
+    afterFinal.failedAttempt(new Error('connect ECONNREFUSED'), true);
+    expect(other.lines).toEqual(['warn delivery failed, retrying: connect ECONNREFUSED (retries are not logged again until a delivery succeeds)']);
   });
 
   it('logs each distinct error once until a delivery succeeds', () => {
