@@ -40,7 +40,7 @@ export class BatchSender {
    * of each part of the batch as soon as its outcome is final, so what is still in flight is
    * exactly what is still being sent. Never rejects.
    */
-  async deliver(batch: readonly Pending[], settled: (events: readonly Pending[]) => void = () => undefined): Promise<void> {
+  async deliver(batch: readonly Pending[], settled: (events: readonly Pending[]) => void): Promise<void> {
     const startedAt = Date.now();
     let events = batch;
     for (let attempts = 1; ; attempts++) {

@@ -288,7 +288,10 @@ export class DeliveryPipeline {
     return this.queue.length >= this.options.maxBatchEvents || this.queue.bytes >= this.options.maxBatchBytes;
   }
 
-  /** Part of a batch reached its outcome while the rest is still being sent (retried, or the other half of a split). */
+  /**
+   * Events of a batch whose outcome is final leave the in-flight count and the memory bound at
+   * once, while the rest may still be sent (retried, or the other half of a split).
+   */
   private settlePart(batch: Batch, done: readonly Pending[]): void {
     if (done.length === 0 || !this.inFlight.has(batch)) return;
     let rest: readonly Pending[] = [];
