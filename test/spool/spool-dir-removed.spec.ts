@@ -1,15 +1,12 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { AnalyticsReporter } from '../../lib/pipeline/analytics-reporter.js';
-import type { DroppedInfo } from '../../lib/pipeline/analytics-stats.interface.js';
 import { DeliveryPipeline } from '../../lib/pipeline/delivery-pipeline.js';
 import type { PipelineOptions } from '../../lib/pipeline/pipeline-options.interface.js';
-import { DiskSpool } from '../../lib/spool/disk-spool.js';
 import { LOCK_FILE } from '../../lib/spool/spool-lock.js';
-import { segmentBytesFor } from '../../lib/spool/spool-options.resolver.js';
 import { hang, ScriptedTransport } from '../support/scripted-transport.js';
 import { until } from '../support/until.js';
 import { spoolEvent, tempDirs } from './spool-test-support.js';
+import { spooledPipeline } from './spooled-pipeline.js';
 
 const options: PipelineOptions = {
   batchSize: 10,
@@ -30,27 +27,10 @@ afterEach(async () => {
   dirs.cleanup();
 });
 
-/** A pipeline over a DiskSpool on `dir`: opening one again on the same `dir` stands for the next process. */
 function open(dir: string, transport: ScriptedTransport, overrides: Partial<PipelineOptions> = {}) {
-  const merged = { ...options, ...overrides };
-  const maxBytes = 1024 * 1024;
-  const reporter = new AnalyticsReporter(undefined, false);
-  const drops: DroppedInfo[] = [];
-  const warnings: string[] = [];
-  const errors: string[] = [];
-  reporter.on('dropped', (d) => drops.push(d));
-  reporter.on('error', (e) => errors.push(e.message));
-  const warn = reporter.warn.bind(reporter);
-  reporter.warn = (kind, message) => (warnings.push(kind), warn(kind, message));
-  const spool = DiskSpool.open(
-    { dir, maxBytes, fsync: 'never', segmentBytes: segmentBytesFor(maxBytes) },
-    { maxEvents: merged.maxQueueSize, maxBytes: merged.maxQueueBytes },
-    reporter,
-  );
-  const pipeline = new DeliveryPipeline(transport, merged, reporter, spool);
-  pipelines.push(pipeline);
-  const dropped = (reason: string) => drops.filter((d) => d.reason === reason).reduce((n, d) => n + d.count, 0);
-  return { pipeline, spool, reporter, drops, warnings, errors, dropped };
+  const opened = spooledPipeline(dir, transport, { ...options, ...overrides }, 1024 * 1024);
+  pipelines.push(opened.pipeline);
+  return opened;
 }
 
 const indexes = (ids: readonly string[]) => ids.map((id) => Number(id.slice(-12)));

@@ -1,14 +1,11 @@
 import { readdirSync } from 'node:fs';
-import { AnalyticsReporter } from '../../lib/pipeline/analytics-reporter.js';
-import type { DroppedInfo } from '../../lib/pipeline/analytics-stats.interface.js';
 import { DeliveryPipeline } from '../../lib/pipeline/delivery-pipeline.js';
 import type { PipelineOptions } from '../../lib/pipeline/pipeline-options.interface.js';
-import { DiskSpool } from '../../lib/spool/disk-spool.js';
-import { segmentBytesFor } from '../../lib/spool/spool-options.resolver.js';
 import { DeliveryError } from '../../lib/transports/delivery-error.js';
 import { hang, ScriptedTransport } from '../support/scripted-transport.js';
 import { until } from '../support/until.js';
 import { spoolEvent, tempDirs } from './spool-test-support.js';
+import { spooledPipeline } from './spooled-pipeline.js';
 
 const fast: PipelineOptions = {
   batchSize: 10,
@@ -30,19 +27,9 @@ afterEach(async () => {
 });
 
 function setup(dir: string, transport = new ScriptedTransport(), options: Partial<PipelineOptions> = {}, maxBytes = 8 * 1024 * 1024) {
-  const reporter = new AnalyticsReporter(undefined, false);
-  const drops: DroppedInfo[] = [];
-  reporter.on('dropped', (d) => drops.push(d));
-  const merged = { ...fast, ...options };
-  const spool = DiskSpool.open(
-    { dir, maxBytes, fsync: 'never', segmentBytes: segmentBytesFor(maxBytes) },
-    { maxEvents: merged.maxQueueSize, maxBytes: merged.maxQueueBytes },
-    reporter,
-  );
-  const pipeline = new DeliveryPipeline(transport, merged, reporter, spool);
-  pipelines.push(pipeline);
-  const dropped = (reason: string) => drops.filter((d) => d.reason === reason).reduce((n, d) => n + d.count, 0);
-  return { pipeline, transport, reporter, spool, drops, dropped };
+  const opened = spooledPipeline(dir, transport, { ...fast, ...options }, maxBytes);
+  pipelines.push(opened.pipeline);
+  return { ...opened, transport };
 }
 
 const deliveredIndexes = (transport: ScriptedTransport) => [...transport.delivered.keys()].map((id) => Number(id.slice(-12)));

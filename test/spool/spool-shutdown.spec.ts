@@ -1,11 +1,8 @@
-import { AnalyticsReporter } from '../../lib/pipeline/analytics-reporter.js';
-import { DeliveryPipeline } from '../../lib/pipeline/delivery-pipeline.js';
 import type { PipelineOptions } from '../../lib/pipeline/pipeline-options.interface.js';
-import { DiskSpool } from '../../lib/spool/disk-spool.js';
-import { segmentBytesFor } from '../../lib/spool/spool-options.resolver.js';
 import { hang, ScriptedTransport } from '../support/scripted-transport.js';
 import { until } from '../support/until.js';
 import { spoolEvent, tempDirs } from './spool-test-support.js';
+import { spooledPipeline } from './spooled-pipeline.js';
 
 const options: PipelineOptions = {
   batchSize: 10,
@@ -23,14 +20,7 @@ const dirs = tempDirs();
 afterEach(() => dirs.cleanup());
 
 function openPipeline(dir: string, transport: ScriptedTransport) {
-  const maxBytes = 256 * 1024 * 1024;
-  const reporter = new AnalyticsReporter(undefined, false);
-  const spool = DiskSpool.open(
-    { dir, maxBytes, fsync: 'never', segmentBytes: segmentBytesFor(maxBytes) },
-    { maxEvents: options.maxQueueSize, maxBytes: options.maxQueueBytes },
-    reporter,
-  );
-  return { pipeline: new DeliveryPipeline(transport, options, reporter, spool), spool };
+  return spooledPipeline(dir, transport, options, 256 * 1024 * 1024);
 }
 
 describe('DeliveryPipeline shutdown on a large spool', () => {
