@@ -139,7 +139,7 @@ function resolve(input: JitsuAnalyticsOptions | undefined | null): ResolvedOptio
     },
     requestTimeout: read.int('requestTimeout', raw.requestTimeout, 10_000, { min: 1, max: MAX_TIMER_MS }),
     shutdownTimeout: read.int('shutdownTimeout', raw.shutdownTimeout, 5000, { min: 0, max: MAX_TIMER_MS }),
-    gzipMinBytes: raw.gzipMinBytes === undefined ? undefined : read.int('gzipMinBytes', raw.gzipMinBytes, 0, { min: 0 }),
+    gzipMinBytes: gzipMinBytes(read, raw.gzipMinBytes),
     tables,
     redactKeys: redactKeys(read, raw.redact?.keys),
     maxStringLength: read.int('redact.maxStringLength', raw.redact?.maxStringLength, 16_384, { min: 16 }),
@@ -240,6 +240,13 @@ function redactKeys(read: OptionReader, keys: unknown): ReadonlyArray<string | R
     if (!(typeof key === 'string' && key.trim() !== '') && !(key instanceof RegExp)) read.problem(`redact.keys[${i}]`, key, 'a non-empty key name or a RegExp');
   });
   return keys as Array<string | RegExp>;
+}
+
+/** `gzipMinBytes`: bytes, or `Infinity` (also as text, from `process.env`) to send every body uncompressed. */
+function gzipMinBytes(read: OptionReader, value: unknown): number | undefined {
+  if (value === Number.POSITIVE_INFINITY || (typeof value === 'string' && value.trim() === 'Infinity')) return Number.POSITIVE_INFINITY;
+  if (value === undefined || value === null || value === '') return undefined;
+  return read.int('gzipMinBytes', value, 0, { min: 0, unit: 'bytes' });
 }
 
 /** `instanceof` itself throws on a revoked proxy, which a hostile getter may throw. */

@@ -73,7 +73,7 @@ export interface JitsuAnalyticsOptions {
   requestTimeout?: number | string;
   /** How long shutdown may spend delivering what is queued, ms. Default 5000. */
   shutdownTimeout?: number | string;
-  /** Gzip Jitsu request bodies at or above this many bytes. Default: the transport's measured threshold. */
+  /** Gzip Jitsu request bodies at or above this many bytes; `Infinity` never gzips. Default: the transport's measured threshold. */
   gzipMinBytes?: number | string;
   /** Table names by event kind (`api`, `database`, ..., `custom`). */
   tables?: TableOverrides;

@@ -150,6 +150,19 @@ describe('delivery to Jitsu', () => {
     expect(indexes()).toEqual(range(300));
   });
 
+  it.each([
+    ['the default threshold gzips a 100-event body', undefined, true],
+    ['gzipMinBytes: Infinity sends it uncompressed', Infinity, false],
+    ["gzipMinBytes: 'Infinity' (from process.env) too", 'Infinity', false],
+  ])('%s', async (_case, gzipMinBytes, gzipped) => {
+    const { instance } = analytics(gzipMinBytes === undefined ? {} : { gzipMinBytes });
+    for (let i = 0; i < 100; i++) instance.track('API Call', { i, route: '/users/:id' });
+    await instance.flush();
+    expect(indexes()).toEqual(range(100));
+    expect(fake.requests.length).toBeGreaterThan(0);
+    expect(fake.requests.every((r) => r.gzip === gzipped)).toBe(true);
+  });
+
   it('counts exactly the rejected ids of a partial ok:false as rejected, the rest as sent', async () => {
     const ids: string[] = [];
     const { instance, drops } = analytics({ batchTimeout: 60_000, batchSize: 1000, beforeSend: (e) => (ids.push(e.messageId), e) });

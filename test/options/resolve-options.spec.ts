@@ -45,6 +45,18 @@ describe('resolveOptions', () => {
     expect(o).toMatchObject({ batchSize: 25, batchTimeout: 100, enabled: true, debug: false, retry: { maxAttempts: 3 } });
   });
 
+  it('reads gzipMinBytes as bytes or Infinity, and leaves it to the transport when unset', () => {
+    expect(resolveOptions({ ...jitsu, gzipMinBytes: 2048 }).gzipMinBytes).toBe(2048);
+    expect(resolveOptions({ ...jitsu, gzipMinBytes: ' 0 ' }).gzipMinBytes).toBe(0);
+    expect(resolveOptions({ ...jitsu, gzipMinBytes: Infinity }).gzipMinBytes).toBe(Infinity);
+    expect(resolveOptions({ ...jitsu, gzipMinBytes: ' Infinity ' }).gzipMinBytes).toBe(Infinity);
+    // An unset environment variable is "not set", not 0 (which would gzip every body).
+    expect(resolveOptions({ ...jitsu, gzipMinBytes: '' }).gzipMinBytes).toBeUndefined();
+    expect(resolveOptions({ ...jitsu, gzipMinBytes: undefined }).gzipMinBytes).toBeUndefined();
+    expect(problemsOf({ ...jitsu, gzipMinBytes: -1 })).toContain('gzipMinBytes: got number -1, expected an integer number of bytes >= 0');
+    expect(problemsOf({ ...jitsu, gzipMinBytes: 'never' })).toContain('gzipMinBytes: got "never"');
+  });
+
   it('defaults to the console destination without a jitsuUrl', () => {
     expect(resolveOptions({}).destination).toEqual({ type: 'console' });
   });
