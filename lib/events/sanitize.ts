@@ -243,7 +243,9 @@ export class Sanitizer {
     if (known !== undefined) return known;
     // A key is cut like any string, before the privacy rules read it.
     const key = rawKey.length > this.options.maxStringLength ? this.cutScrubbed(rawKey) : this.options.scrub(rawKey);
-    const facts = { key, json: JSON.stringify(key), sensitive: this.options.isSensitiveKey(key) };
+    // The raw key too: a rule can consume the word that made it sensitive ("Bearer token_1" → "Bearer [REDACTED]").
+    const sensitive = this.options.isSensitiveKey(key) || (key !== rawKey && this.options.isSensitiveKey(rawKey));
+    const facts = { key, json: JSON.stringify(key), sensitive };
     return rawKey.length <= KEY_MEMO_MAX_LENGTH ? remember(this.keyMemo, rawKey, facts, KEY_MEMO_SIZE) : facts;
   }
 

@@ -61,6 +61,7 @@ const CORPUS: Array<[string, EventDraft, RequestFacts?]> = [
   ['an unset request_id', draft({ request_id: undefined })],
   ['a redacted envelope field', draft({ pin: 'x', event_action: 'a' }, { properties: { pin: 'x', event_action: 'a' } })],
   ['a key the privacy rules rename', draft({ 'jane@example.com': 1, other: 2 })],
+  ['keys sensitive as written that the rules rewrite or cut', draft({ 'Bearer token_1': 'hunter2', [`${'k'.repeat(50)}_password`]: 'hunter3' })],
   ['a nested object', draft({ cart: { items: 2, coupon: 'jane@example.com' }, list: [1, 'a'] })],
   ['a Date value', draft({ at: new Date(0) })],
   ['ids, a context and a timestamp', draft({ a: 1 }, { userId: 42, anonymousId: 'anon "1"', context: { ip: '10.0.0.0', userAgent: 'curl/8' }, timestamp: 1_700_000_000_000 })],
@@ -89,7 +90,7 @@ describe('FlatEventWriter', () => {
     });
     // No address or token of the corpus survives either path, in properties, ids, names or context.
     for (const texts of [fastTexts, generalTexts]) {
-      expect(texts.join('\n')).not.toMatch(/[a-z.]+@example\.com|abcdefghijklmnop|wk-secret/i);
+      expect(texts.join('\n')).not.toMatch(/[a-z.]+@example\.com|abcdefghijklmnop|wk-secret|hunter/i);
     }
     expect(fast.core.stats().warnings).toEqual(general.core.stats().warnings);
     expect(fast.core.stats().warnings.truncated).toBeGreaterThan(0);
@@ -133,6 +134,15 @@ describe('FlatEventWriter', () => {
     it('leaves a context that would replace the library field to the general path', () => {
       const d = draft({}, { context: { library: 'mine' } as EventDraft['context'] });
       expect(new FlatEventWriter(sanitizer(), {}, 40, library).write(d, parts, undefined)).toBeUndefined();
+    });
+
+    it('counts the cut of a recurring string past maxStringLength on every event', () => {
+      const s = sanitizer();
+      const writer = new FlatEventWriter(s, {}, 40, library);
+      for (let i = 0; i < 3; i++) {
+        expect(JSON.parse(writer.write(draft({ long: 'x'.repeat(50) }), parts, undefined)!).properties.long).toBe(`${'x'.repeat(40)}…[truncated 10 chars]`);
+      }
+      expect(s.report.truncated).toBe(3);
     });
 
     it('escapes a remembered string once and reuses its text', () => {

@@ -1,5 +1,6 @@
-import { Sanitizer, SanitizeOptions } from '../../lib/events/sanitize.js';
+import { Sanitizer, SanitizeOptions, Verbatim } from '../../lib/events/sanitize.js';
 import { scrubString } from '../../lib/privacy/scrub-string.js';
+import { createKeyMatcher } from '../../lib/privacy/sensitive-keys.js';
 
 const options: SanitizeOptions = {
   isSensitiveKey: (key) => /password|token/i.test(key),
@@ -69,8 +70,8 @@ describe('Sanitizer', () => {
 
   it('redacts card numbers held as numbers or bigints, and keeps timestamps and ordinary numbers', () => {
     const sanitizer = new Sanitizer({ ...options, scrub: scrubString });
-    const out = sanitizer.sanitize({ visa: 4111111111111111, amex: 378282246310005, mc: 5555555555554444n, ms: 1764288000005, us: 1764288000000005, n: 4111111111111112 });
-    expect(out).toEqual({ visa: '[REDACTED_CARD]', amex: '[REDACTED_CARD]', mc: '[REDACTED_CARD]', ms: 1764288000005, us: 1764288000000005, n: 4111111111111112 });
+    const out = sanitizer.sanitize({ visa: 4111111111111111, amex: 378282246310005, mc: 5555555555554444n, discover: 6011111111111117, ms: 1764288000005, us: 1764288000000005, n: 4111111111111112 });
+    expect(out).toEqual({ visa: '[REDACTED_CARD]', amex: '[REDACTED_CARD]', mc: '[REDACTED_CARD]', discover: '[REDACTED_CARD]', ms: 1764288000005, us: 1764288000000005, n: 4111111111111112 });
   });
 
   it('applies the privacy rules before cutting, so an address or a token straddling the cut leaves nothing of itself', () => {
@@ -80,6 +81,39 @@ describe('Sanitizer', () => {
     expect(JSON.stringify(out)).not.toMatch(/bob|smith|eyJ|c2ln/);
     expect(out.note).toBe('mail [REDACTED]@example.…[truncated 8 chars]');
     expect(sanitizer.report.truncated).toBe(3);
+  });
+
+  it('scrubs strings longer than the memo holds but shorter than the cut', () => {
+    const sanitizer = new Sanitizer({ ...options, scrub: scrubString, maxStringLength: 1000 });
+    const note = `${'x '.repeat(200)}password=hunter2 for bob@example.com`;
+    const out = sanitizer.sanitize({ note }) as Record<string, string>;
+    expect(out.note).toBe(`${'x '.repeat(200)}password=[REDACTED] for [REDACTED]@example.com`);
+  });
+
+  it('scrubs the name and message of an Error held in a property', () => {
+    const sanitizer = new Sanitizer({ ...options, scrub: scrubString, maxStringLength: 200 });
+    const err = new Error('login as bob@example.com failed: password=hunter2');
+    err.name = 'Bearer abc123';
+    expect(sanitizer.sanitize({ err })).toEqual({ err: { name: 'Bearer [REDACTED]', message: 'login as [REDACTED]@example.com failed: password=[REDACTED]' } });
+  });
+
+  it('sends a Verbatim string unscrubbed but still cuts it, counting the cut', () => {
+    const sanitizer = new Sanitizer({ ...options, scrub: scrubString });
+    const out = sanitizer.sanitize({ to: new Verbatim('ada@example.com'), long: new Verbatim('bob.smith@example.com') });
+    expect(out).toEqual({ to: 'ada@example.com', long: 'bob.smith@example.com'.slice(0, 20) + '…[truncated 1 chars]' });
+    expect(sanitizer.report.truncated).toBe(1);
+  });
+
+  it("keeps every entry of an event's own property bag, however many, and cuts only nested objects", () => {
+    const sanitizer = new Sanitizer({ ...options, maxEntries: 2 });
+    const out = sanitizer.sanitizeProperties({ a: 1, b: 2, c: 3, nested: { x: 1, y: 2, z: 3 } });
+    expect(out).toEqual({ a: 1, b: 2, c: 3, nested: { x: 1, y: 2 } });
+    expect(sanitizer.report.truncated).toBe(1);
+  });
+
+  it('redacts the value of a key that is sensitive as written, even when the privacy rules rewrite the key', () => {
+    const sanitizer = new Sanitizer({ ...options, isSensitiveKey: createKeyMatcher(), scrub: scrubString, maxStringLength: 200 });
+    expect(sanitizer.sanitize({ 'Bearer token_1': 'hunter2' })).toEqual({ 'Bearer [REDACTED]': '[REDACTED]' });
   });
 
   it('scrubs object keys as well as values', () => {
