@@ -27,6 +27,7 @@ describe('invalidDraft', () => {
     ['a name that is not text', draft({ event: 42 as unknown as string }), 'event name must be a non-empty string, got number'],
     ['a name past Jitsu’s limit', draft({ event: 'x'.repeat(129) }), 'event name is 129 characters; Jitsu accepts at most 128'],
     ['a table name with a dash', draft({ table: 'my-table' }), 'table name "my-table" is not a valid table name (letters, digits and _)'],
+    ['a table name starting with a digit', draft({ table: '1st_events' }), 'table name "1st_events" is not a valid table name (letters, digits and _)'],
   ])('refuses %s', (_, d, problem) => {
     expect(invalidDraft(d)).toBe(problem);
   });
@@ -90,5 +91,13 @@ describe('EnvelopeBuilder.event', () => {
       JITSU_TABLE_NAME: 'custom_events',
       userId: '5',
     }));
+  });
+
+  it('keeps the caller’s request_id and service_name over the request’s and the envelope’s', () => {
+    const { envelopes } = builder({ serviceName: 'orders' });
+    const facts = { requestId: 'req-1' };
+    const d = draft({ properties: { request_id: 'mine', service_name: 'billing' } });
+    const event = envelopes.event(d, envelopes.parts(d, 'id-1', AT, facts), facts);
+    expect(event.properties).toMatchObject({ request_id: 'mine', service_name: 'billing' });
   });
 });

@@ -1,4 +1,4 @@
-import { apiCallEvent } from '../../lib/events/event-builders.js';
+import { apiCallEvent, authEvent, externalApiEvent, fileEvent } from '../../lib/events/event-builders.js';
 
 describe('kind event properties', () => {
   it('keep the extras first, let the typed fields win, and keep an own __proto__ key as a key', () => {
@@ -32,5 +32,22 @@ describe('kind event properties', () => {
         'duration_ms',
       ]);
     }
+  });
+
+  it('drop the fragment of an API path and of an external endpoint, as they drop the query string', () => {
+    expect(apiCallEvent({ method: 'GET', path: '/callback#access_token=abc123', statusCode: 200, durationMs: 0 }).properties.path).toBe('/callback');
+    expect(externalApiEvent('crm', 'https://crm.example.com/v1/contacts#token=abc123', 5, true).properties.endpoint).toBe('https://crm.example.com/v1/contacts');
+  });
+
+  it('record an empty file as 0 bytes, without a warning', () => {
+    const event = fileEvent('upload', 'text/plain', 0, true);
+    expect(event.properties.file_size_bytes).toBe(0);
+    expect(event.warnings).toBeUndefined();
+  });
+
+  it('treat an empty user id as none', () => {
+    const event = authEvent('login', '', false);
+    expect(event.properties).not.toHaveProperty('user_id');
+    expect(event.userId).toBeUndefined();
   });
 });

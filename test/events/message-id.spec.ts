@@ -22,4 +22,15 @@ describe('MessageIdGenerator', () => {
     const now = Date.now();
     expect(new MessageIdGenerator().next(now)).not.toBe(new MessageIdGenerator().next(now));
   });
+
+  it('starts each millisecond low enough in its counter that 2048 more ids keep that millisecond', () => {
+    const now = Date.UTC(2026, 10, 27, 12, 0, 0);
+    const msOf = (id: string) => parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+    // The counter's start is random: twenty generators make a start in the upper half all but certain to be seen.
+    for (let g = 0; g < 20; g++) {
+      const ids = new MessageIdGenerator();
+      const made = Array.from({ length: 2049 }, () => ids.next(now));
+      expect(made.filter((id) => msOf(id) !== now)).toEqual([]);
+    }
+  });
 });

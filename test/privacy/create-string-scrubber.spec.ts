@@ -49,6 +49,8 @@ describe('createStringScrubber', () => {
     const byPattern = createStringScrubber([/^x-tenant$/i]);
     expect(byPattern('X-Tenant: acme-corp sent')).toBe(`X-Tenant: ${REDACTED} sent`);
     expect(byPattern('tenant=acme-corp')).toBe('tenant=acme-corp');
+    // Next to a string key, whose words the pattern's key need not contain.
+    expect(createStringScrubber(['tax_id', /^x-tenant$/i])('X-Tenant: acme-corp sent')).toBe(`X-Tenant: ${REDACTED} sent`);
   });
 
   it('leaves the unconfigured scrubber as it was', () => {

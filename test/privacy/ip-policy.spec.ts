@@ -22,6 +22,8 @@ describe('applyIpPolicy', () => {
     ['::ffff:1.2.3.4', 'stripLastOctet', '1.2.3.0'],
     ['::FFFF:0102:0304', 'stripLastOctet', '1.2.3.0'],
     ['[::ffff:10.0.0.9]:443', 'stripLastOctet', '10.0.0.0'],
+    // Only ::ffff:0:0/96 is IPv4-mapped; the same tail under another prefix is an IPv6 address.
+    ['2001:db8::ffff:102:304', 'keep', '2001:db8::ffff:102:304'],
     ['2001:0DB8:85a3:0000:0000:8a2e:0370:7334', 'keep', '2001:db8:85a3::8a2e:370:7334'],
     ['2001:db8:85a3:1234:5678:8a2e:370:7334', 'stripLastOctet', '2001:db8:85a3::'],
     ['2001:db8::1', 'stripLastOctet', '2001:db8::'],
@@ -137,6 +139,8 @@ describe('clientIp', () => {
     [{ remoteAddress: '10.0.0.1', trustProxy: true }, '10.0.0.1'],
     [{ trustProxy: false }, undefined],
     [{ remoteAddress: '', trustProxy: false }, undefined],
+    // Only an explicit true trusts the client-controlled header.
+    [{ remoteAddress: '10.0.0.1', forwardedFor: '203.0.113.7', trustProxy: undefined as unknown as boolean }, '10.0.0.1'],
   ])('%j → %j', (input, expected) => {
     expect(clientIp(input)).toBe(expected);
   });

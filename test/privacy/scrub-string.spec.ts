@@ -113,6 +113,7 @@ describe('scrubString', () => {
     ['x 2024 4111 1111 1111 1111 y', `x 2024 ${REDACTED_CARD} y`],
     ['4111 1111 1111 1111 2 times', `${REDACTED_CARD} 2 times`],
     ['cards 4111111111111111,5555555555554444', `cards ${REDACTED_CARD},${REDACTED_CARD}`],
+    ['card 411 111 111 111 111 1 declined', `card ${REDACTED_CARD} declined`],
   ])('redacts Luhn-valid card numbers: %j', (input, expected) => {
     expect(scrubString(input)).toBe(expected);
   });
@@ -124,6 +125,10 @@ describe('scrubString', () => {
     'ref ab4111111111111111',
     'ref 4111111111111111cd',
     'list 41 11 11 11 11 11 11 11',
+    'ref_4111111111111111',
+    // Luhn-valid only as 20 digits, or only across the short group: longer than a card, or not one.
+    'ids 1234 5678 1234 5678 1000',
+    'ids 4111 1111 10 0000 5678',
   ])('keeps numbers that are not cards: %j', (input) => {
     expect(scrubString(input)).toBe(input);
   });
@@ -165,6 +170,7 @@ describe('scrubString', () => {
     ['X-Api-Key: k-123 sent', `X-Api-Key: ${REDACTED} sent`],
     ['AWS_SECRET_ACCESS_KEY: wJalrXUtnFEMI', `AWS_SECRET_ACCESS_KEY: ${REDACTED}`],
     ['apiKey: k-123', `apiKey: ${REDACTED}`],
+    ['GET /f.pdf?X-Amz-Expires=60&X-Amz-Signature=9f8e7d6c5b4a', `GET /f.pdf?X-Amz-Expires=60&X-Amz-Signature=${REDACTED}`],
   ])('redacts key=value secrets: %j', (input, expected) => {
     expect(scrubString(input)).toBe(expected);
   });
@@ -206,6 +212,15 @@ describe('scrubString', () => {
     [`https://maps.example.com/api?key=AIza${'SyA-1234567890abcdefghijklmnopqrstu'}&q=x`, `https://maps.example.com/api?key=${REDACTED}&q=x`],
     [`MyBot/1.0 (${STRIPE})`, `MyBot/1.0 (${REDACTED})`],
   ])('redacts a credential its format names: %j', (input, expected) => {
+    expect(scrubString(input)).toBe(expected);
+  });
+
+  // Nothing else in these texts (no `key=`, no `@`, no long digit run) points the scrubber at them.
+  it.each([
+    ['Negotiate YIIGhgYJKoZIhvcSAQICAQ', `Negotiate ${REDACTED}`],
+    [`publish failed for npm_${'a'.repeat(36)}`, `publish failed for ${REDACTED}`],
+    [`maps key AIza${'SyA-1234567890abcdefghijklmnopqrstu'} refused`, `maps key ${REDACTED} refused`],
+  ])('redacts a credential whose scheme or format is the only sign of it: %j', (input, expected) => {
     expect(scrubString(input)).toBe(expected);
   });
 

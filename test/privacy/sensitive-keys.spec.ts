@@ -47,7 +47,9 @@ describe('createKeyMatcher (defaults)', () => {
     'ccNumber', 'cc_number', 'cardNo', 'card_num',
     // one lower-case run
     'newpassword', 'userpassword', 'xapikey', 'accesstoken', 'mytoken', 'topsecret', 'clientsecret',
-    'user_newpassword', 'setcookie', 'phpsessionid',
+    'user_newpassword', 'setcookie', 'phpsessionid', 'secretkey', 'stripesecretkey',
+    // a trailing number does not change what the key is, tail-only terms included
+    'pin2', 'otp_1', 'smtpPass2', 'user_session_2',
     // a describing word that is not a descriptor keeps the key sensitive
     'password_confirmation', 'password_hash', 'token_id', 'passwordless', 'password_changed',
   ])('redacts %j', (key) => {
@@ -81,6 +83,7 @@ describe('createKeyMatcher (defaults)', () => {
   it('returns false for non-string keys instead of throwing', () => {
     expect(isSensitive(Symbol('password') as unknown as string)).toBe(false);
     expect(isSensitive(42 as unknown as string)).toBe(false);
+    expect(createKeyMatcher([/password/])(Symbol('password') as unknown as string)).toBe(false);
   });
 
   it('is case- and separator-insensitive for every default term (property)', () => {

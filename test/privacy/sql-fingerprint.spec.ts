@@ -56,6 +56,8 @@ describe('fingerprintSql', () => {
     ['SET PASSWORD FOR app = hunter2', 'SET PASSWORD FOR app = ?'],
     ["SET PASSWORD FOR 'app'@'%' = hunter2", 'SET PASSWORD FOR ? @ ? = ?'],
     ['SET PASSWORD = hunter2', 'SET PASSWORD = ?'],
+    ['ALTER USER app IDENTIFIED WITH caching_sha2_password BY hunter2', 'ALTER USER app IDENTIFIED WITH caching_sha2_password BY ?'],
+    ['ALTER ROLE app WITH PASSWORD `hunter2`', 'ALTER ROLE app WITH PASSWORD ?'],
     ['SELECT password FROM users ORDER BY password', 'SELECT password FROM users ORDER BY password'],
     // several statements, unusual input
     ['BEGIN; UPDATE a SET n = n + 1; COMMIT;', 'BEGIN; UPDATE a SET n = n + ?; COMMIT;'],

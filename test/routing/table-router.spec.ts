@@ -20,6 +20,7 @@ describe('routeEvent (the library)', () => {
   it.each(DESIGN_TABLE)('routes %s (%s) to %s', (event, action, table) => {
     expect(routeEvent({ event, properties: { event_action: action } })).toBe(table);
     expect(routeEvent({ event, properties: {} })).toBe(table);
+    expect(routeEvent({ event, properties: { event_action: null } })).toBe(table);
     expect(routeEvent({ event: 'Renamed', properties: { event_action: action } })).toBe(table);
   });
 

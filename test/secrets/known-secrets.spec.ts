@@ -14,6 +14,8 @@ describe('knownSecretSpellings', () => {
       expect.arrayContaining(['id-0001:Sup3rSecretValue42:extra-part', 'Sup3rSecretValue42', 'extra-part']),
     );
     expect(knownSecretSpellings(KEY)).not.toContain('key-id-123');
+    // Padding around the whole key is not part of it: the key as it appears in text is still found whole.
+    expect(knownSecretSpellings(` ${KEY}\n`)).toEqual(knownSecretSpellings(KEY));
   });
 
   it('takes a key without a colon (a Classic token) whole', () => {
@@ -45,6 +47,8 @@ describe('removeKnownSecrets', () => {
     expect(removeKnownSecrets('note …[truncated 3 chars] then Sup3rSecr…[truncated 9 chars]', secrets)).toBe(
       'note …[truncated 3 chars] then [REDACTED]…[truncated 9 chars]',
     );
+    // MIN_KNOWN_SECRET_LENGTH characters left before the cut are still a start worth removing.
+    expect(removeKnownSecrets('cut at Sup3rSec…', secrets)).toBe('cut at [REDACTED]…');
   });
 
   it('keeps text that only shares a short start with the secret, or none at all', () => {
