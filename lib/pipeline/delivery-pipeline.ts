@@ -70,6 +70,8 @@ export class DeliveryPipeline {
   /** Queues one serialised event; false when it was dropped (already counted and announced). */
   offer(item: QueuedEvent): boolean {
     if (this.state === 'closed') return this.reject('closed', item, 'analytics is shut down');
+    // Past the shutdown deadline nothing leaves a memory queue any more, nor is it reported again.
+    if (this.abort.signal.aborted && !this.queue.durable) return this.reject('closed', item, 'analytics is shutting down (deadline passed)');
     if (item.bytes > MAX_EVENT_BYTES) {
       return this.reject('too_large', item, `event of ${item.bytes} bytes exceeds Jitsu's ${MAX_EVENT_BYTES}-byte limit`);
     }

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { jest } from '@jest/globals';
 import { AnalyticsReporter } from '../../lib/pipeline/analytics-reporter.js';
 
 function capture() {
@@ -37,6 +38,50 @@ describe('AnalyticsReporter errors', () => {
     expect(other.lines).toEqual([]);
     afterFinal.failedAttempt(new Error('connect ECONNREFUSED'), true);
     expect(other.lines).toEqual(['warn delivery failed, retrying: connect ECONNREFUSED (retries are not logged again until a delivery succeeds)']);
+  });
+
+  it('cleans what a warning says before logging it: a destination may quote anything back', () => {
+    const { logger, lines } = capture();
+    const reporter = new AnalyticsReporter(logger, false, (text) => text.replaceAll('s3cr3t', '[REDACTED]'));
+    reporter.warn('destination_warning', 'the destination said: token s3cr3t is deprecated');
+    expect(lines).toEqual(['warn the destination said: token [REDACTED] is deprecated']);
+    expect(reporter.snapshot().warnings).toEqual({ destination_warning: 1 });
+  });
+
+  it('says it again at the first retried failure of the next outage, once a delivery succeeded in between', () => {
+    jest.useFakeTimers();
+    try {
+      const { logger, lines } = capture();
+      const reporter = new AnalyticsReporter(logger, false);
+      reporter.failedAttempt(new Error('connect ECONNREFUSED'), true);
+      reporter.sent(['m1']);
+      // Past the log's own rate limit: only the success can make the next outage heard.
+      jest.advanceTimersByTime(10_000);
+      reporter.failedAttempt(new Error('Jitsu temporarily unavailable (HTTP 503)'), true);
+      expect(lines).toEqual([
+        'warn delivery failed, retrying: connect ECONNREFUSED (retries are not logged again until a delivery succeeds)',
+        'warn delivery failed, retrying: Jitsu temporarily unavailable (HTTP 503) (retries are not logged again until a delivery succeeds)',
+      ]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('keeps failingSince from the first failure of an outage until a delivery succeeds', () => {
+    jest.useFakeTimers({ now: Date.parse('2026-11-28T08:00:00.000Z') });
+    try {
+      const reporter = new AnalyticsReporter(undefined, false);
+      reporter.failedAttempt(new Error('connect ECONNREFUSED'), true);
+      jest.advanceTimersByTime(5_000);
+      reporter.failedAttempt(new Error('connect ECONNREFUSED'), true);
+      expect(reporter.snapshot().failingSince).toBe('2026-11-28T08:00:00.000Z');
+      reporter.sent(['m1']);
+      // The health check reads this: a destination that answers again is not failing any more.
+      expect(reporter.snapshot()).toMatchObject({ lastSuccessAt: '2026-11-28T08:00:05.000Z' });
+      expect(reporter.snapshot().failingSince).toBeUndefined();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('logs each distinct error once until a delivery succeeds', () => {

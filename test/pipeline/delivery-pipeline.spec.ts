@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { AnalyticsReporter } from '../../lib/pipeline/analytics-reporter.js';
 import type { DroppedInfo } from '../../lib/pipeline/analytics-stats.interface.js';
 import { DeliveryPipeline } from '../../lib/pipeline/delivery-pipeline.js';
@@ -59,6 +60,41 @@ describe('DeliveryPipeline', () => {
     expect(transport.attempts[0]!.at - start).toBeGreaterThanOrEqual(25);
   });
 
+  it('sends a partial batch batchTimeout after its first event, however many follow meanwhile', () => {
+    // A trickle slower than batchSize but quicker than batchTimeout must not postpone the batch forever.
+    jest.useFakeTimers();
+    try {
+      const { pipeline, transport } = setup({ batchTimeout: 100 });
+      pipeline.offer(event(0));
+      jest.advanceTimersByTime(60);
+      pipeline.offer(event(1));
+      jest.advanceTimersByTime(60);
+      expect(transport.attempts.map((a) => a.ids)).toEqual([['m0', 'm1']]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('starts the batchTimeout afresh for the first event queued after a batch left', () => {
+    jest.useFakeTimers();
+    try {
+      const { pipeline, transport } = setup({ batchSize: 2, batchTimeout: 100 });
+      pipeline.offer(event(0));
+      jest.advanceTimersByTime(10);
+      pipeline.offer(event(1));
+      jest.advanceTimersByTime(50);
+      expect(transport.attempts.map((a) => a.ids)).toEqual([['m0', 'm1']]);
+      pipeline.offer(event(2));
+      // 100 ms after m0 but 50 after m2: m2 waits for its own batchTimeout.
+      jest.advanceTimersByTime(50);
+      expect(transport.attempts).toHaveLength(1);
+      jest.advanceTimersByTime(50);
+      expect(transport.attempts.map((a) => a.ids)).toEqual([['m0', 'm1'], ['m2']]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('packs a synchronous burst into few batches bounded by maxBatchEvents and maxBatchBytes', async () => {
     const { pipeline, transport } = setup({ maxBatchEvents: 300, maxInFlight: 1 });
     for (let i = 0; i < 1000; i++) pipeline.offer(event(i));
@@ -79,6 +115,27 @@ describe('DeliveryPipeline', () => {
       if (i < bytes.transport.attempts.length - 1) expect(batchBytes[i]! + sizes[next]!.bytes).toBeGreaterThan(1000);
     }
     expect(next).toBe(25);
+  });
+
+  it('sends an event larger than maxBatchBytes in a batch of its own rather than holding up the queue', async () => {
+    const { pipeline, transport, drops } = setup({ maxBatchBytes: 1024, maxInFlight: 1 });
+    pipeline.offer(event(0, 100));
+    pipeline.offer(event(1, 2000));
+    pipeline.offer(event(2, 100));
+    const flushed = pipeline.flush();
+    await until(() => transport.attempts.length === 3, 'every event to be sent');
+    await flushed;
+    expect(transport.attempts.map((a) => a.ids)).toEqual([['m0'], ['m1'], ['m2']]);
+    expect(drops).toEqual([]);
+  });
+
+  it('fills a batch up to exactly maxBatchBytes, and counts the bytes that left the queue', async () => {
+    const { pipeline, transport } = setup({ maxBatchBytes: 3 * event(0).bytes, maxInFlight: 1 });
+    for (let i = 0; i < 6; i++) pipeline.offer(event(i));
+    expect(pipeline.queuedBytes).toBe(6 * event(0).bytes);
+    await pipeline.flush();
+    expect(transport.attempts.map((a) => a.ids.length)).toEqual([3, 3]);
+    expect(pipeline.queuedBytes).toBe(0);
   });
 
   it('keeps at most maxInFlight batches in flight', async () => {
@@ -120,6 +177,21 @@ describe('DeliveryPipeline', () => {
     await pipeline.flush();
     expect(transport.attempts.map((a) => a.ids.length)).toEqual([2, 6, 2]);
     expect(transport.delivered.size).toBe(10);
+  });
+
+  it('uses a second slot for a batch full by bytes, not only for one full by count', async () => {
+    const transport = new ScriptedTransport();
+    let release!: () => void;
+    transport.next(1, () => new Promise<void>((r) => (release = r)));
+    const { pipeline } = setup({ batchSize: 2, maxBatchEvents: 100, maxBatchBytes: 3 * event(0).bytes, batchTimeout: 60_000 }, transport);
+    pipeline.offer(event(0));
+    pipeline.offer(event(1));
+    await tick();
+    for (let i = 2; i < 5; i++) pipeline.offer(event(i));
+    await tick();
+    expect(transport.attempts.map((a) => a.ids)).toEqual([['m0', 'm1'], ['m2', 'm3', 'm4']]);
+    release();
+    await pipeline.flush();
   });
 
   it('flush() resolves only when what was queued before it is delivered, and concurrent flushes share it', async () => {
@@ -269,6 +341,23 @@ describe('DeliveryPipeline', () => {
     expect(errors[0]!.message).toContain('check writeKey');
   });
 
+  it('reports a final failure (400, 401) on error, counted as failed but not as retried', async () => {
+    const refusals = [
+      new DeliveryError('Jitsu rejected the write key (HTTP 401): check writeKey', { status: 401, retryable: false, dropReason: 'unauthorized' }),
+      new DeliveryError('Jitsu refused the batch (HTTP 400)', { status: 400, retryable: false, dropReason: 'rejected' }),
+    ];
+    for (const refusal of refusals) {
+      const transport = new ScriptedTransport().next(1, () => Promise.reject(refusal));
+      const { pipeline, reporter, dropped, errors } = setup({}, transport);
+      pipeline.offer(event(1));
+      await pipeline.flush();
+      expect(transport.attempts).toHaveLength(1);
+      expect(dropped(refusal.dropReason)).toBe(1);
+      expect(errors.map((e) => e.message)).toEqual([refusal.message]);
+      expect(reporter.snapshot()).toMatchObject({ failed: 1, retried: 0 });
+    }
+  });
+
   it('splits a batch answered 413 until every part is accepted, and drops a single event that is still too large', async () => {
     const transport = new ScriptedTransport();
     const tooLarge = new DeliveryError('413', { status: 413, retryable: false, tooLarge: true });
@@ -294,6 +383,38 @@ describe('DeliveryPipeline', () => {
     expect(transport.attempts).toHaveLength(1);
   });
 
+  it('frees the room of a split half dropped as too_large while the other half is still being sent', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const tooLarge = () => Promise.reject(new DeliveryError('413', { status: 413, retryable: false, tooLarge: true }));
+    const transport = new ScriptedTransport().next(2, tooLarge).next(1, () => gate);
+    const { pipeline, dropped, reporter } = setup({ batchSize: 2, batchTimeout: 60_000, maxQueueSize: 2 }, transport);
+    pipeline.offer(event(0));
+    pipeline.offer(event(1));
+    await until(() => transport.attempts.length === 3, 'the second half to be sent');
+    expect(transport.attempts.map((a) => a.ids)).toEqual([['m0', 'm1'], ['m0'], ['m1']]);
+    expect(dropped('too_large')).toBe(1);
+    expect(pipeline.inFlightCount).toBe(1);
+    expect(pipeline.roomForEvents()).toBe(1);
+    release();
+    await pipeline.flush();
+    expect(reporter.snapshot().sent).toBe(1);
+    expect(pipeline.inFlightCount).toBe(0);
+  });
+
+  it('does not count a batch whose every event the destination rejected as a successful delivery', async () => {
+    const transport = new ScriptedTransport().next(1, async (batch) => ({ rejected: batch.map((e) => ({ messageId: e.messageId, reason: 'bad' })) }));
+    const { pipeline, reporter, dropped } = setup({}, transport);
+    const sent: number[] = [];
+    reporter.on('sent', ({ count }) => sent.push(count));
+    for (let i = 0; i < 3; i++) pipeline.offer(event(i));
+    await pipeline.flush();
+    expect(dropped('rejected')).toBe(3);
+    expect(sent).toEqual([]);
+    expect(reporter.snapshot()).toMatchObject({ sent: 0, batches: 0 });
+    expect(reporter.snapshot().lastSuccessAt).toBeUndefined();
+  });
+
   it('bounds queued + in-flight events by maxQueueSize, dropping the newest as queue_full', async () => {
     const { pipeline, dropped } = setup({ maxQueueSize: 100, maxBatchEvents: 10 }, new ScriptedTransport().next(1000, hang));
     const accepted = Array.from({ length: 150 }, (_, i) => pipeline.offer(event(i))).filter(Boolean).length;
@@ -312,6 +433,28 @@ describe('DeliveryPipeline', () => {
     await pipeline.shutdown(10);
   });
 
+  it('reports no room once maxQueueBytes is reached, however few events that is', async () => {
+    const events = Array.from({ length: 10 }, (_, i) => event(i));
+    const { pipeline, dropped } = setup({ maxQueueBytes: events.reduce((n, e) => n + e.bytes, 0), batchSize: 1000, batchTimeout: 60_000 });
+    for (const e of events) expect(pipeline.offer(e)).toBe(true);
+    expect(pipeline.roomForEvents()).toBe(0);
+    expect(pipeline.offer(event(10))).toBe(false);
+    expect(dropped('queue_full')).toBe(1);
+    await pipeline.shutdown(1000);
+  });
+
+  it('with overflow dropOldest, still refuses the newest when the bound is held by events in flight, with nothing queued to evict', async () => {
+    const { pipeline, drops } = setup({ maxQueueSize: 2, batchSize: 2, overflow: 'dropOldest' }, new ScriptedTransport().next(1, hang));
+    pipeline.offer(event(0));
+    pipeline.offer(event(1));
+    await tick();
+    expect(pipeline.inFlightCount).toBe(2);
+    expect(pipeline.offer(event(2))).toBe(false);
+    expect(drops).toEqual([expect.objectContaining({ reason: 'queue_full', count: 1, messageIds: ['m2'] })]);
+    expect(pipeline.queuedEvents + pipeline.inFlightCount).toBe(2);
+    await pipeline.shutdown(10);
+  });
+
   it('with overflow dropOldest, evicts the oldest queued events instead', async () => {
     const { pipeline, drops } = setup({ maxQueueSize: 10, batchTimeout: 60_000, batchSize: 1000 });
     for (let i = 0; i < 12; i++) pipeline.offer(event(i));
@@ -320,6 +463,9 @@ describe('DeliveryPipeline', () => {
     const oldest = setup({ maxQueueSize: 10, batchTimeout: 60_000, batchSize: 1000, overflow: 'dropOldest' });
     for (let i = 0; i < 12; i++) oldest.pipeline.offer(event(i));
     expect(oldest.drops.flatMap((d) => d.messageIds)).toEqual(['m0', 'm1']);
+    expect(oldest.pipeline.queuedBytes).toBe(Array.from({ length: 10 }, (_, i) => event(i + 2).bytes).reduce((n, b) => n + b, 0));
+    // The bound never refuses the newest: a caller asking for room must not drop it either.
+    expect(oldest.pipeline.roomForEvents()).toBe(Number.POSITIVE_INFINITY);
     await oldest.pipeline.flush();
     expect([...oldest.transport.delivered.keys()]).toEqual(Array.from({ length: 10 }, (_, i) => `m${i + 2}`));
   });
@@ -340,6 +486,23 @@ describe('DeliveryPipeline', () => {
     expect(dropped('closed')).toBe(1);
   });
 
+  it('shutdown sends at once an event offered while it is under way, without waiting for batchTimeout', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const transport = new ScriptedTransport().next(1, () => gate);
+    const { pipeline, drops } = setup({ batchTimeout: 60_000 }, transport);
+    pipeline.offer(event(0));
+    const report = pipeline.shutdown(500);
+    await until(() => transport.attempts.length === 1, 'the first event to be sent');
+    expect(pipeline.offer(event(1))).toBe(true);
+    // Beside the send still under way, in the free slot: not after batchTimeout, nor after that send.
+    await until(() => transport.attempts.length === 2, 'the event offered during shutdown to be sent');
+    release();
+    expect(await report).toEqual({ undelivered: 0 });
+    expect([...transport.delivered.keys()].sort()).toEqual(['m0', 'm1']);
+    expect(drops).toEqual([]);
+  });
+
   it('shutdown with an unreachable destination resolves by the deadline and reports what was not delivered', async () => {
     const transport = new ScriptedTransport().next(1000, () => Promise.reject(new Error('ECONNREFUSED')));
     const { pipeline, dropped } = setup({ retry: { ...fast.retry, maxAttempts: 100, initialDelayMs: 50, maxDelayMs: 50 }, maxBatchEvents: 5, maxInFlight: 1 }, transport);
@@ -351,6 +514,17 @@ describe('DeliveryPipeline', () => {
     expect(dropped('shutdown')).toBe(20);
   });
 
+  it('shutdown cuts a Retry-After wait short: the batch is given up at the deadline, not abandoned after the grace period', async () => {
+    const throttled = new DeliveryError('Jitsu is rate limiting (HTTP 429)', { status: 429, retryable: true, retryAfterMs: 60_000 });
+    const transport = new ScriptedTransport().next(1, () => Promise.reject(throttled));
+    const { pipeline, reporter, drops } = setup({}, transport);
+    pipeline.offer(event(1));
+    await until(() => reporter.snapshot().retried === 1, 'the retry wait to start');
+    expect(await pipeline.shutdown(50)).toEqual({ undelivered: 1 });
+    expect(drops).toEqual([expect.objectContaining({ reason: 'shutdown', messageIds: ['m1'], detail: 'shutdown deadline reached' })]);
+    expect(transport.attempts).toHaveLength(1);
+  });
+
   it('shutdown does not wait forever on a transport that ignores the abort signal', async () => {
     const transport = new ScriptedTransport().next(1, () => new Promise(() => undefined));
     const { pipeline, dropped } = setup({}, transport);
@@ -359,6 +533,21 @@ describe('DeliveryPipeline', () => {
     await pipeline.shutdown(100);
     expect(Date.now() - started).toBeLessThan(2500);
     expect(dropped('shutdown')).toBe(10);
+  });
+
+  it('counts an event offered after the shutdown deadline, while shutdown waits out a send that ignores the abort', async () => {
+    const signals: AbortSignal[] = [];
+    const transport = new ScriptedTransport().next(1, (_batch, signal) => (signals.push(signal), new Promise(() => undefined)));
+    const { pipeline, drops } = setup({}, transport);
+    pipeline.offer(event(0));
+    await until(() => signals.length === 1, 'the send to start');
+    const report = pipeline.shutdown(50);
+    await until(() => signals[0]!.aborted, 'the shutdown deadline');
+    const accepted = pipeline.offer(event(1));
+    await report;
+    // Accepted or refused, the event must be accounted for: never kept in a queue nothing reads any more.
+    expect(drops.flatMap((d) => d.messageIds).sort()).toEqual(['m0', 'm1']);
+    expect(drops.find((d) => d.messageIds.includes('m1'))?.reason).toBe(accepted ? 'shutdown' : 'closed');
   });
 
   it('a pending flush() resolves once shutdown gives up on a send that never ends', async () => {
@@ -463,6 +652,16 @@ describe('DeliveryPipeline', () => {
     expect(dropped('shutdown')).toBe(1);
   });
 
+  it('counts a send that shutdown aborts on its last attempt as shutdown, not as retries_exhausted', async () => {
+    const transport = new ScriptedTransport().next(1, hang);
+    const { pipeline, dropped, reporter } = setup({ retry: { ...fast.retry, maxAttempts: 1 } }, transport);
+    pipeline.offer(event(1));
+    await until(() => transport.attempts.length === 1, 'the send to start');
+    expect(await pipeline.shutdown(50)).toEqual({ undelivered: 1 });
+    expect(dropped('shutdown')).toBe(1);
+    expect(reporter.snapshot().dropped).toEqual({ shutdown: 1 });
+  });
+
   it('retries a send that outlives requestTimeout plus a grace period, so a silent destination holds no slot forever', async () => {
     const signals: AbortSignal[] = [];
     const transport = new ScriptedTransport().next(1, (_batch, signal) => (signals.push(signal), new Promise(() => undefined)));
@@ -475,6 +674,21 @@ describe('DeliveryPipeline', () => {
     expect(signals[0]!.aborted).toBe(true);
     expect(reporter.snapshot()).toMatchObject({ sent: 1, retried: 1 });
     expect(reporter.snapshot().lastError).toContain('the destination did not answer within 1010 ms');
+  });
+
+  it('unlinks each finished send from the shutdown signal when requestTimeout is set', async () => {
+    const signals: AbortSignal[] = [];
+    const record = (step: typeof hang) => (batch: readonly QueuedEvent[], signal: AbortSignal) => (signals.push(signal), step(batch, signal));
+    const transport = new ScriptedTransport().next(3, record(async () => undefined)).next(1, record(hang));
+    const { pipeline } = setup({ requestTimeout: 60_000, maxBatchEvents: 1 }, transport);
+    for (let i = 0; i < 3; i++) pipeline.offer(event(i));
+    await pipeline.flush();
+    pipeline.offer(event(3));
+    await until(() => signals.length === 4, 'the fourth send to start');
+    await pipeline.shutdown(50);
+    // Only the send under way is aborted at the deadline: a finished one still linked would be
+    // aborted too, one listener left on the long-lived shutdown signal per request.
+    expect(signals.map((s) => s.aborted)).toEqual([false, false, false, true]);
   });
 
   it('shutdown does not wait forever on a transport whose close never settles', async () => {

@@ -11,4 +11,15 @@ describe('flush() in a script', () => {
       build.remove();
     }
   });
+
+  it('without flush(), the batch timer does not keep the process alive', async () => {
+    const build = await compileSources('test/pipeline/fixture/idle-script.ts');
+    try {
+      // Killed (code null) if still running long before the batch timer is due.
+      const { code, stdout } = await runScript(build.entry, [], 20_000);
+      expect({ code, stdout: stdout.trim() }).toEqual({ code: 0, stdout: JSON.stringify({ exited: true }) });
+    } finally {
+      build.remove();
+    }
+  });
 });

@@ -22,6 +22,17 @@ describe('decideRetry', () => {
     expect(decideRetry(new Error('ECONNRESET'), { attempts: 9, elapsedMs: 299_000, batchLength: 1 }, policy, () => 0.99)).toEqual({ action: 'drop', reason: 'retries_exhausted' });
   });
 
+  it('still retries a backoff that ends exactly when the budget does', () => {
+    // attempt 2: a ceiling of 1000 ms, half of it drawn; 500 ms of the budget left.
+    expect(decideRetry(new Error('ECONNRESET'), { attempts: 2, elapsedMs: 299_500, batchLength: 1 }, policy, half)).toEqual({ action: 'retry', delayMs: 500 });
+  });
+
+  it('splits a batch of two answered 413, and drops only a single event as too_large', () => {
+    const tooLarge = new DeliveryError('Jitsu refused the batch as too large (HTTP 413)', { status: 413, retryable: false, tooLarge: true });
+    expect(decideRetry(tooLarge, { attempts: 1, elapsedMs: 0, batchLength: 2 }, policy, half)).toEqual({ action: 'split' });
+    expect(decideRetry(tooLarge, { attempts: 1, elapsedMs: 0, batchLength: 1 }, policy, half)).toEqual({ action: 'drop', reason: 'too_large' });
+  });
+
   // With the spool, retries have no budget: a wait is bounded only here. A timer given more than
   // 2^31-1 ms, NaN or Infinity fires after 1 ms, so such a wait would retry in a tight loop.
   const spooled: RetryPolicy = { ...policy, maxAttempts: Number.POSITIVE_INFINITY, maxElapsedMs: Number.POSITIVE_INFINITY };

@@ -88,6 +88,12 @@ describe('classifyJitsuResponse: success', () => {
     });
   });
 
+  it('200 ok:false: an event error that merely quotes "quota exceeded" is a rejection, not a reason to send again', () => {
+    const errors = [`Message ID: ${IDS[0]}: event error: property "status" = "quota exceeded" is not allowed`];
+    const result = asResult(classifyJitsuResponse(answer(200, { ok: false, receivedEvents: 3, okEvents: 2, errors }), facts()));
+    expect(result).toEqual({ rejected: [{ messageId: IDS[0], reason: 'event error: property "status" = "quota exceeded" is not allowed' }] });
+  });
+
   it('ignores error lines naming ids outside the batch, and says so', () => {
     const body = {
       ok: false,
@@ -169,6 +175,10 @@ describe('classifyJitsuResponse: success', () => {
     expect(classifyJitsuResponse(answer(200, { status: 'ok' }), facts({ protocol: 'classic' }))).toEqual({});
     const odd = asResult(classifyJitsuResponse(answer(200, { status: 'partial' }), facts({ protocol: 'classic' })));
     expect(odd.warnings).toEqual([expect.stringContaining('without status "ok"')]);
+  });
+
+  it('Classic: a JSON object without a status is all sent, without a warning', () => {
+    expect(classifyJitsuResponse(answer(200, {}), facts({ protocol: 'classic' }))).toEqual({});
   });
 });
 
@@ -259,9 +269,9 @@ describe('classifyJitsuResponse: failures', () => {
     expect(message).toContain('check jitsuUrl and protocol');
   });
 
-  it('a redirect is final and points at jitsuUrl', () => {
-    const error = asError(classifyJitsuResponse(answer(301, '', { location: 'https://elsewhere' }), facts()));
-    expect(error).toMatchObject({ status: 301, retryable: false });
+  it.each([300, 301, 308])('a redirect (%i) is final and points at jitsuUrl: the events reached no Jitsu', (status) => {
+    const error = asError(classifyJitsuResponse(answer(status, '', { location: 'https://elsewhere' }), facts()));
+    expect(error).toMatchObject({ status, retryable: false, dropReason: 'rejected' });
     expect(error.message).toContain('check jitsuUrl');
   });
 

@@ -1,4 +1,5 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { getEventListeners } from 'node:events';
 import { request } from 'undici';
 import { DeliveryError } from '../../../lib/transports/delivery-error.js';
 import { isJitsuTransportRequest } from '../../../lib/transports/jitsu/jitsu.transport.js';
@@ -68,6 +69,15 @@ describe('Jitsu transport: no answer, aborts, close, request marker', () => {
     const error = await failureOf(transport().send(batchOf(1), controller.signal));
     expect(error.message).toContain('aborted by the caller');
     expect(fake.requests).toHaveLength(0);
+  });
+
+  it("leaves no listener on the caller's long-lived signal once a request is over, answered or failed", async () => {
+    const controller = new AbortController();
+    const jitsu = transport();
+    await jitsu.send(batchOf(1), controller.signal);
+    fake.resetNext(1);
+    await failureOf(jitsu.send(batchOf(1, 1), controller.signal));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('marks its requests so outbound-HTTP instrumentation can skip them', async () => {

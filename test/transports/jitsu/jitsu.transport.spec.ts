@@ -74,6 +74,13 @@ describe('Jitsu transport: what the server answers', () => {
     expect(fake.acceptedIds()).toEqual(new Set(batch.map((e) => e.messageId)));
   });
 
+  it('gzips a body exactly the size of the threshold', async () => {
+    const batch = batchOf(2);
+    await transport({ gzipMinBytes: rawSize(batch) }).send(batch, signal);
+    expect(fake.requests[0]).toMatchObject({ gzip: true });
+    expect(fake.acceptedIds()).toEqual(new Set(batch.map((e) => e.messageId)));
+  });
+
   it('does not gzip below the threshold', async () => {
     const batch = batchOf(2);
     await transport({ gzipMinBytes: rawSize(batch) + 1 }).send(batch, signal);
@@ -131,6 +138,13 @@ describe('Jitsu transport: what the server answers', () => {
     const result = await transport().send([notAnObject, ...batch], signal);
     expect(result.rejected).toEqual([{ messageId: 'not-an-object', reason: expect.any(String) }]);
     expect(fake.acceptedIds()).toEqual(new Set(batch.map((e) => e.messageId)));
+  });
+
+  it('sends no request when no event of the batch is a JSON object, and reports each', async () => {
+    const broken: QueuedEvent[] = ['[1]', '"text"'].map((json, i) => ({ messageId: `broken-${i}`, table: 'api_events', json, bytes: json.length }));
+    const result = await transport().send(broken, signal);
+    expect(result.rejected?.map((r) => r.messageId)).toEqual(['broken-0', 'broken-1']);
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('413: tooLarge, so the pipeline can split', async () => {
