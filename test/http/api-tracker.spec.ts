@@ -1,4 +1,7 @@
+import 'reflect-metadata';
 import { EventEmitter } from 'node:events';
+import { jest } from '@jest/globals';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { ApiTracker } from '../../lib/http/api-tracker.js';
 import { apiTrackerFor } from '../../lib/http/api-tracker.registry.js';
 import { resolveApiTracking } from '../../lib/http/api-tracking.resolver.js';
@@ -14,8 +17,8 @@ function fakeResponse(statusCode = 200) {
   return Object.assign(new EventEmitter(), { statusCode });
 }
 
-function tracked(api: ApiTrackingOptions = {}, random?: () => number) {
-  const memory = memoryAnalytics({ api });
+function tracked(api: ApiTrackingOptions = {}, random?: () => number, options: Parameters<typeof memoryAnalytics>[0] = {}) {
+  const memory = memoryAnalytics({ ...options, api });
   const core = memory.analytics.core;
   const tracker = random ? new ApiTracker(core, resolveApiTracking(core.options.raw, core.options.ipPolicy), random) : apiTrackerFor(core);
   return { ...memory, core, tracker };
@@ -37,6 +40,44 @@ describe('ApiTracker', () => {
     ]);
     // A failure is kept without a draw: three draws for four requests.
     expect(draws).toEqual([]);
+  });
+
+  it('sampleRate 0 still keeps every 4xx answered without an exception, from 400 on', async () => {
+    const { tracker, delivered } = tracked({ sampleRate: 0 });
+    for (const [path, status] of [['/ok', 200], ['/moved', 399], ['/bad', 400], ['/gone', 404]] as const) {
+      const res = fakeResponse(status);
+      tracker.begin(fakeRequest(path), res);
+      res.emit('close');
+    }
+    expect((await delivered()).map((e) => [e.event, e.properties.path])).toEqual([
+      ['API Call', '/bad'],
+      ['API Call', '/gone'],
+    ]);
+  });
+
+  it('sampleRate 0 still keeps a request whose handler failed after its status went out (a stream that broke)', async () => {
+    const { tracker, delivered } = tracked({ sampleRate: 0 });
+    const res = fakeResponse(200);
+    const state = tracker.begin(fakeRequest('/stream'), res);
+    tracker.captureError(state, new Error('stream broke'));
+    res.emit('close');
+    expect((await delivered()).map((e) => [e.event, e.properties.status_code])).toEqual([
+      ['API Call', 200],
+      ['Backend Error', 500],
+    ]);
+  });
+
+  it('a 500 answered without an exception is a failure: one Backend Error with that status', async () => {
+    const { tracker, delivered } = tracked();
+    const res = fakeResponse(500);
+    tracker.begin(fakeRequest('/orders/1'), res);
+    res.emit('close');
+    const events = await delivered();
+    expect(events.map((e) => [e.event, e.properties.status_code])).toEqual([
+      ['API Call', 500],
+      ['Backend Error', 500],
+    ]);
+    expect(events[1].properties.error_message).toBe('responded 500');
   });
 
   it('the client’s user agent passes the privacy rules in the context as in the properties', async () => {
@@ -63,6 +104,56 @@ describe('ApiTracker', () => {
     ]);
   });
 
+  it('durationMs runs from the handler’s start (guards passed) to the end of the response, on the monotonic clock', async () => {
+    const { tracker, delivered } = tracked();
+    class OrdersController {
+      find() {
+        return 'order';
+      }
+    }
+    const req = fakeRequest('/orders/1');
+    const res = fakeResponse();
+    let now = 1000;
+    const clock = jest.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      tracker.begin(req, res);
+      now = 1040; // middleware and guards took 40 ms
+      tracker.enterHandler(new ExecutionContextHost([req, res, () => undefined], OrdersController, OrdersController.prototype.find));
+      now = 1290;
+      res.emit('close');
+    } finally {
+      clock.mockRestore();
+    }
+    const [api] = await delivered();
+    expect(api.properties).toMatchObject({ duration_ms: 250, controller: 'OrdersController', handler: 'find' });
+  });
+
+  it('behind one trusted proxy, each request carries its own client address, not the previous request’s', async () => {
+    const { tracker, delivered } = tracked({ trustProxy: true }, undefined, { ipPolicy: 'keep' });
+    for (const client of ['203.0.113.7', '198.51.100.23', '198.51.100.23']) {
+      const res = fakeResponse();
+      tracker.begin(fakeRequest('/a', { 'x-forwarded-for': `${client}, 10.0.0.1` }), res);
+      res.emit('close');
+    }
+    expect((await delivered()).map((e) => e.properties.ip_address)).toEqual(['203.0.113.7', '198.51.100.23', '198.51.100.23']);
+  });
+
+  it('the API Call is dated when the request arrived, not when its response ended', async () => {
+    const { tracker, delivered } = tracked();
+    const res = fakeResponse();
+    const arrived = Date.UTC(2026, 0, 2, 3, 4, 5);
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(arrived);
+    try {
+      tracker.begin(fakeRequest(), res);
+      clock.mockReturnValue(arrived + 5000);
+      res.emit('close');
+    } finally {
+      clock.mockRestore();
+    }
+    const [api] = await delivered();
+    expect(api.timestamp).toBe('2026-01-02T03:04:05.000Z');
+  });
+
   it('a request is recorded once, however often its response says it is over', async () => {
     const { tracker, delivered } = tracked();
     const res = fakeResponse();
@@ -70,6 +161,15 @@ describe('ApiTracker', () => {
     res.emit('close');
     res.emit('close');
     expect(await delivered()).toHaveLength(1);
+  });
+
+  it('a response already closed when tracking began that then reports its close too: still one API Call', async () => {
+    const { tracker, delivered } = tracked();
+    const res = Object.assign(fakeResponse(), { closed: true });
+    tracker.begin(fakeRequest(), res);
+    res.emit('close');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await delivered()).map((e) => e.event)).toEqual(['API Call']);
   });
 
   it('an error that arrives after the response is over is still recorded, once', async () => {
@@ -86,6 +186,17 @@ describe('ApiTracker', () => {
     expect(events[1].properties.request_id).toBe(events[0].properties.request_id);
   });
 
+  it('a request that reports several errors keeps the first: its one Backend Error describes what failed first', async () => {
+    const { tracker, delivered } = tracked();
+    const res = fakeResponse(502);
+    const state = tracker.begin(fakeRequest(), res);
+    tracker.captureError(state, new Error('payment provider timed out'));
+    tracker.captureError(state, new Error('rollback failed afterwards'));
+    res.emit('close');
+    const errors = (await delivered()).filter((e) => e.event === 'Backend Error');
+    expect(errors.map((e) => e.properties.error_message)).toEqual(['payment provider timed out']);
+  });
+
   it('a response that closed before tracking began is recorded all the same', async () => {
     const { tracker, delivered } = tracked();
     const res = Object.assign(fakeResponse(400), { closed: true });
@@ -95,6 +206,17 @@ describe('ApiTracker', () => {
     expect(api.properties.status_code).toBe(400);
   });
 
+  it('identify reads the most specific request seen: the FastifyRequest over the raw request middleware began with', async () => {
+    const { tracker, delivered } = tracked();
+    const raw = fakeRequest('/a');
+    const res = fakeResponse();
+    tracker.begin(raw, res);
+    tracker.begin({ raw, user: { id: 'user-7' } }, { raw: res });
+    res.emit('close');
+    const [api] = await delivered();
+    expect(api.userId).toBe('user-7');
+  });
+
   it('a request begun by another analytics instance is left to it', async () => {
     const first = tracked();
     const second = tracked();
@@ -102,9 +224,11 @@ describe('ApiTracker', () => {
     const res = fakeResponse();
     const state = first.tracker.begin(req, res);
     expect(second.tracker.begin(req, res)).toBe(state);
+    // Nor does it hand the request its own view of it (whose user would become the request's).
+    second.tracker.begin({ raw: req, user: { id: 'someone-else' } }, res, true);
     second.tracker.captureError(state, new Error('not mine'));
     res.emit('close');
-    expect((await first.delivered()).map((e) => e.event)).toEqual(['API Call']);
+    expect((await first.delivered()).map((e) => [e.event, e.userId])).toEqual([['API Call', undefined]]);
     expect(await second.delivered()).toEqual([]);
   });
 });
@@ -197,6 +321,31 @@ describe('trackApiRequest (the middleware form)', () => {
     const events = await delivered();
     expect(events.map((e) => e.event)).toEqual(['API Call', 'Backend Error']);
     expect(events[1].properties).toMatchObject({ error_message: 'order already paid', status_code: 409, request_id: events[0].properties.request_id });
+  });
+
+  it("with errors.enabled false the service's trackApiError still records what it is explicitly given", async () => {
+    const { analytics, tracker, delivered } = tracked({}, undefined, { errors: { enabled: false } });
+    const req = fakeRequest('/orders/7');
+    const res = fakeResponse(409);
+    tracker.begin(req, res);
+    await analytics.trackApiError(new Error('order already paid'), req);
+    res.emit('close');
+    expect((await delivered()).map((e) => [e.event, e.properties.error_message])).toEqual([
+      ['Backend Error', 'order already paid'],
+      ['API Call', undefined],
+    ]);
+  });
+
+  it("the service's trackApiError records at once for a request another analytics instance tracks", async () => {
+    const first = tracked();
+    const second = tracked();
+    const req = fakeRequest('/orders/7');
+    const res = fakeResponse(409);
+    first.tracker.begin(req, res);
+    await second.analytics.trackApiError(new Error('order already paid'), req);
+    res.emit('close');
+    expect((await second.delivered()).map((e) => [e.event, e.properties.error_message])).toEqual([['Backend Error', 'order already paid']]);
+    expect((await first.delivered()).map((e) => e.event)).toEqual(['API Call']);
   });
 
   it("the service's trackApiError records at once for a request nobody tracks", async () => {

@@ -4,7 +4,9 @@ import { NotFoundException } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { InterceptorsConsumer } from '@nestjs/core/interceptors/interceptors-consumer.js';
 import { lastValueFrom } from 'rxjs';
+import { AnalyticsExceptionFilter } from '../../lib/http/analytics-exception.filter.js';
 import { ApiTrackingInterceptor } from '../../lib/http/api-tracking.interceptor.js';
+import type { ShadowedFilters } from '../../lib/http/shadowed-filters.js';
 import { apiTrackerFor } from '../../lib/http/api-tracker.registry.js';
 import { recordApiException, SkipTracking, type ApiTrackingOptions } from '../../lib/index.js';
 import { memoryAnalytics } from '../support/memory-analytics.js';
@@ -100,6 +102,16 @@ describe('the interceptor on microservice (rpc) handlers', () => {
     expect(events.find((e) => e.event === 'Backend Error')!.properties).toMatchObject({ error_name: 'NotFoundException', status_code: 404, method: 'RPC' });
   });
 
+  it('sampleRate 0 drops successful calls and keeps every failed one, with its Backend Error', async () => {
+    const { run, delivered } = setup({ sampleRate: 0 });
+    await run('rpc', new OrdersHandlers(), 'created', [{ id: 1 }, { getPattern: () => 'orders.1.created' }]);
+    await expect(run('rpc', new OrdersHandlers(), 'failing', [{ id: 2 }, { getPattern: () => 'orders.fail' }])).rejects.toThrow('order not found');
+    expect((await delivered()).map((e) => [e.event, e.properties.status_code]).sort()).toEqual([
+      ['API Call', 404],
+      ['Backend Error', 404],
+    ]);
+  });
+
   it("an exception the interceptor never saw (a guard's) is recorded by the filter", async () => {
     const { analytics, delivered } = setup();
     const host = new ExecutionContextHost([{}, { getPattern: () => 'orders.guarded' }]);
@@ -184,10 +196,58 @@ describe('the interceptor on resolvers (graphql)', () => {
     expect(events.find((e) => e.event === 'Backend Error')!.properties).toMatchObject({ error_name: 'NotFoundException', status_code: 404, route: 'Query.order' });
   });
 
+  it("over HTTP a resolver error that an app's own filter answers (the library's filter never sees it) is still the request's Backend Error", async () => {
+    const { run, delivered, tracker } = setup();
+    const req = { method: 'POST', url: '/graphql', headers: {}, socket: { remoteAddress: '127.0.0.1' } };
+    const res = Object.assign(new EventEmitter(), { statusCode: 200 });
+    tracker.begin(req, res, true);
+    await expect(run('graphql', new OrdersHandlers(), 'failing', [undefined, {}, { req }, graphqlInfo('order')])).rejects.toThrow('order not found');
+    res.emit('close');
+    const events = await delivered();
+    expect(events.map((e) => [e.event, e.properties.route, e.properties.status_code])).toEqual([
+      ['API Call', 'Query.order', 200],
+      ['Backend Error', 'Query.order', 404],
+    ]);
+  });
+
+  it('over HTTP a @SkipTracking() root resolver skips the request’s API Call', async () => {
+    const { run, delivered, tracker } = setup();
+    const req = { method: 'POST', url: '/graphql', headers: {}, socket: { remoteAddress: '127.0.0.1' } };
+    const res = Object.assign(new EventEmitter(), { statusCode: 200 });
+    tracker.begin(req, res, true);
+    expect(await run('graphql', new OrdersHandlers(), 'quiet', [undefined, {}, { req }, graphqlInfo('quiet')])).toBe('quiet');
+    res.emit('close');
+    expect(await delivered()).toEqual([]);
+  });
+
   it("contexts.graphql 'skip'", async () => {
     const { run, delivered } = setup({ contexts: { graphql: 'skip' } });
     await run('graphql', new OrdersHandlers(), 'created', [undefined, {}, {}, graphqlInfo('order')]);
     expect(await delivered()).toEqual([]);
+  });
+});
+
+describe('the exception filter on microservice calls', () => {
+  const rpcHost = () => {
+    const host = new ExecutionContextHost([{}, { getPattern: () => 'orders.created' }]);
+    host.setType('rpc');
+    return host;
+  };
+
+  it('records the exception and returns nothing, so the transport answers it as it would without the library', async () => {
+    const { analytics, delivered } = setup();
+    const filter = new AnalyticsExceptionFilter(analytics);
+    expect(filter.catch(new Error('handler failed'), rpcHost())).toBeUndefined();
+    expect((await delivered()).map((e) => [e.event, e.properties.route])).toEqual([['Backend Error', 'orders.created']]);
+  });
+
+  it("hands an exception the app's own APP_FILTER catches to that filter, and returns its answer", async () => {
+    const { analytics, delivered } = setup();
+    const appFilter = { catch: (exception: unknown) => ({ answeredBy: 'app', exception }) };
+    const filter = new AnalyticsExceptionFilter(analytics, undefined, { catching: () => appFilter } as unknown as ShadowedFilters);
+    const error = new Error('handler failed');
+    expect(filter.catch(error, rpcHost())).toEqual({ answeredBy: 'app', exception: error });
+    expect((await delivered()).map((e) => e.event)).toEqual(['Backend Error']);
   });
 });
 

@@ -45,6 +45,10 @@ describe('parameters without their route', () => {
     expect(redactParamValues('/api/keys/%E0%A4%A', { apiKey: '%E0%A4%A' }, isSensitive)).toBe('/api/keys/[REDACTED]');
     expect(redactParamValues('/api/x', {}, isSensitive)).toBe('/api/x');
   });
+
+  it('an empty sensitive parameter (an optional one left out) redacts nothing: empty segments are not its value', () => {
+    expect(redactParamValues('/api/confirm/', { token: '' }, isSensitive)).toBe('/api/confirm/');
+  });
 });
 
 describe('redactedValues', () => {

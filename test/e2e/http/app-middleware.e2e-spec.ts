@@ -24,6 +24,23 @@ class RateLimitMiddleware implements NestMiddleware {
   }
 }
 
+/** The guide's middleware form inside an app's own Nest middleware: Express mounts it as a catch-all route. */
+@Injectable()
+class GuideFormMiddleware implements NestMiddleware {
+  constructor(private readonly analytics: AnalyticsService) {}
+
+  use(req: unknown, res: unknown, next: () => void): void {
+    this.analytics.trackApiRequest(req, res, next);
+  }
+}
+
+@Module({ providers: [GuideFormMiddleware] })
+class GuideFormModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(GuideFormMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+}
+
 @Module({ providers: [AuditMiddleware, RateLimitMiddleware] })
 class AuditModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
@@ -61,6 +78,29 @@ describe.each(ADAPTERS)("an app's own Nest middleware on %s", (kind) => {
     expect(api.route).toBe(kind === 'express' ? '/api/users/reset/:token' : undefined);
     if (kind === 'express') expect(api).toMatchObject({ controller: 'UsersController', handler: 'reset' });
     expect(JSON.stringify(events)).not.toContain('7d2e9b14c0a84f3e');
+  });
+});
+
+describe("the guide's middleware form in an app's own Nest middleware on express", () => {
+  let running: RunningApp;
+
+  beforeAll(async () => {
+    running = await startApp('express', { metadata: { imports: [GuideFormModule] } });
+  });
+  afterAll(() => running.close());
+
+  it("an unmatched path: no route template, not the middleware's catch-all route the request passed through", async () => {
+    const requestId = nextRequestId('express-guide-form');
+    const exchange = await send(`${running.url}/api/nothing/here`, { requestId });
+    expect(exchange.status).toBe(404);
+    const events = await eventsOf(running.recorder!, requestId);
+    expect(events.map((e) => [e.event, e.properties.route])).toEqual(
+      expect.arrayContaining([
+        ['API Call', undefined],
+        ['Backend Error', undefined],
+      ]),
+    );
+    expect(events).toHaveLength(2);
   });
 });
 
