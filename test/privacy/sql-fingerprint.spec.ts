@@ -22,6 +22,7 @@ describe('fingerprintSql', () => {
     ['SELECT * FROM t WHERE id IN ()', 'SELECT * FROM t WHERE id IN (?)'],
     // ... whatever values it holds, or the fingerprint would count them
     ["SELECT * FROM t WHERE a IN ('x', -1, +2, NULL)", 'SELECT * FROM t WHERE a IN (?)'],
+    ['SELECT * FROM t WHERE a IN (1 + 2, 3)', 'SELECT * FROM t WHERE a IN (?)'],
     ["SELECT * FROM t WHERE a IN ('a'::text, CAST($1 AS varchar(9)), DATE '2024-01-01', - 3, DEFAULT, TRUE, 'b'::character varying)", 'SELECT * FROM t WHERE a IN (?)'],
     ['SELECT * FROM t WHERE a IN (b, 1) AND c IN (SELECT 1) AND d IN (-e)', 'SELECT * FROM t WHERE a IN (b, ?) AND c IN (SELECT ?) AND d IN (- e)'],
     ["INSERT INTO t (a, b) VALUES (1, 'x'), (2, 'y'), (3, now())", 'INSERT INTO t(a, b) VALUES (?)'],
@@ -65,6 +66,12 @@ describe('fingerprintSql', () => {
     ['', ''],
   ])('%j → %j', (sql, expected) => {
     expect(fingerprintSql(sql)).toBe(expected);
+  });
+
+  it('collapses a list of double-quoted items under every dialect, names in PostgreSQL as values in MySQL', () => {
+    for (const dialect of DIALECTS) {
+      expect(fingerprintSql('SELECT * FROM users WHERE name IN ("a", "b")', dialect)).toBe('SELECT * FROM users WHERE name IN (?)');
+    }
   });
 
   it('returns "" for non-strings instead of throwing', () => {
