@@ -47,4 +47,19 @@ describe('database error messages', () => {
     expect(safeDbError(error, 'fallback')).toEqual({ name: 'QueryError', message: `Duplicate entry '?' for key 'k'`, stack: error.stack });
     expect(safeDbError('boom', 'fallback')).toEqual({ name: 'DatabaseError', message: 'fallback', stack: undefined });
   });
+
+  it('reads nothing from an error whose properties throw when read (getters, a revoked proxy), and never throws', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const throwing = (key: string) => ({
+      get: () => {
+        throw new Error(`no ${key}`);
+      },
+    });
+    const getters = Object.defineProperties({}, Object.fromEntries(['code', 'name', 'message', 'stack'].map((key) => [key, throwing(key)])));
+    for (const error of [proxy, getters]) {
+      expect(dbErrorCode(error)).toBeUndefined();
+      expect(safeDbError(error, 'fallback')).toEqual({ name: 'DatabaseError', message: 'fallback', stack: undefined });
+    }
+  });
 });

@@ -85,6 +85,23 @@ describe('database options', () => {
     ]);
   });
 
+  it('match an ignore string literally, with any run of whitespace for its spaces and none needed around it', () => {
+    const { ignore } = resolveDatabaseOptions({ ignore: ['  FROM "migrations" ', 'WHERE "token" = $1', 'SELECT 1+1'] });
+    expect(ignore('SELECT * FROM\n\t  "migrations" ORDER BY id')).toBe(true);
+    expect(ignore('SELECT * FROM "migrations"')).toBe(true);
+    expect(ignore('DELETE FROM sessions WHERE "token" = $1')).toBe(true);
+    expect(ignore('SELECT 1+1')).toBe(true);
+    expect(ignore('SELECT * FROM migrations')).toBe(false);
+    expect(ignore('DELETE FROM sessions WHERE "token" = $2')).toBe(false);
+    expect(ignore('SELECT 11')).toBe(false);
+  });
+
+  it('match a global or sticky RegExp on every statement, not every other one', () => {
+    const { ignore } = resolveDatabaseOptions({ ignore: [/^select 1$/gi, /health/y] });
+    expect([1, 2, 3].map(() => ignore('SELECT 1'))).toEqual([true, true, true]);
+    expect([1, 2, 3].map(() => ignore('health'))).toEqual([true, true, true]);
+  });
+
   it('name the group they come from', () => {
     expect(problemsOf(() => resolveDatabaseOptions({}, { sampleRate: 1.5, ignore: [42] }, 'JitsuAnalyticsTypeOrmModule'))).toEqual([
       'JitsuAnalyticsTypeOrmModule.sampleRate: got number 1.5, expected a number between 0 and 1 (a number or a numeric string)',

@@ -196,6 +196,27 @@ describe('outbound HTTP tracking', () => {
     }
   });
 
+  it('times a node:http call until its response headers too, recording it while the body is still coming', async () => {
+    const held = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first part, the rest never comes');
+    });
+    await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
+    try {
+      const wa = tracked();
+      const response = await new Promise<IncomingMessage>((resolve, reject) => {
+        const req = http.get(`http://127.0.0.1:${(held.address() as AddressInfo).port}/held-http`, resolve);
+        req.on('error', reject);
+      });
+      const events = await calls(wa);
+      expect(events.map((e) => [e.properties.endpoint, e.properties.status_code, e.properties.success])).toEqual([['/held-http', 200, true]]);
+      response.destroy();
+    } finally {
+      held.closeAllConnections();
+      await new Promise((resolve) => held.close(resolve));
+    }
+  });
+
   it("records a call made through a proxy once, for its target, not the proxy's CONNECT", async () => {
     const proxy = await tunnellingProxy();
     const dispatcher = new ProxyAgent(proxy.url);

@@ -26,6 +26,21 @@ describe('service names', () => {
   });
 });
 
+describe('service name maps', () => {
+  it('name a host by its most specific wildcard, whatever the order of the keys', () => {
+    const map = serviceNameMap({ '*.example.com': 'example', '*.api.example.com': 'example-api' });
+    expect(serviceName(map, 'v2.api.example.com')).toBe('example-api');
+    expect(serviceName(map, 'www.example.com')).toBe('example');
+  });
+
+  it('match keys written with capitals', () => {
+    const map = serviceNameMap({ 'API.Stripe.com': 'stripe', '*.SendGrid.net': 'sendgrid', 'LocalHost:4000': 'inventory' });
+    expect(serviceName(map, 'api.stripe.com')).toBe('stripe');
+    expect(serviceName(map, 'eu.sendgrid.net')).toBe('sendgrid');
+    expect(serviceName(map, 'localhost', '4000')).toBe('inventory');
+  });
+});
+
 describe('outbound request targets', () => {
   it('pathOnly drops query and fragment and never returns an empty path', () => {
     expect(pathOnly('/v1/charges?customer=cus_1')).toBe('/v1/charges');

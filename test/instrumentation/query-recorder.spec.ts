@@ -43,6 +43,33 @@ describe('QueryRecorder', () => {
     expect(wa.analytics.stats().dropped).toEqual({});
   });
 
+  it('always keeps a query that takes exactly slowQueryMs, and never a faster one at sampleRate 0, whatever the draw', async () => {
+    const r = recorder({ sampleRate: 0, slowQueryMs: 100 }, [0, 0, 0]);
+    r.record({ sql: 'SELECT 1 FROM at_threshold', durationMs: 100, success: true });
+    r.record({ sql: 'SELECT 1 FROM just_under', durationMs: 99.999, success: true }); // draw 0 is not below 0
+    r.record({ sql: 'SELECT 1 FROM fast', durationMs: 0, success: true });
+    expect((await recorded()).map((p) => [p.query_table, p.sample_rate])).toEqual([['at_threshold', undefined]]);
+  });
+
+  it('drops a sampled query whose draw equals the rate: draws in [0, 1) keep exactly sampleRate of them', async () => {
+    const r = recorder({ sampleRate: 0.5 }, [0.5, 0.4999]);
+    r.record({ sql: 'SELECT 1 FROM a', durationMs: 1, success: true });
+    r.record({ sql: 'SELECT 1 FROM b', durationMs: 1, success: true });
+    expect((await recorded()).map((p) => [p.query_table, p.sample_rate])).toEqual([['b', 0.5]]);
+  });
+
+  it('records a duration the clock made negative, or one that is not a finite number, as 0', async () => {
+    const r = recorder({});
+    r.record({ sql: 'SELECT 1 FROM a', durationMs: -3.5, success: true });
+    r.record({ sql: 'SELECT 1 FROM b', durationMs: Number.NaN, success: true });
+    r.record({ sql: 'SELECT 1 FROM c', durationMs: Number.POSITIVE_INFINITY, success: true });
+    expect((await recorded()).map((p) => [p.query_table, p.query_duration_ms])).toEqual([
+      ['a', 0],
+      ['b', 0],
+      ['c', 0],
+    ]);
+  });
+
   it('ignores statements by substring (case and whitespace insensitive) or RegExp, including global ones', async () => {
     const r = recorder({ ignore: ['"typeorm_metadata"', /^select 1$/gi] });
     for (let i = 0; i < 2; i++) {
@@ -73,6 +100,18 @@ describe('QueryRecorder', () => {
     });
     expect(events[1].properties.stack_fingerprint).toMatch(/^[0-9a-f]{16}$/);
     expect(JSON.stringify(events)).not.toContain('amy');
+  });
+
+  it('still records a failed query and its Backend Error when nothing can be read from the driver error', async () => {
+    const { proxy: unreadable, revoke } = Proxy.revocable({}, {});
+    revoke();
+    recorder({}).record({ sql: 'DELETE FROM sessions WHERE id = $1', durationMs: 1, success: false, error: unreadable });
+    const events = await wa.events();
+    expect(events.map((e) => [e.event, e.properties.query_table, e.properties.error_message])).toEqual([
+      ['Database Query', 'sessions', undefined],
+      ['Backend Error', 'sessions', 'query failed'],
+    ]);
+    expect(wa.analytics.stats().dropped).toEqual({});
   });
 
   it('reuses one classification for statements that differ only in numbers, never across identifiers', async () => {

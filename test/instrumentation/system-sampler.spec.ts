@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { availableParallelism } from 'node:os';
+import { jest } from '@jest/globals';
 import { Test } from '@nestjs/testing';
 import type { AnalyticsEvent } from '../../lib/events/analytics-event.interface.js';
 import { OutboundHttpInstrumentation } from '../../lib/instrumentation/outbound-http.js';
@@ -77,6 +78,51 @@ describe('SystemSampler', () => {
     expect(idle.eventLoopDelayMaxMs).toBeLessThan(busy.eventLoopDelayMaxMs);
   });
 
+  it('measures CPU percent over each window alone: from start(), then from the previous sample', async () => {
+    // Process CPU time and the clock, set by the test.
+    let cpuMicros = 0;
+    let now = 0;
+    const cpu = jest.spyOn(process, 'cpuUsage').mockImplementation((previous?: NodeJS.CpuUsage) => ({
+      user: cpuMicros - (previous?.user ?? 0),
+      system: 0,
+    }));
+    const clock = jest.spyOn(performance, 'now').mockImplementation(() => now);
+    wa = wireAnalytics();
+    const sampler = new SystemSampler(wa.analytics.core, { enabled: true, intervalMs: 3_600_000 });
+    try {
+      // Before start() (a Nest app bootstrapping): not part of any window.
+      now = 10_000;
+      cpuMicros = 9_000_000;
+      sampler.start();
+      now = 11_000;
+      cpuMicros = 9_500_000;
+      const first = sampler.sample();
+      now = 11_500;
+      cpuMicros = 10_000_000;
+      const busy = sampler.sample();
+      now = 13_500;
+      const idle = sampler.sample();
+      expect([first.cpuPercent, busy.cpuPercent, idle.cpuPercent]).toEqual([50, 100, 0]);
+    } finally {
+      sampler.stop();
+      cpu.mockRestore();
+      clock.mockRestore();
+    }
+  });
+
+  it('records the longest stall of the window as event_loop_delay_max_ms', async () => {
+    wa = wireAnalytics({ system: { intervalMs: 3_600_000 } });
+    const sampler = samplerOf()!;
+    sampler.record();
+    await blockLoop(200);
+    await sleep(30);
+    sampler.record();
+    const [idle, busy] = samples(await wa.events()).map((e) => e.properties);
+    expect(busy.event_loop_delay_max_ms).toBeGreaterThanOrEqual(150);
+    expect(busy.event_loop_delay_max_ms).toBeGreaterThanOrEqual(busy.event_loop_delay_p99_ms as number);
+    expect(idle.event_loop_delay_max_ms).toBeLessThan(busy.event_loop_delay_max_ms as number);
+  });
+
   it('records System Performance events on its interval, with the catalogue fields', async () => {
     wa = wireAnalytics({ system: { intervalMs: 100 } });
     await sleep(350);
@@ -127,6 +173,19 @@ describe('SystemSampler', () => {
     expect(samplerOf()).toBeUndefined();
     await sleep(250);
     expect(wa.analytics.stats().dropped).toEqual({});
+  });
+
+  it('stays stopped after shutdown: a late start() restarts neither its timer nor its event-loop monitor', async () => {
+    wa = wireAnalytics({ system: { intervalMs: 100 } });
+    const sampler = samplerOf()!;
+    await wa.analytics.shutdown();
+    sampler.start();
+    expect(sampler.running).toBe(false);
+    sampler.sample(); // a fresh window
+    await blockLoop(120);
+    await sleep(30);
+    // A monitor left on would have seen the 120 ms stall.
+    expect(sampler.sample().eventLoopDelayMaxMs).toBe(0);
   });
 
   it('is absent when system.enabled is false or analytics is disabled', () => {

@@ -1,8 +1,11 @@
+import { EventEmitter } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import type { AnalyticsEvent } from '../../lib/events/analytics-event.interface.js';
+import { SystemSampler } from '../../lib/instrumentation/system-sampler.js';
 import { instrumentDataSource } from '../../lib/typeorm/index.js';
 import { typeOrmDialect } from '../../lib/typeorm/typeorm-dialect.js';
 import { wireAnalytics } from '../instrumentation/wire-analytics.js';
@@ -117,6 +120,193 @@ describe('instrumentDataSource on SQLite', () => {
       'instrumentDataSource.sampleRate: got number -1, expected a number between 0 and 1',
     );
     return wa.analytics.shutdown();
+  });
+});
+
+/** A DataSource stand-in, driven the way TypeORM drives one (no server needed for timing, errors and pools). */
+function fakeDataSource(type: string, overrides: Record<string, unknown> = {}) {
+  return { options: { type }, subscribers: [], isInitialized: false as boolean, driver: {}, initialize: async () => undefined, destroy: async () => undefined, ...overrides };
+}
+
+describe('instrumentDataSource timing, failures and pools', () => {
+  it("times a failed statement from its own beforeQuery (the oldest note with its SQL on its runner), a successful one by TypeORM's executionTime", async () => {
+    const wa = wireAnalytics();
+    const { subscriber } = instrumentDataSource(fakeDataSource('postgres', { isInitialized: true }) as unknown as DataSource, wa.analytics);
+    let now = 1000;
+    const clock = jest.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      const runner = {};
+      const other = {};
+      const failing = 'INSERT INTO users (email) VALUES ($1)';
+      subscriber.beforeQuery({ query: failing, queryRunner: runner }); // 1000
+      now = 1100;
+      subscriber.beforeQuery({ query: 'SELECT 1 FROM audit', queryRunner: runner }); // 1100, the runner's next statement
+      subscriber.beforeQuery({ query: failing, queryRunner: other }); // 1100, on another runner
+      now = 1250;
+      subscriber.afterQuery({ query: failing, queryRunner: runner, success: false, error: { code: '23505' } });
+      subscriber.afterQuery({ query: 'SELECT 1 FROM audit', queryRunner: runner, success: true, executionTime: 7 });
+      now = 1400;
+      subscriber.afterQuery({ query: failing, queryRunner: other, success: false, error: { code: '23505' } });
+    } finally {
+      clock.mockRestore();
+    }
+    const queries = named(await wa.events(), 'Database Query');
+    expect(queries.map((e) => [e.properties.query_table, e.properties.query_success, e.properties.query_duration_ms])).toEqual([
+      ['users', false, 250],
+      ['audit', true, 7],
+      ['users', false, 300],
+    ]);
+    await wa.analytics.shutdown();
+  });
+
+  it('gives initialize() and destroy() their own durations (µs precision)', async () => {
+    const wa = wireAnalytics();
+    let now = 5000;
+    const dataSource = fakeDataSource('postgres', {
+      initialize: async () => {
+        now += 12.3456789;
+      },
+      destroy: async () => {
+        now += 3;
+      },
+    }) as unknown as DataSource;
+    instrumentDataSource(dataSource, wa.analytics);
+    const clock = jest.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      await dataSource.initialize();
+      now += 1000; // the application runs
+      await dataSource.destroy();
+    } finally {
+      clock.mockRestore();
+    }
+    expect(named(await wa.events(), 'Database Connection').map((e) => [e.properties.connection_event, e.properties.duration_ms])).toEqual([
+      ['initialized', 12.346],
+      ['destroyed', 3],
+    ]);
+    await wa.analytics.shutdown();
+  });
+
+  it("records a connection failure's Backend Error with the quoted values of its message removed", async () => {
+    const wa = wireAnalytics();
+    const refused = Object.assign(new Error(`Access denied for user 'zelda.q7'@'10.9.8.7' to database 'shop' (using password: YES)`), {
+      code: 'ER_ACCESS_DENIED_ERROR',
+    });
+    const dataSource = fakeDataSource('mysql', {
+      initialize: async () => {
+        throw refused;
+      },
+    }) as unknown as DataSource;
+    instrumentDataSource(dataSource, wa.analytics);
+    await expect(dataSource.initialize()).rejects.toBe(refused);
+    expect(named(await wa.events(), 'Backend Error').map((e) => e.properties)).toEqual([
+      expect.objectContaining({
+        error_source: 'database',
+        error_code: 'ER_ACCESS_DENIED_ERROR',
+        error_message: `Access denied for user '?'@'?' to database 'shop' (using password: YES)`,
+      }),
+    ]);
+    expect(await wa.payload()).not.toMatch(/zelda|10\.9\.8\.7/);
+    await wa.analytics.shutdown();
+  });
+
+  it('records a destroy() that fails as a connection error, not as destroyed, and rethrows its error', async () => {
+    const wa = wireAnalytics();
+    const failure = Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
+    const dataSource = fakeDataSource('postgres', {
+      isInitialized: true,
+      destroy: async () => {
+        throw failure;
+      },
+    }) as unknown as DataSource;
+    instrumentDataSource(dataSource, wa.analytics);
+    await expect(dataSource.destroy()).rejects.toBe(failure);
+    expect((await wa.events()).map((e) => [e.event, e.properties.connection_event, e.properties.error_code])).toEqual([
+      ['Database Connection', 'initialized', undefined],
+      ['Database Connection', 'error', 'ECONNRESET'],
+      ['Backend Error', undefined, 'ECONNRESET'],
+    ]);
+    await wa.analytics.shutdown();
+  });
+
+  it("rethrows initialize()'s own error even when nothing can be read from it, and records the failure", async () => {
+    const wa = wireAnalytics();
+    const throwing = (key: string) => ({
+      get: () => {
+        throw new Error(`unreadable ${key}`);
+      },
+    });
+    const unreadable = Object.defineProperties({}, Object.fromEntries(['code', 'name', 'message', 'stack'].map((key) => [key, throwing(key)])));
+    const dataSource = fakeDataSource('postgres', { initialize: async () => Promise.reject(unreadable) }) as unknown as DataSource;
+    instrumentDataSource(dataSource, wa.analytics, { name: 'main' });
+    const thrown = await dataSource.initialize().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(thrown === unreadable).toBe(true);
+    const events = await wa.events();
+    expect(events.map((e) => [e.event, e.properties.data_source, e.properties.success ?? e.properties.error_message])).toEqual([
+      ['Database Connection', 'main', false],
+      ['Backend Error', 'main', 'connection failed'],
+    ]);
+    await wa.analytics.shutdown();
+  });
+
+  it("adds a PostgreSQL pool's figures to System Performance while initialised, and no longer once stopped", async () => {
+    const wa = wireAnalytics({ system: { intervalMs: 3_600_000 } });
+    const pool = { totalCount: 4, idleCount: 1, waitingCount: 2, on: () => pool, off: () => pool };
+    const dataSource = fakeDataSource('postgres', { isInitialized: true, driver: { master: pool } });
+    const instrumentation = instrumentDataSource(dataSource as unknown as DataSource, wa.analytics);
+    const sampler = wa.analytics.core.attached<SystemSampler>(SystemSampler)!;
+    sampler.record();
+    dataSource.isInitialized = false; // destroyed: its ended pool is no figure of the app's
+    sampler.record();
+    dataSource.isInitialized = true;
+    instrumentation.stop();
+    sampler.record();
+    const samples = named(await wa.events(), 'System Performance');
+    expect(samples.map((e) => [e.properties.db_pool_total, e.properties.db_pool_idle, e.properties.db_pool_waiting])).toEqual([
+      [4, 1, 2],
+      [undefined, undefined, undefined],
+      [undefined, undefined, undefined],
+    ]);
+    await wa.analytics.shutdown();
+  });
+
+  it('records an error of the PostgreSQL pool (an idle connection broken) as a connection error, and stops listening when stopped', async () => {
+    const wa = wireAnalytics();
+    const pool = Object.assign(new EventEmitter(), { totalCount: 1, idleCount: 1, waitingCount: 0 });
+    const instrumentation = instrumentDataSource(fakeDataSource('postgres', { isInitialized: true, driver: { master: pool } }) as unknown as DataSource, wa.analytics, {
+      name: 'main',
+    });
+    pool.emit('error', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }));
+    instrumentation.stop();
+    expect(pool.listenerCount('error')).toBe(0);
+    expect((await wa.events()).map((e) => [e.event, e.properties.connection_event, e.properties.error_code, e.properties.data_source])).toEqual([
+      ['Database Connection', 'initialized', undefined, 'main'],
+      ['Database Connection', 'error', '57P01', 'main'],
+      ['Backend Error', undefined, '57P01', 'main'],
+    ]);
+    await wa.analytics.shutdown();
+  });
+
+  it('keeps the other instance recording when one of two instances on the same DataSource stops, whichever stops first', async () => {
+    const story = async (events: Promise<AnalyticsEvent[]>) =>
+      (await events).map((e) => (e.event === 'Database Connection' ? e.properties.connection_event : e.properties.query_type));
+    for (const stopsFirst of ['outer', 'inner'] as const) {
+      const inner = wireAnalytics();
+      const outer = wireAnalytics();
+      const dataSource = memoryDataSource();
+      instrumentDataSource(dataSource, inner.analytics); // wraps the prototype's initialize/destroy
+      instrumentDataSource(dataSource, outer.analytics); // wraps inner's
+      const [stopped, kept] = stopsFirst === 'outer' ? [outer, inner] : [inner, outer];
+      await stopped.analytics.shutdown();
+      await dataSource.initialize();
+      await dataSource.getRepository(Customer).count();
+      await dataSource.destroy();
+      expect({ stopsFirst, events: await story(kept.events()) }).toEqual({ stopsFirst, events: ['initialized', 'SELECT', 'destroyed'] });
+      expect({ stopsFirst, events: stopped.wire.length, dropped: stopped.analytics.stats().dropped }).toEqual({ stopsFirst, events: 0, dropped: {} });
+      await kept.analytics.shutdown();
+    }
   });
 });
 

@@ -94,6 +94,27 @@ describe('JitsuAnalyticsTypeOrmModule', () => {
     await standalone.destroy();
   });
 
+  it("names the app's default DataSource 'default' when it is listed as an instance", async () => {
+    const options = { type: 'better-sqlite3', database: ':memory:', entities: ENTITIES, synchronize: true } as const;
+    const instance = new DataSource(options);
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        JitsuAnalyticsTestingModule.forRoot({ system: { enabled: false } }),
+        TypeOrmModule.forRootAsync({ useFactory: () => options, dataSourceFactory: async () => instance.initialize() }),
+        JitsuAnalyticsTypeOrmModule.forRoot({ dataSources: [instance] }),
+      ],
+    }).compile();
+    context = await moduleRef.init();
+    expect(context.get(DataSource)).toBe(instance);
+    const recorder = context.get(AnalyticsRecorder);
+    await instance.getRepository(Customer).count();
+    await recorder.flush();
+    expect(recorder.events().map((e) => [e.event, e.properties.data_source])).toEqual([
+      ['Database Connection', 'default'],
+      ['Database Query', 'default'],
+    ]);
+  });
+
   it('removes its subscriber when the app shuts down', async () => {
     context = await app();
     const dataSource = context.get(DataSource);
