@@ -1,6 +1,8 @@
 import 'reflect-metadata';
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { jest } from '@jest/globals';
+import express from 'express';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { ApiTracker } from '../../lib/http/api-tracker.js';
 import { apiTrackerFor } from '../../lib/http/api-tracker.registry.js';
@@ -8,6 +10,7 @@ import { resolveApiTracking } from '../../lib/http/api-tracking.resolver.js';
 import { trackApiRequest } from '../../lib/http/track-api-request.js';
 import type { ApiTrackingOptions } from '../../lib/index.js';
 import { memoryAnalytics } from '../support/memory-analytics.js';
+import { until } from '../support/until.js';
 
 function fakeRequest(path = '/orders/1', headers: Record<string, string> = {}) {
   return { method: 'GET', url: path, headers, socket: { remoteAddress: '192.0.2.10' } };
@@ -262,6 +265,37 @@ describe('trackApiRequest (the middleware form)', () => {
     res.emit('close');
     expect(calls).toBe(2);
     expect(await delivered()).toHaveLength(1);
+  });
+
+  // Outside the Nest module nothing began the request before the guide form did: Express shows the
+  // catch-all route it is mounted on (as Nest mounts middleware) in req.route, and that route stays
+  // there when nothing else matches.
+  it('mounted on a catch-all route without the module, an unmatched path gets no route template, a matched one its own', async () => {
+    const { analytics, delivered } = tracked();
+    const app = express();
+    app.all('/{*path}', (req, res, next) => analytics.trackApiRequest(req, res, next));
+    app.get('/items/:id', (req, res) => {
+      res.json({ id: req.params.id });
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      for (const [path, status] of [['/nothing/here', 404], ['/items/3', 200]] as const) {
+        const response = await fetch(`${base}${path}`);
+        await response.arrayBuffer();
+        expect(response.status).toBe(status);
+      }
+      await until(() => analytics.stats().queued >= 2, 'both API Calls');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const calls = (await delivered()).filter((e) => e.event === 'API Call');
+    expect(calls.map((e) => [e.properties.path, e.properties.route, e.properties.status_code])).toEqual([
+      ['/nothing/here', undefined, 404],
+      ['/items/3', '/items/:id', 200],
+    ]);
   });
 
   it('accepts Fastify request and reply objects (their raw Node objects carry the state)', async () => {

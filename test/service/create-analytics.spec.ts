@@ -16,6 +16,23 @@ describe('createAnalytics', () => {
     expect(logger.lines).toEqual(['log events are written to the log (console destination): a writeKey is set but no jitsuUrl, so nothing goes to Jitsu']);
   });
 
+  // Sends are wrapped (to tell the instance's own deliveries from the app's outbound calls): the
+  // wrapper must still pass close on, or a destination's pool or file stays open after shutdown.
+  it.each([false, true])('shutdown closes a custom destination after its last send (outbound HTTP tracking %s)', async (outbound) => {
+    const calls: string[] = [];
+    const transport = {
+      send: async () => void calls.push('send'),
+      close: async () => void calls.push('close'),
+    };
+    const analytics = createAnalytics(
+      { destination: transport, system: { enabled: false }, outboundHttp: { enabled: outbound } },
+      { logger: false },
+    );
+    analytics.track('Last');
+    await analytics.shutdown();
+    expect(calls).toEqual(['send', 'close']);
+  });
+
   it('warns at shutdown of what it really gave up, not of a send that landed within its grace', async () => {
     for (const [answerAfterMs, warned] of [[300, []], [3000, ["warn shut down with 1 event(s) undelivered after 100 ms, dropped (reason 'shutdown')"]]] as const) {
       const logger = new CapturingLogger();

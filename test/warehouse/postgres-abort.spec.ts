@@ -1,10 +1,13 @@
 import { Logger } from '@nestjs/common';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { resolveOptions } from '../../lib/analytics-options.resolver.js';
 import { DeliveryError } from '../../lib/transports/delivery-error.js';
 import { resolveTransport } from '../../lib/transports/resolve-transport.js';
 import { type WarehouseTransport, createWarehouseTransport } from '../../lib/transports/warehouse/warehouse.transport.js';
 import { startPostgres } from '../support/postgres.js';
 import { sampleEvent, toQueuedEvent } from '../support/sample-events.js';
+import { trackedSockets } from '../support/tracked-sockets.js';
+import { until } from '../support/until.js';
 import { outcomeWithin, postgresFixture } from './postgres-fixture.js';
 
 // The one cluster of this file, started at module load (registration needs to know whether it
@@ -28,6 +31,36 @@ function expectAborted(failure: unknown): void {
  * timeout, nor mask the assertion that found it.
  */
 const closeBounded = (transport: WarehouseTransport) => outcomeWithin(2_000, transport.close());
+
+/** A TCP relay to the server that holds each connection, unanswered, until `open()`. */
+async function gatedProxy(targetPort: number) {
+  const held: Array<() => void> = [];
+  const sockets = trackedSockets();
+  let opened = false;
+  const server = createServer((client) => {
+    sockets.add(client);
+    const relay = () => {
+      const upstream = connect(targetPort, '127.0.0.1');
+      sockets.add(upstream);
+      client.pipe(upstream).pipe(client);
+    };
+    if (opened) relay();
+    else held.push(relay);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    held: () => held.length,
+    open(): void {
+      opened = true;
+      for (const relay of held.splice(0)) relay();
+    },
+    close(): Promise<void> {
+      sockets.destroyAll();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
 
 if (server) {
   describe('PostgreSQL: a send whose signal aborts', () => {
@@ -80,6 +113,28 @@ if (server) {
         expect(await count(url, 'payment_events')).toBe(2);
       } finally {
         await closeBounded(transport);
+      }
+    });
+
+    // The client asked for arrives after the send gave up on it: it must go back to the pool, or
+    // the pool never ends and close() (and with it the shutdown) waits for ever.
+    it('gives back a connection that arrives after the send was aborted waiting for it: close() still completes', async () => {
+      const gate = await gatedProxy(server!.port);
+      const url = new URL(await freshUrl());
+      url.port = String(gate.port);
+      const transport = createWarehouseTransport({ url: url.toString(), requestTimeoutMs: 60_000 });
+      try {
+        const abort = new AbortController();
+        const sending = transport.send([toQueuedEvent(sampleEvent('payment', 1))], abort.signal);
+        sending.catch(() => undefined);
+        await until(() => gate.held() > 0, 'the pool to ask for a connection');
+        abort.abort();
+        expectAborted(await outcomeWithin(2_000, sending));
+        gate.open();
+        expect(await closeBounded(transport)).toBeUndefined();
+      } finally {
+        await closeBounded(transport);
+        await gate.close();
       }
     });
 

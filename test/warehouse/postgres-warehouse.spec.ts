@@ -6,6 +6,7 @@ import { createWarehouseTransport } from '../../lib/transports/warehouse/warehou
 import { startPostgres } from '../support/postgres.js';
 import { stallingProxy } from './stalling-proxy.js';
 import { sampleEvent, toQueuedEvent } from '../support/sample-events.js';
+import { until } from '../support/until.js';
 import { postgresFixture, WAITING_INSERT } from './postgres-fixture.js';
 import { describeWarehouseAcceptance } from './warehouse-acceptance.js';
 
@@ -15,6 +16,8 @@ const server = await startPostgres();
 afterAll(async () => server?.stop());
 
 const signal = () => new AbortController().signal;
+/** A CREATE TABLE of the transport's waiting on another transaction. */
+const CREATE_WAITING = "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE 'CREATE TABLE%'";
 const { withClient, databaseUrl, freshUrl, count, insertWaitingOnLock, whileLocked } = postgresFixture(server);
 
 /** The INSERT statements the transport's pool sends, each one a round trip. */
@@ -199,6 +202,54 @@ if (server) {
       }
     });
 
+    // 500 rows is a full chunk: its statement is prepared under a name of its table's own.
+    it('lands a full chunk for each of two tables in one batch with one insert per table', async () => {
+      const url = await freshUrl();
+      const api = Array.from({ length: 500 }, (_, i) => toQueuedEvent(sampleEvent('api', i)));
+      const errors = Array.from({ length: 500 }, (_, i) => toQueuedEvent(sampleEvent('error', i)));
+      const transport = createWarehouseTransport({ url });
+      try {
+        const inserts = countInserts();
+        expect(await transport.send([...api, ...errors], signal())).toEqual({});
+        expect(inserts()).toBe(2);
+        expect(await count(url, 'api_events')).toBe(500);
+        expect(await count(url, 'backend_error_events')).toBe(500);
+      } finally {
+        jest.restoreAllMocks();
+        await transport.close();
+      }
+    });
+
+    // Two instances starting at once both create the table: the one that loses the race must go
+    // on with the table the other made, not reject its events.
+    it('creates a table another client is creating at the same moment without rejecting any event', async () => {
+      const url = await freshUrl();
+      const transport = createWarehouseTransport({ url });
+      const batch = [1, 2].map((i) => toQueuedEvent(sampleEvent('api', i)));
+      try {
+        await withClient(url, async (other) => {
+          await other.query('BEGIN');
+          await other.query('CREATE TABLE api_events (message_id TEXT PRIMARY KEY)');
+          const sending = transport.send(batch, signal());
+          // Polled from a client outside any transaction, which would see one snapshot of the activity.
+          await withClient(url, async (watcher) => {
+            let waiting = false;
+            const poll = setInterval(() => void watcher.query(CREATE_WAITING).then((r) => (waiting ||= r.rows.length > 0), () => undefined), 20);
+            try {
+              await until(() => waiting, 'the CREATE TABLE to wait on the other transaction');
+            } finally {
+              clearInterval(poll);
+            }
+          });
+          await other.query('COMMIT');
+          expect(await sending).toEqual({});
+        });
+        expect(await count(url, 'api_events')).toBe(2);
+      } finally {
+        await transport.close();
+      }
+    });
+
     it('rejects an event its table cannot take without quoting the refused value', async () => {
       // A table made elsewhere (Jitsu's bulker infers user_id as a number from numeric ids).
       const url = await freshUrl();
@@ -210,6 +261,42 @@ if (server) {
         const result = await transport.send([toQueuedEvent(event)], signal());
         expect(result.rejected).toEqual([{ messageId: event.messageId, reason: 'Insert failed: 22P02: invalid input syntax for type bigint: "?"' }]);
       } finally {
+        await transport.close();
+      }
+    });
+
+    // Class 28: the credentials are wrong, which no retry mends. The pipeline announces that drop
+    // with its own reason, so that it reads as a configuration error rather than an outage.
+    it('drops a batch for a role the server does not know as unauthorized, without retrying or leaking the password', async () => {
+      const url = new URL(await freshUrl());
+      url.username = 'no_such_role';
+      url.password = 'Sup3r-Secret-pw';
+      const transport = createWarehouseTransport({ url: url.toString() });
+      try {
+        const failed = transport.send([toQueuedEvent(sampleEvent('api', 1))], signal());
+        await expect(failed).rejects.toBeInstanceOf(DeliveryError);
+        await expect(failed).rejects.toMatchObject({ retryable: false, dropReason: 'unauthorized', message: expect.stringMatching(/28000/) });
+        await expect(failed).rejects.not.toMatchObject({ message: expect.stringContaining('Sup3r-Secret-pw') });
+      } finally {
+        await transport.close();
+      }
+    });
+
+    // The driver's messages are not ours to vouch for: one that quotes the connection settings
+    // must not carry the password into the failure, which is logged and reported in health.
+    it("masks the password in a driver failure that quotes it", async () => {
+      const url = new URL(await freshUrl());
+      url.password = 'Sup3r-Secret-pw';
+      const transport = createWarehouseTransport({ url: url.toString() });
+      jest.spyOn(pg.Client.prototype, 'query').mockImplementation(() => {
+        throw Object.assign(new Error('connection to postgres://postgres:Sup3r-Secret-pw@127.0.0.1 failed'), { code: '08006' });
+      });
+      try {
+        const failed = transport.send([toQueuedEvent(sampleEvent('api', 1))], signal());
+        await expect(failed).rejects.toMatchObject({ retryable: true, message: expect.stringContaining('postgres:***@127.0.0.1') });
+        await expect(failed).rejects.not.toMatchObject({ message: expect.stringContaining('Sup3r-Secret-pw') });
+      } finally {
+        jest.restoreAllMocks();
         await transport.close();
       }
     });

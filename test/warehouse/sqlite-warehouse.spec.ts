@@ -100,7 +100,74 @@ describe('SQLite specifics', () => {
       name: 'DeliveryError',
       retryable: true,
     });
+    // A failed open is not kept: once the path can be created, the next send opens it.
+    rmSync(blocker);
+    expect(await transport.send([toQueuedEvent(sampleEvent('api', 1))], signal)).toEqual({});
     await transport.close();
+    withDb(`sqlite:${join(blocker, 'analytics.sqlite')}`, (db) => expect(db.prepare('SELECT count(*) AS n FROM api_events').get()).toEqual({ n: 1 }));
+  });
+
+  // The table is made on the first event of its kind: a lock then is no reason to reject the events.
+  it('reports a lock met while creating a table as retryable, rejecting nothing, and creates it once the lock is gone', async () => {
+    const url = `sqlite:${join(dir, 'locked-create.sqlite')}`;
+    const transport = createWarehouseTransport({ url });
+    const batch = [1, 2].map((i) => toQueuedEvent(sampleEvent('email', i)));
+    try {
+      expect(await transport.send([toQueuedEvent(sampleEvent('file', 0))], signal)).toEqual({});
+      const other = new Database(fileOf(url));
+      other.exec('BEGIN IMMEDIATE');
+      try {
+        const failed = transport.send(batch, signal);
+        await expect(failed).rejects.toBeInstanceOf(DeliveryError);
+        await expect(failed).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/SQLITE_BUSY/) });
+      } finally {
+        other.exec('ROLLBACK');
+        other.close();
+      }
+      expect(await transport.send(batch, signal)).toEqual({});
+    } finally {
+      await transport.close();
+    }
+    withDb(url, (db) => expect(db.prepare('SELECT count(*) AS n FROM email_events').get()).toEqual({ n: 2 }));
+  });
+
+  // Only a failure for a data reason makes a row bad: a lock met halfway through the search is the
+  // database's, and rejecting the rows tried under it would lose good events.
+  it('reports a lock met while isolating a bad event as retryable, rejecting no good event', async () => {
+    const url = `sqlite:${join(dir, 'locked-search.sqlite')}`;
+    withDb(url, (db) => db.exec(`CREATE TABLE signup_funnel (message_id TEXT PRIMARY KEY, event TEXT CHECK (event <> 'Poisoned'))`));
+    const batch = [0, 1, 2, 3].map((i) =>
+      toQueuedEvent({ ...sampleEvent('custom', i), JITSU_TABLE_NAME: 'signup_funnel', ...(i === 3 ? { event: 'Poisoned' } : {}) }),
+    );
+    const transport = createWarehouseTransport({ url });
+    const other = new Database(fileOf(url));
+    try {
+      // The whole batch fails on the bad event; the lock is taken as the search begins.
+      countInserts((n) => n === 2 && other.exec('BEGIN IMMEDIATE'));
+      const failed = transport.send(batch, signal);
+      await expect(failed).rejects.toBeInstanceOf(DeliveryError);
+      await expect(failed).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/SQLITE_BUSY/) });
+      jest.restoreAllMocks();
+      other.exec('ROLLBACK');
+
+      expect(await transport.send(batch, signal)).toEqual({ rejected: [{ messageId: batch[3]!.messageId, reason: expect.stringMatching(/^Insert failed: .*CHECK constraint/i) }] });
+    } finally {
+      jest.restoreAllMocks();
+      other.close();
+      await transport.close();
+    }
+    withDb(url, (db) => expect(db.prepare('SELECT count(*) AS n FROM signup_funnel').get()).toEqual({ n: 3 }));
+  });
+
+  it('close lets a send under way finish first: when it resolves, the send has landed', async () => {
+    const url = `sqlite:${join(dir, 'close-while-sending.sqlite')}`;
+    const transport = createWarehouseTransport({ url });
+    let outcome: unknown;
+    const sending = transport.send([toQueuedEvent(sampleEvent('api', 1))], signal).then((result) => (outcome = result));
+    await transport.close();
+    expect(outcome).toEqual({});
+    await sending;
+    withDb(url, (db) => expect(db.prepare('SELECT count(*) AS n FROM api_events').get()).toEqual({ n: 1 }));
   });
 
   // An open handle keeps writing into a deleted file's inode: every event would count as sent

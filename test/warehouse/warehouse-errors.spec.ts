@@ -3,6 +3,7 @@ import {
   classifySqliteError,
   describeError,
 } from '../../lib/transports/warehouse/warehouse-errors.js';
+import { FOREIGN_TABLE } from '../../lib/transports/warehouse/warehouse-schema.js';
 
 const withCode = (code: string, message = 'boom') => Object.assign(new Error(message), { code });
 
@@ -23,6 +24,15 @@ describe('classifyPostgresError', () => {
     ['42P10', 'data'],
   ])('%s → %s', (code, kind) => {
     expect(classifyPostgresError(withCode(code))).toBe(kind);
+  });
+
+  // Not a SQLSTATE: a socket or TLS failure of Node's, which says nothing about the rows.
+  it.each(['EADDRNOTAVAIL', 'ERR_STREAM_DESTROYED'])('treats the Node error code %s as retryable, not as bad data', (code) => {
+    expect(classifyPostgresError(withCode(code))).toBe('retryable');
+  });
+
+  it("treats an application's own table under the events' table name as data: those events are rejected, not retried for ever", () => {
+    expect(classifyPostgresError(withCode(FOREIGN_TABLE))).toBe('data');
   });
 
   it('treats node-postgres connection errors without SQLSTATE as retryable', () => {

@@ -80,6 +80,14 @@ describe('buildRow', () => {
     expect(JSON.parse(row.properties as string)).toEqual({ duration_ms: 'slow', feature_flag: { beta: true } });
   });
 
+  it('a typed property given as null is a NULL column and is not repeated in the JSON column', () => {
+    const event = sampleEvent('api', 1);
+    event.properties = { ...event.properties, status_code: null, route: undefined };
+    const row = rowOf('api_events', event);
+    expect(row.status_code).toBeNull();
+    expect(JSON.parse(row.properties as string)).toEqual({});
+  });
+
   it('takes the authenticated user from the property and falls back to the top-level userId', () => {
     const event = sampleEvent('authentication', 1);
     expect(rowOf('authentication_events', { ...event, userId: 'top' }).user_id).toBe(event.properties.user_id);
@@ -100,6 +108,14 @@ describe('buildRow', () => {
   ])('rejects an event that is %s', (_name, json, reason) => {
     const result = buildRow({ messageId: 'm', table: 'api_events', json, bytes: json.length }, tableSchema('api_events'), RECEIVED);
     expect(result).toEqual({ ok: false, reason: expect.stringMatching(reason) });
+  });
+
+  // The message id is the key that makes a retried batch add nothing: rows without one would
+  // collide with each other, and every one after the first would be skipped as already stored.
+  it.each(['', undefined])('rejects an event whose messageId is %j', (messageId) => {
+    const json = JSON.stringify(sampleEvent('api', 1));
+    const queued = { messageId: messageId as string, table: 'api_events', json, bytes: json.length };
+    expect(buildRow(queued, tableSchema('api_events'), RECEIVED)).toEqual({ ok: false, reason: 'Event has no messageId' });
   });
 
   it('round-trips a queued sample event of every kind', () => {

@@ -49,6 +49,12 @@ describe('passwordRedactor', () => {
     expect(redact('login p%40ss%2Fw0rd / p@ss/w0rd / other-secret failed')).toBe('login *** / *** / *** failed');
   });
 
+  // Masked in turn: were the shorter one masked first, the rest of the longer one would be left showing.
+  it('masks a password that contains the other one whole', () => {
+    const redact = passwordRedactor('postgres://app:tiger@db:5432/x?password=tiger-lily-7');
+    expect(redact('tried tiger, then tiger-lily-7')).toBe('tried ***, then ***');
+  });
+
   it('leaves text alone when the url has no password', () => {
     expect(passwordRedactor('postgres://app@db/x')('connect ECONNREFUSED 127.0.0.1:5432')).toBe(
       'connect ECONNREFUSED 127.0.0.1:5432',

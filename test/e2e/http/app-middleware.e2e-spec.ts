@@ -79,6 +79,16 @@ describe.each(ADAPTERS)("an app's own Nest middleware on %s", (kind) => {
     if (kind === 'express') expect(api).toMatchObject({ controller: 'UsersController', handler: 'reset' });
     expect(JSON.stringify(events)).not.toContain('7d2e9b14c0a84f3e');
   });
+
+  // GET /api/users/:id is declared first; the request was a DELETE, which remove() serves.
+  it('a request the middleware rejects before routing is attributed to the route of its own method', async () => {
+    const requestId = nextRequestId(`${kind}-limited-delete`);
+    const exchange = await send(`${running.url}/api/users/5`, { requestId, method: 'DELETE', headers: { 'x-limit': 'now' } });
+    expect(exchange.status).toBe(429);
+    const api = only(await eventsOf(running.recorder!, requestId), 'API Call').properties;
+    expect(api).toMatchObject({ method: 'DELETE', path: '/api/users/5', status_code: 429 });
+    if (kind === 'express') expect(api).toMatchObject({ route: '/api/users/:id', controller: 'UsersController', handler: 'remove' });
+  });
 });
 
 describe("the guide's middleware form in an app's own Nest middleware on express", () => {
