@@ -27,7 +27,7 @@ describe('classifyPostgresError', () => {
   });
 
   // Not a SQLSTATE: a socket or TLS failure of Node's, which says nothing about the rows.
-  it.each(['EADDRNOTAVAIL', 'ERR_STREAM_DESTROYED'])('treats the Node error code %s as retryable, not as bad data', (code) => {
+  it.each(['EADDRNOTAVAIL', 'ERR_STREAM_DESTROYED', 'EPERM', 'EBADF', 'EBUSY'])('treats the Node error code %s as retryable, not as bad data', (code) => {
     expect(classifyPostgresError(withCode(code))).toBe('retryable');
   });
 

@@ -42,9 +42,10 @@ export function classifyPostgresError(error: unknown): FailureKind {
   const code = errorCode(error);
   if (code === FOREIGN_TABLE) return 'data';
   if (code !== undefined && NETWORK_CODES.has(code)) return 'retryable';
-  if (code === undefined || !/^[0-9A-Z]{5}$/.test(code)) {
+  if (code === undefined || !/^[0-9A-Z]{5}$/.test(code) || /^E[A-Z]+$/.test(code)) {
     // node-postgres reports a dropped or timed-out connection as a plain Error without SQLSTATE;
-    // every failure the server attributes to the data carries one.
+    // every failure the server attributes to the data carries one. Node's own codes (EPERM, EBUSY)
+    // can be five capitals too, but no SQLSTATE class starts with E.
     return 'retryable';
   }
   if (code.startsWith('08') || code.startsWith('53') || RETRYABLE_SQLSTATES.has(code)) return 'retryable';
