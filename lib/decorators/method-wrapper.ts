@@ -71,7 +71,7 @@ function settleNow(result: unknown, finish: Finish): unknown {
 function timedPromise(promise: Promise<unknown>, finish: Finish): Promise<unknown> | undefined {
   try {
     // A subclass or a promise given own properties carries more than its settlement.
-    if (Object.getPrototypeOf(promise) !== Promise.prototype || Reflect.ownKeys(promise).length > 0) {
+    if (Object.getPrototypeOf(promise) !== Promise.prototype || hasOwnState(promise)) {
       nativeThen.call(promise, (value) => finish({ value, failed: false }), (error) => finish({ error, failed: true }));
       return promise;
     }
@@ -89,6 +89,17 @@ function timedPromise(promise: Promise<unknown>, finish: Finish): Promise<unknow
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Node's async_hooks give every promise these own symbols while a hook is on (under Node 20 and
+ * 22, from the first `AsyncLocalStorage.run`, such as a request's context, on): the runtime's
+ * bookkeeping, not the app's state.
+ */
+const ASYNC_HOOK_KEYS = new Set(['async_id_symbol', 'trigger_async_id_symbol', 'kResourceStore']);
+
+function hasOwnState(promise: Promise<unknown>): boolean {
+  return Reflect.ownKeys(promise).some((key) => typeof key === 'string' || !ASYNC_HOOK_KEYS.has(key.description ?? ''));
 }
 
 /** A proxy's traps run on `instanceof` and on reads: one that throws is an ordinary value here. */

@@ -34,6 +34,9 @@ describe('decorator arguments are checked when the class is defined', () => {
     expect(problemsOf(() => decorate(TrackPayment('')))).toEqual([
       '@TrackPayment() on Svc.run: action: got "", expected a non-empty string of at most 256 characters',
     ]);
+    // The limit itself is allowed.
+    expect(() => decorate(TrackPayment('x'.repeat(256)))).not.toThrow();
+    expect(problemsOf(() => decorate(TrackPayment('x'.repeat(257))))).toHaveLength(1);
     expect(problemsOf(() => decorate(TrackEvent('x'.repeat(129))))[0]).toMatch(/^@TrackEvent\(\) on Svc\.run: name: got "x{40}…", expected a non-empty string of at most 128 characters$/);
     expect(problemsOf(() => decorate(TrackExternalApi('stripe', undefined as unknown as string)))).toEqual([
       '@TrackExternalApi() on Svc.run: endpoint: got undefined, expected a non-empty string of at most 2048 characters',
@@ -59,6 +62,13 @@ describe('decorator arguments are checked when the class is defined', () => {
       '@TrackFileOperation() on Svc.run: options.fileSize: got "big", expected a finite number or a function ({ args, result, error, instance }) => value',
     ]);
     expect(problemsOf(() => decorate(TrackEmail({ to: 42 as never, properties: 'x' as never })))).toHaveLength(2);
+    // A fixed amount that no column can hold, and a list with something other than an address in it.
+    expect(problemsOf(() => decorate(TrackPayment('charge', { amount: Number.POSITIVE_INFINITY })))).toEqual([
+      '@TrackPayment() on Svc.run: options.amount: got number Infinity, expected a finite number or a function ({ args, result, error, instance }) => value',
+    ]);
+    expect(problemsOf(() => decorate(TrackEmail({ to: ['a@x.io', 5] as never })))).toEqual([
+      '@TrackEmail() on Svc.run: options.to: got an array, expected an address or a list of addresses or a function ({ args, result, error, instance }) => value',
+    ]);
     expect(() => decorate(TrackPayment('charge', { amount: 5, currency: 'EUR', userId: 7, properties: { plan: 'pro' } }))).not.toThrow();
     expect(() => decorate(TrackEmail({ to: ['a@x.io', 'b@x.io'], template: ({ args }) => String(args[0]) }))).not.toThrow();
   });

@@ -39,6 +39,8 @@ describe('default extractors', () => {
     expect([paymentAmount(call([{ amount: 5, currency: 'eur' }])), paymentCurrency(call([{ amount: 5, currency: 'eur' }]))]).toEqual([5, 'eur']);
     expect([paymentAmount(call(['order-1'], { amount: 7, currency: 'jpy' })), paymentCurrency(call(['order-1'], { amount: 7, currency: 'jpy' }))]).toEqual([7, 'jpy']);
     expect(paymentCurrency(call(['usd', 10]))).toBeUndefined();
+    // A numeric amount without a currency argument: the result's currency, not a missing second argument.
+    expect(paymentCurrency(call([10], { amount: 10, currency: 'gbp' }))).toBe('gbp');
   });
 
   it('read the recipient and template of an e-mail', () => {
@@ -50,6 +52,8 @@ describe('default extractors', () => {
     expect(emailRecipient(call(['Welcome aboard', 'not an address']))).toBeUndefined();
     expect(emailTemplate('sendWelcome')(call([{ templateId: 'tpl-9' }]))).toBe('tpl-9');
     expect(emailTemplate('sendWelcome')(call(['a@b.io', 'Hello there']))).toBe('sendWelcome');
+    // A null field is not set: the next name is read, not the method's name.
+    expect(emailTemplate('sendWelcome')(call([{ template: null, templateId: 'tpl-9' }]))).toBe('tpl-9');
   });
 
   it('read file type and size from a Multer file, a Buffer, or the result', () => {
@@ -57,6 +61,7 @@ describe('default extractors', () => {
     expect([fileType(call([multer])), fileSize(call([multer]))]).toEqual(['application/pdf', 100]);
     expect(fileSize(call([Buffer.alloc(12)]))).toBe(12);
     expect(fileSize(call(['key'], new Uint8Array(3)))).toBe(3);
+    expect(fileSize(call([new ArrayBuffer(8)]))).toBe(8);
     expect([fileType(call(['key'], { contentType: 'image/png', fileSize: 9 })), fileSize(call(['key'], { contentType: 'image/png', fileSize: 9 }))]).toEqual(['image/png', 9]);
   });
 

@@ -117,11 +117,13 @@ describe('the method wrapper', () => {
     class Progress<T> extends Promise<T> {
       percent = 0;
     }
-    const inner = new Progress<number>((resolve) => setTimeout(() => resolve(42), 15));
-    inner.percent = 40;
+    // Made inside the call, so its 15 ms all fall within the call, however late the call starts.
+    let inner!: Progress<number>;
     class Passthrough {
       @TrackEvent('Passthrough')
       get(): Progress<number> {
+        inner = new Progress<number>((resolve) => setTimeout(() => resolve(42), 15));
+        inner.percent = 40;
         return inner;
       }
     }
@@ -138,6 +140,17 @@ describe('the method wrapper', () => {
     const build = await compileSources('test/decorators/fixture/unhandled-rejection-script.ts');
     try {
       const { stdout } = await runScript(build.entry);
+      expect(JSON.parse(stdout)).toEqual({ unhandled: true, events: ['Payment Processing', 'Backend Error'] });
+    } finally {
+      build.remove();
+    }
+  });
+
+  // Under Node 20, once an AsyncLocalStorage has run (a request's context), every promise carries async_hooks' own symbols.
+  it('lets a rejection nobody handles surface as unhandledRejection when the call is made inside a request (child process)', async () => {
+    const build = await compileSources('test/decorators/fixture/unhandled-rejection-script.ts');
+    try {
+      const { stdout } = await runScript(build.entry, ['inside-request']);
       expect(JSON.parse(stdout)).toEqual({ unhandled: true, events: ['Payment Processing', 'Backend Error'] });
     } finally {
       build.remove();
@@ -324,6 +337,87 @@ describe('the method wrapper', () => {
     expect(events[0]!.properties.duration_ms as number).toBeLessThanOrEqual(elapsed + 1);
   });
 
+  it('hands a plain Promise\'s value and error to the caller through the promise it returns', async () => {
+    // An `async` method's promise comes from another realm under Jest: a plain `Promise` takes the path a native one does in Node.
+    const value = { id: 1 };
+    const error = new Error('declined');
+    class Plain {
+      @TrackEvent('Plain Call')
+      resolve(): Promise<{ id: number }> {
+        return new Promise((done) => setTimeout(() => done(value), 5));
+      }
+
+      @TrackEvent('Plain Call')
+      reject(): Promise<never> {
+        return new Promise((_, fail) => setTimeout(() => fail(error), 5));
+      }
+    }
+    const plain = h.bind(new Plain());
+    expect(Object.getPrototypeOf(plain.resolve())).toBe(Promise.prototype);
+    expect(await plain.resolve()).toBe(value);
+    await expect(plain.reject()).rejects.toBe(error);
+    const events = await h.events();
+    expect(events.map((e) => [e.event, e.properties.success ?? e.properties.error_message])).toEqual([
+      ['Plain Call', true],
+      ['Plain Call', true],
+      ['Plain Call', false],
+      ['Backend Error', 'declined'],
+    ]);
+  });
+
+  it('hands a Promise carrying one own property back as is, that property intact', async () => {
+    const cancellable = Object.assign(Promise.resolve(3), { cancel: () => 'cancelled' });
+    class Requests {
+      @TrackEvent('Request Sent')
+      send(): typeof cancellable {
+        return cancellable;
+      }
+    }
+    const returned = h.bind(new Requests()).send();
+    expect(returned).toBe(cancellable);
+    expect(returned.cancel()).toBe('cancelled');
+    expect(await returned).toBe(3);
+    expect(only(await h.events()).properties.success).toBe(true);
+  });
+
+  it('records a failure thrown while an async generator is iterated, and rejects with the same error', async () => {
+    const error = new Error('page 2 failed');
+    class Pager {
+      @TrackEvent('Job Run')
+      async *pages(): AsyncGenerator<number> {
+        yield 1;
+        await Promise.resolve();
+        throw error;
+      }
+    }
+    const pages: number[] = [];
+    await expect(
+      (async () => {
+        for await (const page of h.bind(new Pager()).pages()) pages.push(page);
+      })(),
+    ).rejects.toBe(error);
+    expect(pages).toEqual([1]);
+    const events = await h.events();
+    expect(events.map((e) => [e.event, e.properties.success ?? e.properties.error_message])).toEqual([
+      ['Job Run', false],
+      ['Backend Error', 'page 2 failed'],
+    ]);
+  });
+
+  it('gives a generator the consumer closed early the last value it yielded as its result', async () => {
+    class Feed {
+      @TrackEvent('Feed Read', { properties: ({ result }) => ({ last: result }) })
+      *items(): Generator<string> {
+        yield 'a';
+        yield 'b';
+        yield 'c';
+      }
+    }
+    for (const item of h.bind(new Feed()).items()) if (item === 'b') break;
+    const event = only(await h.events());
+    expect(event.properties).toMatchObject({ success: true, last: 'b' });
+  });
+
   it('leaves other thenables alone: they are not run by the wrapper and are recorded at return', async () => {
     const query = jobs.lazyQuery();
     expect(query.runs).toBe(0);
@@ -352,6 +446,18 @@ describe('the method wrapper', () => {
     const off = decoratorHarness({ enabled: false });
     const offJobs = off.bind(new Jobs());
     expect(offJobs.runSync(1, 2)).toBe(3);
+    // No extractor runs (it is user code, and may be costly) and a promise is handed back as is.
+    let extracted = 0;
+    const extractor = () => ({ run: ++extracted });
+    const promise = Promise.resolve('done');
+    class Quiet {
+      @TrackEvent('Quiet', { properties: extractor })
+      run(): Promise<string> {
+        return promise;
+      }
+    }
+    expect(off.bind(new Quiet()).run()).toBe(promise);
+    expect(extracted).toBe(0);
     expect(await off.events()).toEqual([]);
     await off.close();
   });

@@ -85,6 +85,20 @@ describe('@TrackEmail', () => {
     });
   });
 
+  it('records no `recipient` when includeRecipient is false', async () => {
+    class Quiet {
+      @TrackEmail({ includeRecipient: false })
+      send(to: string): void {
+        void to;
+      }
+    }
+    h.bind(new Quiet()).send('dave@shop.example');
+    const event = only(await h.events());
+    expect(event.properties.recipient_domain).toBe('shop.example');
+    expect(event.properties).not.toHaveProperty('recipient');
+    expect(JSON.stringify(event)).not.toContain('dave@');
+  });
+
   it('includes only an e-mail address as `recipient`, never another string argument such as a reset link', async () => {
     const link = 'https://app.example.com/reset?token=sk_live_51Habcdefghijklmnopqrstuvwx&password=hunter2';
     class Resets {

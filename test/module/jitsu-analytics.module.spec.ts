@@ -72,6 +72,20 @@ describe('JitsuAnalyticsModule', () => {
     await app.close();
   });
 
+  it('forRoot with isGlobal: false is visible only to the modules that import it', async () => {
+    const transport = new MemoryTransport();
+    const local = JitsuAnalyticsModule.forRoot({ destination: transport, batchTimeout: 60_000, isGlobal: false });
+    await expect(Test.createTestingModule({ imports: [local, OrdersModule] }).compile()).rejects.toThrow(/AnalyticsService/);
+
+    @Module({ imports: [local], providers: [OrdersService] })
+    class ImportingOrdersModule {}
+    const app = await Test.createTestingModule({ imports: [ImportingOrdersModule] }).compile();
+    await app.init();
+    app.get(OrdersService).place();
+    await app.close();
+    expect(transport.events().map((e) => e.event)).toEqual(['Order Placed']);
+  });
+
   it('forRootAsync builds options from injected config, with strings from the environment', async () => {
     const transport = new MemoryTransport();
     const app = await Test.createTestingModule({

@@ -151,6 +151,7 @@ describe('OptionReader', () => {
       expect(read.rate('sampleRate', '.5', 1, 'of requests')).toBe(0.5);
       expect(read.rate('sampleRate', '1e-2', 1, 'of requests')).toBe(0.01);
       expect(read.rate('sampleRate', 0, 1, 'of requests')).toBe(0);
+      expect(read.rate('sampleRate', 1, 0.3, 'of requests')).toBe(1);
       expect(read.rate('sampleRate', '', 0.3, 'of requests')).toBe(0.3);
       expect(read.problems).toEqual([]);
     });

@@ -120,6 +120,30 @@ describe('resolveOptions', () => {
   it('refuses delays a Node timer cannot hold', () => {
     expect(problemsOf({ batchTimeout: 2 ** 31 })).toContain('batchTimeout: got number 2147483648, expected an integer between 1 and 2147483647');
     expect(resolveOptions({ shutdownTimeout: 2 ** 31 - 1 }).shutdownTimeout).toBe(2 ** 31 - 1);
+    expect(problemsOf({ retry: { initialDelayMs: 2 ** 31 } })).toContain('retry.initialDelayMs: got number 2147483648, expected an integer between 0 and 2147483647');
+    expect(problemsOf({ shutdownTimeout: 2 ** 31 })).toContain('shutdownTimeout: got number 2147483648, expected an integer between 0 and 2147483647');
+    expect(problemsOf({ retry: { maxDelayMs: 2 ** 31 } })).toContain('retry.maxDelayMs: got number 2147483648, expected an integer between 0 and 2147483647');
+  });
+
+  it('refuses queue and concurrency bounds that could never work, and accepts the smallest that can', () => {
+    // The queue must hold at least one event of the largest size Jitsu takes; nothing is sent with no request in flight.
+    expect(problemsOf({ maxQueueBytes: 999_999 })).toContain('maxQueueBytes: got number 999999, expected an integer >= 1000000');
+    expect(resolveOptions({ maxQueueBytes: 1_000_000 }).maxQueueBytes).toBe(1_000_000);
+    expect(problemsOf({ maxInFlight: 0 })).toContain('maxInFlight: got number 0, expected an integer >= 1');
+    expect(resolveOptions({ maxInFlight: 1 }).maxInFlight).toBe(1);
+  });
+
+  it('leaves the environment unset when NODE_ENV is set but empty', () => {
+    const saved = process.env.NODE_ENV;
+    process.env.NODE_ENV = '';
+    try {
+      expect(resolveOptions({}).environment).toBeUndefined();
+      process.env.NODE_ENV = 'staging';
+      expect(resolveOptions({}).environment).toBe('staging');
+    } finally {
+      if (saved === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = saved;
+    }
   });
 
   it('rejects a bad jitsuUrl, a missing one for the jitsu destination, and bad table names', () => {

@@ -142,6 +142,14 @@ describe('AnalyticsService events', () => {
     expect(event!.properties).toMatchObject({ error_source: 'api', error_name: 'NotFoundException', error_message: 'Not Found', status_code: 404, method: 'GET', route: '/users/:id', stack_fingerprint: expect.any(String) });
   });
 
+  it('trackApiError without a matched route takes the path of the URL, never its query string', async () => {
+    const { analytics, delivered } = memoryAnalytics();
+    await analytics.trackApiError(new Error('expired'), { method: 'POST', url: '/reset?email=ada%40example.com&code=481516' });
+    const [event] = await delivered();
+    expect(event!.properties).toMatchObject({ error_source: 'api', method: 'POST', route: '/reset' });
+    expect(JSON.stringify(event)).not.toContain('481516');
+  });
+
   it('trackApiError still records the error when its getStatus() throws, without a status', async () => {
     const { analytics, delivered } = memoryAnalytics();
     const error = Object.assign(new Error('odd'), {

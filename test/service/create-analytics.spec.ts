@@ -45,4 +45,15 @@ describe('createAnalytics', () => {
       expect(logger.lines.filter((l) => l.includes('shut down with'))).toEqual(warned);
     }
   }, 15_000);
+
+  it('warns of the loss once when shutdown() is called again while it runs (the app\'s own call, then Nest\'s hook)', async () => {
+    const logger = new CapturingLogger();
+    const hanging = { send: () => new Promise<never>(() => undefined) };
+    const analytics = createAnalytics({ destination: hanging, system: { enabled: false }, batchSize: 1, shutdownTimeout: 100 }, { logger });
+    analytics.track('Stuck');
+    await Promise.all([analytics.shutdown(), analytics.shutdown()]);
+    expect(logger.lines.filter((l) => l.includes('shut down with'))).toEqual([
+      "warn shut down with 1 event(s) undelivered after 100 ms, dropped (reason 'shutdown')",
+    ]);
+  }, 15_000);
 });

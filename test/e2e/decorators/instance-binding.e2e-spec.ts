@@ -56,6 +56,7 @@ class Mailer {
 const FACTORY_MAILER = 'FACTORY_MAILER';
 const VALUE_MAILER = 'VALUE_MAILER';
 const FROZEN_MAILER = 'FROZEN_MAILER';
+const FROZEN_SETTINGS = 'FROZEN_SETTINGS';
 
 describe('binding decorated instances to their app', () => {
   let nest: AnalyticsApp;
@@ -69,6 +70,8 @@ describe('binding decorated instances to their app', () => {
         { provide: FACTORY_MAILER, useFactory: () => new Mailer() },
         { provide: VALUE_MAILER, useValue: new Mailer() },
         { provide: FROZEN_MAILER, useValue: Object.freeze(new Mailer()) },
+        // Frozen too, but with nothing to track: no warning for it.
+        { provide: FROZEN_SETTINGS, useValue: Object.freeze({ region: 'eu' }) },
       ],
     });
   });
@@ -104,7 +107,7 @@ describe('binding decorated instances to their app', () => {
     expect((await nest.eventsIn('custom_events')).map((e) => e.properties.instance_id)).toEqual([fromFactory.id, fromValue.id]);
   });
 
-  it('runs a frozen instance untracked and counts a warning, and a class created outside Nest untracked', async () => {
+  it('runs a frozen instance untracked and counts a warning (one: a frozen provider without tracked methods is left alone), and a class created outside Nest untracked', async () => {
     expect(nest.app.get<Mailer>(FROZEN_MAILER).queue()).toBe('queued');
     expect(new Mailer().queue()).toBe('queued');
     expect(await nest.eventsIn('custom_events')).toEqual([]);
@@ -180,5 +183,37 @@ describe('a decorated provider of a lazily loaded module (LazyModuleLoader)', ()
     } finally {
       await nest.close();
     }
+  });
+});
+
+class Ledger {
+  @TrackEvent('Entry Posted')
+  post(): string {
+    return 'posted';
+  }
+}
+
+@Injectable()
+class BillingLedger extends Ledger {}
+
+@Injectable()
+class ShippingLedger extends Ledger {}
+
+describe('two non-global analytics modules in one app', () => {
+  it('each decorated provider records to the analytics module its own module imports, whichever discovery pass runs last', async () => {
+    const [billing, shipping] = [new MemoryTransport(), new MemoryTransport()];
+    @Module({ imports: [JitsuAnalyticsModule.forRoot({ destination: billing, serviceName: 'billing', isGlobal: false })], providers: [BillingLedger], exports: [BillingLedger] })
+    class BillingModule {}
+    @Module({ imports: [JitsuAnalyticsModule.forRoot({ destination: shipping, serviceName: 'shipping', isGlobal: false })], providers: [ShippingLedger], exports: [ShippingLedger] })
+    class ShippingModule {}
+    const moduleRef = await Test.createTestingModule({ imports: [BillingModule, ShippingModule] }).compile();
+    await moduleRef.init();
+    moduleRef.get(BillingLedger).post();
+    moduleRef.get(ShippingLedger).post();
+    moduleRef.get(ShippingLedger).post();
+    // Closing the app delivers what each instance queued.
+    await moduleRef.close();
+    expect([billing.events().length, shipping.events().length]).toEqual([1, 2]);
+    expect(billing.events().map((e) => e.context?.service ?? e.properties.service_name)).toEqual(['billing']);
   });
 });
