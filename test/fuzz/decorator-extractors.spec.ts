@@ -171,6 +171,10 @@ describe('@Track* extractors and results that misbehave', () => {
           // after recording). What it resolves to is the method's business: it may adopt a thenable
           // that never settles, so only a rejection (never adopted) is awaited.
           if (!(returned instanceof Promise)) throw new Error('a Promise became something else');
+          // Resolving with a value whose `then` cannot be read (a revoked proxy) rejects the method's
+          // own promise: handling that is the caller's part, as without the decorator.
+          // Through the native `then`: the promise may carry a hostile own one.
+          if (mode === 'resolve') Promise.prototype.then.call(returned, undefined, () => undefined);
           if (mode === 'reject') {
             const settled = await (returned as Promise<unknown>).then((v) => ({ ok: true, v }), (e: unknown) => ({ ok: false, v: e }));
             if (settled.ok) throw new Error('a rejection became a resolution');
