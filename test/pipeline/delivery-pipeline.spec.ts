@@ -40,6 +40,13 @@ function setup(options: Partial<PipelineOptions> = {}, transport = new ScriptedT
 
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** A send step that stays pending until `release()`. */
+function gate() {
+  let release!: () => void;
+  const opened = new Promise<void>((resolve) => (release = resolve));
+  return { step: () => opened, release: () => release() };
+}
+
 describe('DeliveryPipeline', () => {
   it('starts a batch once batchSize events are queued, and not before', async () => {
     const { pipeline, transport } = setup({ batchTimeout: 60_000 });
@@ -156,8 +163,8 @@ describe('DeliveryPipeline', () => {
 
   it('grows a steady stream into larger batches while one is in flight, and still uses every slot for full batches', async () => {
     const transport = new ScriptedTransport();
-    let release!: () => void;
-    transport.next(1, () => new Promise<void>((r) => (release = r)));
+    const { step, release } = gate();
+    transport.next(1, step);
     const { pipeline } = setup({ batchSize: 2, maxBatchEvents: 6, batchTimeout: 60_000 }, transport);
     pipeline.offer(event(0));
     pipeline.offer(event(1));
@@ -181,8 +188,8 @@ describe('DeliveryPipeline', () => {
 
   it('uses a second slot for a batch full by bytes, not only for one full by count', async () => {
     const transport = new ScriptedTransport();
-    let release!: () => void;
-    transport.next(1, () => new Promise<void>((r) => (release = r)));
+    const { step, release } = gate();
+    transport.next(1, step);
     const { pipeline } = setup({ batchSize: 2, maxBatchEvents: 100, maxBatchBytes: 3 * event(0).bytes, batchTimeout: 60_000 }, transport);
     pipeline.offer(event(0));
     pipeline.offer(event(1));
@@ -384,10 +391,9 @@ describe('DeliveryPipeline', () => {
   });
 
   it('frees the room of a split half dropped as too_large while the other half is still being sent', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { step, release } = gate();
     const tooLarge = () => Promise.reject(new DeliveryError('413', { status: 413, retryable: false, tooLarge: true }));
-    const transport = new ScriptedTransport().next(2, tooLarge).next(1, () => gate);
+    const transport = new ScriptedTransport().next(2, tooLarge).next(1, step);
     const { pipeline, dropped, reporter } = setup({ batchSize: 2, batchTimeout: 60_000, maxQueueSize: 2 }, transport);
     pipeline.offer(event(0));
     pipeline.offer(event(1));
@@ -487,9 +493,8 @@ describe('DeliveryPipeline', () => {
   });
 
   it('shutdown sends at once an event offered while it is under way, without waiting for batchTimeout', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const transport = new ScriptedTransport().next(1, () => gate);
+    const { step, release } = gate();
+    const transport = new ScriptedTransport().next(1, step);
     const { pipeline, drops } = setup({ batchTimeout: 60_000 }, transport);
     pipeline.offer(event(0));
     const report = pipeline.shutdown(500);
@@ -580,9 +585,8 @@ describe('DeliveryPipeline', () => {
     };
 
     it('counts only what is still being sent as in flight or held', async () => {
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      const transport = new ScriptedTransport().next(1, retryM1).next(1, () => gate);
+      const { step, release } = gate();
+      const transport = new ScriptedTransport().next(1, retryM1).next(1, step);
       const { pipeline, reporter } = start(transport, { maxQueueSize: 4 });
       await until(() => transport.attempts.length === 2, 'the retry of m1');
       expect(reporter.snapshot().sent + pipeline.inFlightCount).toBe(4);
