@@ -16,7 +16,7 @@ const server = await startPostgres();
 afterAll(async () => server?.stop());
 
 const signal = () => new AbortController().signal;
-const { withClient, freshUrl, count, insertWaitingOnLock, whileLocked } = postgresFixture(server);
+const { withClient, freshUrl, count, statementWaitingOnLock, whileLocked } = postgresFixture(server);
 
 /** The failure of a send its signal ended: retryable, and saying that nothing was committed. */
 function expectAborted(failure: unknown): void {
@@ -79,7 +79,7 @@ if (server) {
           const abort = new AbortController();
           const sending = transport.send([toQueuedEvent(sampleEvent('payment', 1))], abort.signal);
           sending.catch(() => undefined);
-          await insertWaitingOnLock(locker);
+          await statementWaitingOnLock(url, 'INSERT');
           abort.abort();
           const failure = await outcomeWithin(2_000, sending);
           expectAborted(failure);

@@ -2,8 +2,11 @@ import pg from 'pg';
 import type { TestPostgres } from '../support/postgres.js';
 import { until } from '../support/until.js';
 
+/** The sessions whose statement, starting with `statement`, waits on a lock another client holds. */
+const waitingStatements = (statement: string) => `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '${statement}%'`;
+
 /** An INSERT of the transport's waiting on a lock another client holds. */
-export const WAITING_INSERT = "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE 'INSERT%'";
+export const WAITING_INSERT = waitingStatements('INSERT');
 
 /**
  * Helpers around one spec file's cluster (from `startPostgres`, undefined when PostgreSQL is
@@ -56,15 +59,21 @@ export function postgresFixture(server: TestPostgres | undefined) {
       });
     },
 
-    /** Resolves once an INSERT is queued behind a lock `locker` holds (polled from `locker` itself). */
-    async insertWaitingOnLock(locker: pg.Client): Promise<void> {
-      let waiting = false;
-      const poll = setInterval(() => void locker.query(WAITING_INSERT).then((r) => (waiting ||= r.rows.length > 0), () => undefined), 20);
-      try {
-        await until(() => waiting, 'the insert to wait on the lock');
-      } finally {
-        clearInterval(poll);
-      }
+    /**
+     * Resolves once a statement starting with `statement` (an INSERT, a CREATE TABLE) waits on a
+     * lock. Polled from a client of its own, outside any transaction: inside one, PostgreSQL
+     * shows the activity as it was at the transaction's first look.
+     */
+    statementWaitingOnLock(url: string, statement: string): Promise<void> {
+      return withClient(url, async (watcher) => {
+        let waiting = false;
+        const poll = setInterval(() => void watcher.query(waitingStatements(statement)).then((r) => (waiting ||= r.rows.length > 0), () => undefined), 20);
+        try {
+          await until(() => waiting, `the ${statement} to wait on the lock`);
+        } finally {
+          clearInterval(poll);
+        }
+      });
     },
   };
 }

@@ -6,7 +6,6 @@ import { createWarehouseTransport } from '../../lib/transports/warehouse/warehou
 import { startPostgres } from '../support/postgres.js';
 import { stallingProxy } from './stalling-proxy.js';
 import { sampleEvent, toQueuedEvent } from '../support/sample-events.js';
-import { until } from '../support/until.js';
 import { postgresFixture, WAITING_INSERT } from './postgres-fixture.js';
 import { describeWarehouseAcceptance } from './warehouse-acceptance.js';
 
@@ -16,9 +15,7 @@ const server = await startPostgres();
 afterAll(async () => server?.stop());
 
 const signal = () => new AbortController().signal;
-/** A CREATE TABLE of the transport's waiting on another transaction. */
-const CREATE_WAITING = "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE 'CREATE TABLE%'";
-const { withClient, databaseUrl, freshUrl, count, insertWaitingOnLock, whileLocked } = postgresFixture(server);
+const { withClient, databaseUrl, freshUrl, count, statementWaitingOnLock, whileLocked } = postgresFixture(server);
 
 /** The INSERT statements the transport's pool sends, each one a round trip. */
 function countInserts(onInsert?: (n: number) => void): () => number {
@@ -147,7 +144,7 @@ if (server) {
           await locker.query('LOCK TABLE payment_events IN ACCESS EXCLUSIVE MODE');
           const sending = transport.send([toQueuedEvent(sampleEvent('payment', 1))], signal());
           sending.catch(() => undefined);
-          await insertWaitingOnLock(locker);
+          await statementWaitingOnLock(url, 'INSERT');
           await locker.query(`SELECT pg_terminate_backend(pid) FROM (${WAITING_INSERT}) AS waiting`);
           await expect(sending).rejects.toMatchObject({ retryable: true });
           await locker.query('ROLLBACK');
@@ -231,16 +228,7 @@ if (server) {
           await other.query('BEGIN');
           await other.query('CREATE TABLE api_events (message_id TEXT PRIMARY KEY)');
           const sending = transport.send(batch, signal());
-          // Polled from a client outside any transaction, which would see one snapshot of the activity.
-          await withClient(url, async (watcher) => {
-            let waiting = false;
-            const poll = setInterval(() => void watcher.query(CREATE_WAITING).then((r) => (waiting ||= r.rows.length > 0), () => undefined), 20);
-            try {
-              await until(() => waiting, 'the CREATE TABLE to wait on the other transaction');
-            } finally {
-              clearInterval(poll);
-            }
-          });
+          await statementWaitingOnLock(url, 'CREATE TABLE');
           await other.query('COMMIT');
           expect(await sending).toEqual({});
         });
