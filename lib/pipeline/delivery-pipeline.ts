@@ -3,17 +3,13 @@ import type { AnalyticsTransport, QueuedEvent } from '../transports/transport.in
 import type { AnalyticsReporter } from './analytics-reporter.js';
 import { ABORT_GRACE_MS, BatchSender } from './batch-sender.js';
 import { EventQueue } from './event-queue.js';
+import { type Batch, InFlightBatches } from './in-flight-batches.js';
+import { MemoryBound } from './memory-bound.js';
 import type { Pending, PendingStore, StoreStall } from './pending-store.interface.js';
 import type { PipelineOptions, ShutdownReport } from './pipeline-options.interface.js';
 import { asDeliveryError } from './retry-policy.js';
 import { Signal } from './signal.js';
 import { timesOut, unrefTimer } from './timers.js';
-
-interface Batch {
-  /** Its events whose outcome is not final yet. */
-  events: readonly Pending[];
-  readonly minSeq: number;
-}
 
 /**
  * The bounded queue and its sender. `offer` is synchronous and O(1): it never waits on the
@@ -24,12 +20,10 @@ interface Batch {
  * in-flight events together.
  */
 export class DeliveryPipeline {
-  private readonly inFlight = new Set<Batch>();
+  private readonly inFlight = new InFlightBatches();
   private readonly settled = new Signal();
   private readonly abort = new AbortController();
-  private heldEvents = 0;
-  private heldBytes = 0;
-  private inFlightEvents = 0;
+  private readonly bound: MemoryBound;
   private seq = 0;
   private flushUntil = 0;
   private timer?: NodeJS.Timeout;
@@ -62,8 +56,7 @@ export class DeliveryPipeline {
       giveUp: (events, detail) => this.giveUp(events, detail),
     });
     // A durable store may start with what an earlier process left: it goes out first.
-    this.heldEvents = queue.length;
-    this.heldBytes = queue.bytes;
+    this.bound = new MemoryBound(options, queue, reporter, this.settled);
     if (queue.length > 0) this.scheduleDrain();
   }
 
@@ -76,12 +69,11 @@ export class DeliveryPipeline {
       return this.reject('too_large', item, `event of ${item.bytes} bytes exceeds Jitsu's ${MAX_EVENT_BYTES}-byte limit`);
     }
     // A durable store spills to disk and bounds itself; maxQueueSize/maxQueueBytes bound its memory inside it.
-    if (!this.queue.durable && !this.makeRoom(item.bytes)) return this.reject('queue_full', item, 'queue bound reached');
+    if (!this.queue.durable && !this.bound.makeRoom(item.bytes)) return this.reject('queue_full', item, 'queue bound reached');
     const refused = this.queue.push({ item, seq: this.seq + 1 });
     if (refused) return this.reject(refused.reason, item, refused.detail);
     this.seq++;
-    this.heldEvents++;
-    this.heldBytes += item.bytes;
+    this.bound.hold(item.bytes);
     if (this.queue.length >= this.options.batchSize || this.state === 'closing') this.scheduleDrain();
     else this.timer ??= unrefTimer(() => this.onBatchTimeout(), this.options.batchTimeout);
     return true;
@@ -117,9 +109,8 @@ export class DeliveryPipeline {
    * (that refusal is `closed`).
    */
   roomForEvents(): number {
-    if (this.queue.durable || this.options.overflow === 'dropOldest' || this.state === 'closed') return Number.POSITIVE_INFINITY;
-    if (this.heldBytes >= this.options.maxQueueBytes) return 0;
-    return this.options.maxQueueSize - this.heldEvents;
+    if (this.queue.durable || this.state === 'closed') return Number.POSITIVE_INFINITY;
+    return this.bound.room();
   }
 
   /** After shutdown: every event offered is refused (`closed`). */
@@ -141,7 +132,7 @@ export class DeliveryPipeline {
   }
 
   get inFlightCount(): number {
-    return this.inFlightEvents;
+    return this.inFlight.eventCount;
   }
 
   /** Why events wait that the store cannot hand out, while that lasts. */
@@ -154,13 +145,13 @@ export class DeliveryPipeline {
     this.clearTimer();
     const drained = this.untilIdle();
     const timedOut = await timesOut(drained, timeoutMs);
-    // Counted from the store rather than `heldEvents`: a spool can lose events to a damaged or
+    // Counted from the store rather than the memory bound: a spool can lose events to a damaged or
     // removed file (counted as spool_lost), and a durable store may hold some it could not hand out.
-    const undelivered = this.queue.length + this.inFlightEvents;
+    const undelivered = this.queue.length + this.inFlight.eventCount;
     if (timedOut) {
       this.abort.abort();
       const rest = this.queue.drainAll();
-      this.release(rest);
+      this.bound.release(rest);
       this.giveUp(rest, `not delivered within shutdownTimeout (${timeoutMs} ms)`);
       // A transport that ignores the abort signal must not hold shutdown hostage.
       if (await timesOut(drained, ABORT_GRACE_MS)) this.abandonInFlight();
@@ -188,7 +179,7 @@ export class DeliveryPipeline {
 
   private abandonInFlight(): void {
     this.abandoned = true;
-    for (const batch of [...this.inFlight]) {
+    for (const batch of this.inFlight.list()) {
       this.giveUp(batch.events, 'the transport did not stop after the shutdown deadline');
       // Given up, so no longer in flight: a pending flush() resolves instead of waiting for a send that may never end.
       this.settle(batch);
@@ -214,24 +205,7 @@ export class DeliveryPipeline {
     if (this.state === 'closed') return false;
     const head = this.queue.peek();
     if (head !== undefined && head.seq <= target) return true;
-    for (const batch of this.inFlight) if (batch.minSeq <= target) return true;
-    return false;
-  }
-
-  private makeRoom(bytes: number): boolean {
-    const fits = () =>
-      this.heldEvents + 1 <= this.options.maxQueueSize && this.heldBytes + bytes <= this.options.maxQueueBytes;
-    if (fits()) return true;
-    if (this.options.overflow !== 'dropOldest') return false;
-    const evicted: Pending[] = [];
-    while (!fits() && this.queue.length > 0) {
-      const oldest = this.queue.shift()!;
-      this.release([oldest]);
-      evicted.push(oldest);
-    }
-    this.reporter.dropped('queue_full', evicted.map((p) => p.item.messageId), 'queue bound reached; oldest dropped');
-    if (evicted.length > 0) this.settled.notify();
-    return fits();
+    return this.inFlight.holdsUpTo(target);
   }
 
   private reject(reason: 'closed' | 'too_large' | 'queue_full' | 'spool_full' | 'spool_failed', item: QueuedEvent, detail: string): false {
@@ -275,9 +249,7 @@ export class DeliveryPipeline {
       if (!forced && this.inFlight.size > 0 && !this.fullBatchWaiting()) break;
       const events = this.queue.takeBatch(this.options.maxBatchEvents, this.options.maxBatchBytes);
       if (events.length === 0) break;
-      const batch: Batch = { events, minSeq: events[0]!.seq };
-      this.inFlight.add(batch);
-      this.inFlightEvents += events.length;
+      const batch = this.inFlight.add(events);
       this.sender
         .deliver(events, (done) => this.settlePart(batch, done))
         .catch((error: unknown) => this.reporter.error(asDeliveryError(error)))
@@ -295,30 +267,15 @@ export class DeliveryPipeline {
    * once, while the rest may still be sent (retried, or the other half of a split).
    */
   private settlePart(batch: Batch, done: readonly Pending[]): void {
-    if (done.length === 0 || !this.inFlight.has(batch)) return;
-    let rest: readonly Pending[] = [];
-    if (done.length < batch.events.length) {
-      const finished = new Set(done);
-      rest = batch.events.filter((p) => !finished.has(p));
-    }
-    this.inFlightEvents -= batch.events.length - rest.length;
-    batch.events = rest;
-    this.release(done);
+    if (this.inFlight.settlePart(batch, done)) this.bound.release(done);
   }
 
   private settle(batch: Batch): void {
-    if (!this.inFlight.delete(batch)) return;
-    this.inFlightEvents -= batch.events.length;
-    this.release(batch.events);
+    const rest = this.inFlight.settle(batch);
+    if (rest === undefined) return;
+    this.bound.release(rest);
     this.settled.notify();
     if (this.state !== 'closed') this.drain();
-  }
-
-  private release(events: readonly Pending[]): void {
-    for (const p of events) {
-      this.heldEvents--;
-      this.heldBytes -= p.item.bytes;
-    }
   }
 
   private clearTimer(): void {
