@@ -1,21 +1,14 @@
-import { EventQueue } from '../pipeline/event-queue.js';
 import type { Pending, PendingStore, StoreRefusal, StoreStall } from '../pipeline/pending-store.interface.js';
-import { BacklogReader, offsetsBySegment, type SpooledPending } from './backlog-reader.js';
+import { BacklogReader, offsetsBySegment } from './backlog-reader.js';
 import { appendAcks, removeSegment } from './segment-files.js';
 import { newSegment, type SegmentState } from './segment-state.js';
 import { type Appended, SegmentWriter } from './segment-writer.js';
 import { ioMessage, isMissing, SpoolDirectory, unusableDirectory } from './spool-directory.js';
 import type { ResolvedSpoolOptions } from './spool-options.resolver.js';
-import { BacklogReadRetry } from './read-retry.js';
 import { SpoolNotices, type SpoolReporter } from './spool-notices.js';
+import { SpoolQueue, type SpoolWindow } from './spool-queue.js';
 import { encodeRecord } from './spool-record.js';
 import { recoverSegments, type Recovered } from './spool-recovery.js';
-
-/** How many events, and bytes of them, the spool keeps in memory (`maxQueueSize`/`maxQueueBytes`). */
-export interface SpoolWindow {
-  maxEvents: number;
-  maxBytes: number;
-}
 
 /**
  * The pending store of the pipeline when `spool` is configured. Every event is appended to a
@@ -27,13 +20,11 @@ export interface SpoolWindow {
  */
 export class DiskSpool implements PendingStore {
   readonly durable = true;
-  private readonly window = new EventQueue();
   private readonly segments = new Map<number, SegmentState>();
   private readonly writer: SegmentWriter;
-  private readonly backlog: BacklogReader;
+  private readonly queue: SpoolQueue;
   private diskBytes = 0;
   private closed = false;
-  private readonly readRetry = new BacklogReadRetry();
   private readonly notices: SpoolNotices;
 
   /** Opens (creating it if needed) and locks `options.dir`, and takes over what an earlier process left. */
@@ -49,7 +40,7 @@ export class DiskSpool implements PendingStore {
 
   private constructor(
     private readonly options: ResolvedSpoolOptions,
-    private readonly limits: SpoolWindow,
+    limits: SpoolWindow,
     reporter: SpoolReporter,
     private readonly directory: SpoolDirectory,
     recovered: Recovered,
@@ -62,29 +53,30 @@ export class DiskSpool implements PendingStore {
     for (const [id, regions] of recovered.damaged) notices.damaged(id, regions);
     for (const { id, error } of recovered.unreadable) notices.unreadable(id, error);
     this.writer = new SegmentWriter(options.dir, recovered.nextId, options.fsync, (error) => notices.syncFailed('fsync the spool', error));
-    this.backlog = new BacklogReader(options.dir, this.segments, {
+    const backlog = new BacklogReader(options.dir, this.segments, {
       damaged: (id, regions) => notices.damaged(id, regions),
       finished: (segment) => this.removeIfDone(segment),
       missing: (segment) => this.segmentMissing(segment),
       lost: (segment, count) => notices.lost(segment, count),
     });
+    this.queue = new SpoolQueue(limits, backlog, notices);
   }
 
   get length(): number {
-    return this.closed ? 0 : this.window.length + this.backlog.length;
+    return this.queue.length;
   }
 
   get bytes(): number {
-    return this.closed ? 0 : this.window.bytes + this.backlog.bytes;
+    return this.queue.bytes;
   }
 
   /** Waiting events held in memory (the window); the rest are only on disk. */
   get inMemory(): number {
-    return this.window.length;
+    return this.queue.inMemory;
   }
 
   get stalled(): StoreStall | undefined {
-    return this.closed ? undefined : this.readRetry.stall;
+    return this.queue.stalled;
   }
 
   /** Bytes of segment and ack files: what `spool.maxBytes` bounds. */
@@ -93,18 +85,15 @@ export class DiskSpool implements PendingStore {
   }
 
   peek(): Pending | undefined {
-    this.refill(1, 1);
-    return this.window.peek();
+    return this.queue.peek();
   }
 
   shift(): Pending | undefined {
-    this.refill(1, 1);
-    return this.window.shift();
+    return this.queue.shift();
   }
 
   takeBatch(maxEvents: number, maxBytes: number): Pending[] {
-    this.refill(maxEvents, maxBytes);
-    return this.window.takeBatch(maxEvents, maxBytes);
+    return this.queue.takeBatch(maxEvents, maxBytes);
   }
 
   push(pending: Pending): StoreRefusal | undefined {
@@ -126,14 +115,7 @@ export class DiskSpool implements PendingStore {
     this.diskBytes += appended.end - segment.size;
     segment.size = appended.end;
     segment.outstanding++;
-    const bytes = pending.item.bytes;
-    const { maxEvents, maxBytes: windowBytes } = this.limits;
-    if (this.backlog.length === 0 && this.window.length < maxEvents && this.window.bytes + bytes <= windowBytes) {
-      const spooled: SpooledPending = { item: pending.item, seq: pending.seq, segment: segment.id, offset: appended.offset };
-      this.window.push(spooled);
-    } else {
-      this.backlog.add(segment, appended.offset, bytes);
-    }
+    this.queue.add(pending, segment, appended.offset);
     if (segment.size >= this.options.segmentBytes) this.seal(segment);
     return undefined;
   }
@@ -162,15 +144,14 @@ export class DiskSpool implements PendingStore {
 
   /** The undelivered events stay on disk for the next start: none is lost, only the memory is freed. */
   drainAll(): Pending[] {
-    this.window.drainAll();
+    this.queue.clearWindow();
     return [];
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.window.drainAll();
-    this.backlog.close();
+    this.queue.close();
     const open = this.writer.openSegment;
     try {
       this.writer.close();
@@ -183,29 +164,6 @@ export class DiskSpool implements PendingStore {
       this.removeIfDone(current);
     }
     this.directory.release();
-  }
-
-  private refill(targetEvents: number, targetBytes: number): void {
-    if (this.closed || this.backlog.length === 0) return;
-    const { maxEvents, maxBytes } = this.limits;
-    const window = this.window;
-    const wantsMore = () =>
-      window.length < targetEvents && window.bytes < targetBytes && window.length < maxEvents && window.bytes < maxBytes;
-    if (window.length > 0 && !wantsMore()) return;
-    if (!this.readRetry.mayRead()) return;
-    try {
-      this.backlog.readInto((pending) => {
-        window.push(pending);
-        return wantsMore();
-      });
-      this.readRetry.succeeded();
-    } catch (error) {
-      // Until a read succeeds, the events stay counted (and on disk); once given up, those wait for the next start.
-      const code = (error as NodeJS.ErrnoException | null)?.code;
-      const outcome = this.readRetry.failed(typeof code === 'string' ? code : 'an I/O error', Date.now());
-      if (outcome.kind === 'gave_up') this.backlog.setAside();
-      this.notices.readFailed(outcome, ioMessage(error));
-    }
   }
 
   /** Appends, creating the directory again once if something removed it. */

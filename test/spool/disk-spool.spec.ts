@@ -2,7 +2,8 @@ import { appendFileSync, closeSync, cpSync, existsSync, mkdirSync, readdirSync, 
 import { join } from 'node:path';
 import { AnalyticsConfigError } from '../../lib/analytics-config.error.js';
 import type { Pending } from '../../lib/pipeline/pending-store.interface.js';
-import { DiskSpool, type SpoolWindow } from '../../lib/spool/disk-spool.js';
+import { DiskSpool } from '../../lib/spool/disk-spool.js';
+import type { SpoolWindow } from '../../lib/spool/spool-queue.js';
 import { LOCK_FILE } from '../../lib/spool/spool-lock.js';
 import { segmentBytesFor } from '../../lib/spool/spool-options.resolver.js';
 import type { SpoolFsyncPolicy } from '../../lib/spool/spool.options.js';
