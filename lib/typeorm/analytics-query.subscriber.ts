@@ -32,6 +32,8 @@ interface Started {
  */
 export class AnalyticsQuerySubscriber implements EntitySubscriberInterface {
   private readonly started = new WeakMap<object, Started[]>();
+  /** Failures already recorded: TypeORM 1.x reports one to its logger and then to subscribers. */
+  private readonly failures = new WeakSet<object>();
 
   constructor(private readonly recorder: QueryRecorder) {}
 
@@ -47,10 +49,33 @@ export class AnalyticsQuerySubscriber implements EntitySubscriberInterface {
   }
 
   afterQuery(event: AfterQueryEventLike): void {
+    if (event.success !== true && this.seen(event.error)) return;
+    this.record(event);
+  }
+
+  /**
+   * A failed statement as TypeORM's logger hears of it (`logQueryError`). TypeORM 0.3's
+   * better-sqlite3 driver tells only its logger; 1.x and the other drivers tell the logger and
+   * then subscribers, with the same error, which `afterQuery` then skips.
+   */
+  queryFailed(error: unknown, query: string, queryRunner: object | undefined): void {
+    if (this.seen(error)) return;
+    this.record({ query, queryRunner, success: false, error });
+  }
+
+  private record(event: AfterQueryEventLike): void {
     const startedAt = this.takeStart(event);
     const measured = startedAt === undefined ? 0 : performance.now() - startedAt;
     const durationMs = typeof event.executionTime === 'number' && event.success ? event.executionTime : measured;
     this.recorder.record({ sql: typeof event.query === 'string' ? event.query : '', durationMs, success: event.success === true, error: event.error });
+  }
+
+  /** True when this error was recorded already; marks it otherwise. */
+  private seen(error: unknown): boolean {
+    if (typeof error !== 'object' || error === null) return false;
+    if (this.failures.has(error)) return true;
+    this.failures.add(error);
+    return false;
   }
 
   private takeStart(event: QueryEventLike): number | undefined {

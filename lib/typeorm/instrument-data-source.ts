@@ -7,6 +7,7 @@ import { QueryRecorder } from '../instrumentation/query-recorder.js';
 import { SystemSampler } from '../instrumentation/system-sampler.js';
 import { AnalyticsQuerySubscriber } from './analytics-query.subscriber.js';
 import { eventPool, poolFigures } from './pool-gauge.js';
+import { onQueryErrorLogged } from './query-error-log.js';
 import { typeOrmDialect } from './typeorm-dialect.js';
 
 export interface InstrumentDataSourceOptions extends DatabaseOptions {
@@ -34,10 +35,11 @@ type Lifecycle = Pick<DataSource, 'initialize' | 'destroy'>;
  *
  * TypeORM APIs relied on (present in 0.3.23+ and 1.x): `dataSource.subscribers` (the array the
  * broadcaster reads on every query), `beforeQuery`/`afterQuery` of `EntitySubscriberInterface`,
+ * `logger.logQueryError` (0.3's better-sqlite3 driver tells subscribers of no failure),
  * `isInitialized`, `options.type`, `initialize()`/`destroy()`, and `driver.master` (the `pg.Pool`).
  * `initialize()` replaces `subscribers` with the ones in the DataSource options, and neither
  * version has a hook for initialise/destroy, so those two methods are wrapped on this instance
- * only (never on the prototype) and restored by `stop()`.
+ * only (never on the prototype) and restored by `stop()`, as is the logger's `logQueryError`.
  */
 export function instrumentDataSource(
   dataSource: DataSource,
@@ -112,6 +114,10 @@ export function instrumentDataSource(
     connection('initialized');
   }
   const removeGauge = core.attached<SystemSampler>(SystemSampler)?.addGauge(() => poolFigures(dataSource));
+  // Only while the subscriber listens: the statements of initialize() itself are not recorded.
+  const unhookErrorLog = onQueryErrorLogged(dataSource, (error, query, runner) => {
+    if (dataSource.subscribers.includes(subscriber)) subscriber.queryFailed(error, query, runner);
+  });
 
   const instrumentation: DataSourceInstrumentation = {
     dataSource,
@@ -122,6 +128,7 @@ export function instrumentDataSource(
       listenedPool?.off('error', onPoolError);
       listenedPool = undefined;
       removeGauge?.();
+      unhookErrorLog();
       for (const key of ['initialize', 'destroy'] as const) {
         if (dataSource[key] !== wrapped[key]) continue;
         if (ownBefore[key]) Object.assign(dataSource, { [key]: original[key] });

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { jest } from '@jest/globals';
-import { DataSource } from 'typeorm';
+import { AbstractLogger, DataSource } from 'typeorm';
 import type { AnalyticsEvent } from '../../lib/events/analytics-event.interface.js';
 import { SystemSampler } from '../../lib/instrumentation/system-sampler.js';
 import { instrumentDataSource } from '../../lib/typeorm/index.js';
@@ -11,6 +11,7 @@ import { typeOrmDialect } from '../../lib/typeorm/typeorm-dialect.js';
 import { wireAnalytics } from '../instrumentation/wire-analytics.js';
 import { Customer, ENTITIES } from './entities.js';
 import { describeTypeOrmAcceptance } from './typeorm-acceptance.js';
+import { SQLITE_PREPARE_ERRORS_RECORDED } from './typeorm-version.js';
 
 describeTypeOrmAcceptance('SQLite (better-sqlite3)', {
   freshOptions: async () => ({ type: 'better-sqlite3', database: ':memory:' }),
@@ -56,12 +57,17 @@ describe('instrumentDataSource on SQLite', () => {
     await reports.query('SELECT 1');
     await main.query('SELECT 2');
     await expect(reports.query('SELECT * FROM missing_table')).rejects.toThrow();
+    await expect(reports.query('INSERT INTO customers (email, name, age) VALUES (NULL, NULL, NULL)')).rejects.toThrow();
     const events = (await wa.events()).filter((e) => e.event !== 'Database Connection');
-    expect(events.map((e) => [e.event, e.properties.data_source])).toEqual([
-      ['Database Query', 'reports'],
-      ['Database Query', 'default'],
-      ['Database Query', 'reports'],
-      ['Backend Error', 'reports'],
+    const failed = (table: string | undefined): Array<[string, unknown, unknown]> => [
+      ['Database Query', 'reports', table],
+      ['Backend Error', 'reports', table],
+    ];
+    expect(events.map((e) => [e.event, e.properties.data_source, e.properties.query_table])).toEqual([
+      ['Database Query', 'reports', undefined],
+      ['Database Query', 'default', undefined],
+      ...(SQLITE_PREPARE_ERRORS_RECORDED ? failed('missing_table') : []),
+      ...failed('customers'),
     ]);
     await reports.destroy();
     await main.destroy();
@@ -102,6 +108,54 @@ describe('instrumentDataSource on SQLite', () => {
     await second.analytics.shutdown();
     expect(dataSource.subscribers).toHaveLength(0);
     await dataSource.destroy();
+  });
+
+  it("records a failure TypeORM tells only its logger about (0.3's better-sqlite3 driver), once, for its own DataSource's runners only", async () => {
+    const wa = wireAnalytics();
+    // One logger shared by two DataSources, as an app may configure it.
+    class SharedLogger extends AbstractLogger {
+      readonly errorsLogged: unknown[] = [];
+      protected override writeLog(): void {}
+      override logQueryError(error: unknown): void {
+        this.errorsLogged.push(error);
+      }
+    }
+    const logger = new SharedLogger();
+    const withLogger = () => new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: ENTITIES, synchronize: true, logger });
+    const main = withLogger();
+    const other = withLogger();
+    const instrumentation = instrumentDataSource(main, wa.analytics);
+    const refusal = () => Object.assign(new Error('UNIQUE constraint failed: customers.email'), { code: 'SQLITE_CONSTRAINT_UNIQUE' });
+    const insert = 'INSERT INTO "customers"("email", "name", "age") VALUES (?, ?, ?)';
+    // Before initialize() the subscriber does not listen: what initialize() runs is not recorded.
+    main.logger.logQueryError(refusal(), insert, [], main.createQueryRunner());
+    await main.initialize();
+    await other.initialize();
+
+    // What TypeORM 0.3 does for a statement that fails as it runs: the logger hears of it, subscribers do not.
+    main.logger.logQueryError(refusal(), insert, [], main.createQueryRunner());
+    other.logger.logQueryError(new Error('from the other DataSource'), insert, [], other.createQueryRunner());
+    // TypeORM 1.x tells the logger and then the subscriber, with the same error: recorded once.
+    await main.getRepository(Customer).insert({ email: 'a@example.com', name: 'A', age: 30 });
+    await expect(main.getRepository(Customer).insert({ email: 'a@example.com', name: 'B', age: 31 })).rejects.toThrow();
+
+    const events = (await wa.events()).filter((e) => e.event !== 'Database Connection');
+    expect(events.map((e) => [e.event, e.properties.query_type, e.properties.query_success, e.properties.error_code])).toEqual([
+      ['Database Query', 'INSERT', false, 'SQLITE_CONSTRAINT_UNIQUE'],
+      ['Backend Error', 'INSERT', undefined, 'SQLITE_CONSTRAINT_UNIQUE'],
+      ['Database Query', 'INSERT', true, undefined],
+      ['Database Query', 'INSERT', false, 'SQLITE_CONSTRAINT_UNIQUE'],
+      ['Backend Error', 'INSERT', undefined, 'SQLITE_CONSTRAINT_UNIQUE'],
+    ]);
+    expect(JSON.stringify(events)).not.toContain('a@example.com');
+    // The app's logger still logs every failure.
+    expect(logger.errorsLogged).toHaveLength(4);
+
+    instrumentation.stop();
+    expect(Object.hasOwn(logger, 'logQueryError')).toBe(false);
+    await main.destroy();
+    await other.destroy();
+    await wa.analytics.shutdown();
   });
 
   it('does nothing for a disabled analytics instance', async () => {
@@ -325,7 +379,7 @@ describe('query fingerprints by the DataSource dialect', () => {
     expect(queries.map((e) => e.properties.query_fingerprint)).toEqual([
       'UPDATE customers SET email = name || ?, name = ? WHERE id = ?',
       'SELECT id FROM customers WHERE name = ? AND email = ?',
-      'SELECT id FROM customers WHERE age BETWEEN ? AND ? OR name GLOB ?',
+      ...(SQLITE_PREPARE_ERRORS_RECORDED ? ['SELECT id FROM customers WHERE age BETWEEN ? AND ? OR name GLOB ?'] : []),
     ]);
     expect(JSON.stringify(queries)).not.toMatch(/hunter2|horse|abc123|secret|LEAK/);
     await wa.analytics.shutdown();

@@ -1,0 +1,45 @@
+import type { DataSource } from 'typeorm';
+
+/** Hears a failed statement: the driver's error, its SQL and the query runner that ran it. */
+export type QueryErrorListener = (error: unknown, query: string, queryRunner: object) => void;
+
+type LogQueryError = (error: unknown, query: unknown, parameters?: unknown, queryRunner?: unknown) => unknown;
+
+/**
+ * TypeORM 0.3's better-sqlite3 driver reports a statement that fails as it runs (a constraint
+ * violation, a busy database) to the DataSource's logger only, never to subscribers. This wraps
+ * `logQueryError` on that logger instance (never its class) and passes on the failures of this
+ * DataSource's own runners: an app may give one logger to several DataSources. The returned
+ * function undoes it, or leaves a pass-through if another wrapper was installed on top.
+ */
+export function onQueryErrorLogged(dataSource: DataSource, listener: QueryErrorListener): () => void {
+  const logger = dataSource.logger as unknown as { logQueryError?: LogQueryError } | undefined;
+  const original = logger?.logQueryError;
+  if (!logger || typeof original !== 'function') return () => undefined;
+  const ownBefore = Object.hasOwn(logger, 'logQueryError');
+  let active = true;
+  const wrapped: LogQueryError = function logQueryError(this: unknown, ...args) {
+    const [error, query, , queryRunner] = args;
+    if (active && ranOn(dataSource, queryRunner)) listener(error, typeof query === 'string' ? query : '', queryRunner);
+    return original.apply(this, args);
+  };
+  try {
+    logger.logQueryError = wrapped;
+  } catch {
+    // A frozen logger: failures TypeORM tells subscribers about are still recorded.
+    return () => undefined;
+  }
+  return () => {
+    active = false;
+    if (logger.logQueryError !== wrapped) return;
+    if (ownBefore) logger.logQueryError = original;
+    else delete logger.logQueryError;
+  };
+}
+
+/** TypeORM 1.x names a runner's DataSource `dataSource`, 0.3 `connection`. */
+function ranOn(dataSource: DataSource, queryRunner: unknown): queryRunner is object {
+  if (typeof queryRunner !== 'object' || queryRunner === null) return false;
+  const runner = queryRunner as { dataSource?: unknown; connection?: unknown };
+  return (runner.dataSource ?? runner.connection) === dataSource;
+}
