@@ -55,8 +55,8 @@ export class DeliveryPipeline {
       abandoned: () => this.abandoned,
       giveUp: (events, detail) => this.giveUp(events, detail),
     });
-    // A durable store may start with what an earlier process left: it goes out first.
     this.bound = new MemoryBound(options, queue, reporter, this.settled);
+    // A durable store may start with what an earlier process left: it goes out first.
     if (queue.length > 0) this.scheduleDrain();
   }
 
