@@ -14,10 +14,11 @@ import { AnalyticsCore } from './analytics-core.js';
 import { resolveOptions } from './analytics-options.resolver.js';
 import type { JitsuAnalyticsOptions } from './analytics.options.js';
 import { AnalyticsService } from './analytics.service.js';
+import { CoreBinder } from './decorators/instance-binding.js';
 import { TrackedMethodsExplorer } from './decorators/tracked-methods.explorer.js';
 import { apiTrackingProviders, applyApiTrackingMiddleware } from './http/api-tracking.providers.js';
 import { AnalyticsInstrumentation } from './instrumentation/analytics-instrumentation.provider.js';
-import { ANALYTICS_CORE, LOG_CONTEXT } from './jitsu-analytics.constants.js';
+import { ANALYTICS_CORE, CORE_BINDER, LOG_CONTEXT } from './jitsu-analytics.constants.js';
 import { ConfigurableModuleClass, JITSU_ANALYTICS_OPTIONS } from './jitsu-analytics.module-definition.js';
 import { describeDestination, resolveTransport } from './transports/resolve-transport.js';
 
@@ -29,10 +30,11 @@ import { describeDestination, resolveTransport } from './transports/resolve-tran
 @Module({
   imports: [DiscoveryModule],
   providers: [
+    { provide: CORE_BINDER, useFactory: () => new CoreBinder() },
     {
       provide: ANALYTICS_CORE,
-      inject: [JITSU_ANALYTICS_OPTIONS],
-      useFactory: (options: JitsuAnalyticsOptions | undefined) => {
+      inject: [JITSU_ANALYTICS_OPTIONS, CORE_BINDER],
+      useFactory: (options: JitsuAnalyticsOptions | undefined, binder: CoreBinder) => {
         // Only a forRootAsync factory can hand over nothing (forRoot needs an object), most often
         // a block body without `return`: that must not run silently on the defaults.
         if (options === undefined || options === null) {
@@ -40,7 +42,9 @@ import { describeDestination, resolveTransport } from './transports/resolve-tran
         }
         const resolved = resolveOptions(options);
         const logger = new Logger(LOG_CONTEXT);
-        return new AnalyticsCore(resolved, resolveTransport(resolved, logger), logger);
+        const core = new AnalyticsCore(resolved, resolveTransport(resolved, logger), logger);
+        binder.provide(core);
+        return core;
       },
     },
     {
@@ -52,7 +56,7 @@ import { describeDestination, resolveTransport } from './transports/resolve-tran
     ...apiTrackingProviders,
     AnalyticsInstrumentation,
   ],
-  exports: [AnalyticsService, ANALYTICS_CORE],
+  exports: [AnalyticsService, ANALYTICS_CORE, CORE_BINDER],
 })
 export class JitsuAnalyticsModule extends ConfigurableModuleClass implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(

@@ -1,6 +1,6 @@
 import { Inject, Optional } from '@nestjs/common';
 import type { AnalyticsCore } from '../analytics-core.js';
-import { ANALYTICS_CORE } from '../jitsu-analytics.constants.js';
+import { CORE_BINDER } from '../jitsu-analytics.constants.js';
 
 /**
  * Where a decorated method finds its pipeline: the core of the app that created the instance,
@@ -31,30 +31,52 @@ export function boundCore(instance: unknown): AnalyticsCore | undefined {
 }
 
 /**
- * The key Nest injects the core under. Nest assigns injected properties with a plain
+ * What Nest injects into a decorated class's instances in place of the core. It depends on
+ * nothing, so it exists before the core: a provider that the analytics options themselves depend
+ * on (one a `forRootAsync` factory injects) is built first and bound once the core exists.
+ * Injecting the core itself made that a circular wait, in which NestJS 11's bootstrap hangs.
+ */
+export class CoreBinder {
+  private core?: AnalyticsCore;
+  private waiting: object[] = [];
+
+  bind(instance: object): void {
+    if (this.core) bindCore(instance, this.core);
+    else this.waiting.push(instance);
+  }
+
+  provide(core: AnalyticsCore): void {
+    this.core = core;
+    for (const instance of this.waiting) bindCore(instance, core);
+    this.waiting = [];
+  }
+}
+
+/**
+ * The key Nest injects the binder under. Nest assigns injected properties with a plain
  * `instance[key] = value`; a setter on the prototype turns that into the non-enumerable
  * binding. It is a different key from `BOUND_CORE` so that reading the binding of an unbound
  * instance finds nothing at all rather than an accessor: a miss is what V8 inline-caches best,
  * and it is the whole cost of an untracked call.
  */
-const INJECTED_CORE = Symbol('nestjs-jitsu-analytics:injected-core');
+const INJECTED_BINDER = Symbol('nestjs-jitsu-analytics:injected-binder');
 
 /**
  * Makes Nest bind every instance of the class it creates — singletons, but also request-scoped
  * and transient instances, which exist only after bootstrap and which no discovery pass sees.
- * The class gets an optional property dependency on `ANALYTICS_CORE` (Nest's public `@Inject`
+ * The class gets an optional property dependency on `CORE_BINDER` (Nest's public `@Inject`
  * and `@Optional`, applied programmatically), so each app's injector hands over its own core,
  * and an app without the analytics module injects nothing. Done once per class.
  */
 export function prepareInjectedBinding(prototype: object): void {
-  if (Object.prototype.hasOwnProperty.call(prototype, INJECTED_CORE)) return;
-  Object.defineProperty(prototype, INJECTED_CORE, {
+  if (Object.prototype.hasOwnProperty.call(prototype, INJECTED_BINDER)) return;
+  Object.defineProperty(prototype, INJECTED_BINDER, {
     configurable: true,
     enumerable: false,
-    set(this: unknown, core: AnalyticsCore) {
-      bindCore(this, core);
+    set(this: object, binder: CoreBinder) {
+      binder.bind(this);
     },
   });
-  Inject(ANALYTICS_CORE)(prototype, INJECTED_CORE);
-  Optional()(prototype, INJECTED_CORE);
+  Inject(CORE_BINDER)(prototype, INJECTED_BINDER);
+  Optional()(prototype, INJECTED_BINDER);
 }
