@@ -8,7 +8,7 @@ import { apiTrackerFor } from './api-tracker.registry.js';
 import { ApiTrackingInterceptor } from './api-tracking.interceptor.js';
 import { FastifyRequestBinding } from './fastify-request-binding.js';
 import { notFoundHandlerFor, routeLookupFor } from './parsers/route-lookup.js';
-import { nameRouteHandlers } from './route-names.js';
+import { nameRegisteredHandlers, nameRouteHandlers } from './route-names.js';
 import { ShadowedFilters } from './shadowed-filters.js';
 import { SkippedRoutes } from './skipped-routes.js';
 import { trackApiRequest, type MiddlewareNext } from './track-api-request.js';
@@ -23,10 +23,11 @@ export const API_TRACKER = Symbol('JITSU_ANALYTICS_API_TRACKER');
 export const apiTrackingProviders: Provider[] = [
   {
     provide: API_TRACKER,
-    inject: [ANALYTICS_CORE, ModulesContainer],
-    useFactory: (core: AnalyticsCore, modules: ModulesContainer) => {
+    inject: [ANALYTICS_CORE, ModulesContainer, HttpAdapterHost],
+    useFactory: (core: AnalyticsCore, modules: ModulesContainer, adapterHost: HttpAdapterHost) => {
       const tracker = apiTrackerFor(core);
       nameRouteHandlers(modules);
+      if (tracker.active) nameRegisteredHandlers(adapterHost.httpAdapter);
       tracker.routes.skipped = new SkippedRoutes(modules);
       return tracker;
     },

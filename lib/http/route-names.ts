@@ -1,7 +1,18 @@
+import type { HttpServer } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, type ModulesContainer } from '@nestjs/core';
 
 export const ROUTE_NAMES_METADATA = 'jitsu-analytics:route-names';
+/** Every controller a route method serves, with its paths: an inherited method serves several. */
+const ROUTE_OWNERS_METADATA = 'jitsu-analytics:route-owners';
+
+interface RouteOwner {
+  name: string;
+  paths: string[];
+}
+
+/** The adapter methods Nest's router registers routes with (its `REQUEST_METHOD_MAP`). */
+const ROUTER_METHODS = ['get', 'post', 'put', 'delete', 'patch', 'all', 'options', 'head', 'search', 'propfind', 'proppatch', 'mkcol', 'copy', 'move', 'lock', 'unlock', 'query'];
 
 /**
  * Marks each controller route method with its `Controller.method` name. Nest copies a route
@@ -15,12 +26,66 @@ export function nameRouteHandlers(modules: ModulesContainer): void {
   for (const wrapper of new DiscoveryService(modules).getControllers()) {
     const cls = wrapper.metatype;
     if (typeof cls !== 'function' || !cls.prototype) continue;
+    const paths = pathsOf(Reflect.getMetadata(PATH_METADATA, cls));
     for (const method of scanner.getAllMethodNames(cls.prototype)) {
       const fn = (cls.prototype as Record<string, unknown>)[method];
-      // An inherited method shared by several controllers keeps the first name: NestJS 12's own
-      // function names, read first, tell them apart.
       if (typeof fn !== 'function' || Reflect.getMetadata(PATH_METADATA, fn) === undefined) continue;
-      if (!Reflect.hasOwnMetadata(ROUTE_NAMES_METADATA, fn)) Reflect.defineMetadata(ROUTE_NAMES_METADATA, `${wrapper.name}.${method}`, fn);
+      const name = `${wrapper.name}.${method}`;
+      if (!Reflect.hasOwnMetadata(ROUTE_NAMES_METADATA, fn)) Reflect.defineMetadata(ROUTE_NAMES_METADATA, name, fn);
+      const owners = (Reflect.getOwnMetadata(ROUTE_OWNERS_METADATA, fn) as RouteOwner[] | undefined) ?? [];
+      if (!owners.some((owner) => owner.name === name)) Reflect.defineMetadata(ROUTE_OWNERS_METADATA, [...owners, { name, paths }], fn);
     }
   }
+}
+
+/**
+ * NestJS 11 hands the adapter an anonymous function per route, and Fastify binds it: a bound
+ * function carries no metadata, so the mark above is lost there. As the adapter receives each
+ * handler, this names it `Controller.method`, as NestJS 12 does itself; a method inherited by
+ * several controllers takes the name of the one whose path the route's path contains. Must run
+ * before the router is registered. Handlers that already have a name are left alone.
+ */
+export function nameRegisteredHandlers(adapter: HttpServer | undefined): void {
+  const target = adapter as unknown as Record<string, unknown> | undefined;
+  if (!target) return;
+  for (const method of ROUTER_METHODS) {
+    const register = target[method];
+    if (typeof register !== 'function') continue;
+    target[method] = function registerNamed(this: unknown, ...args: unknown[]) {
+      const handler = args[args.length - 1];
+      if (typeof handler === 'function' && handler.name === '') {
+        const name = ownerName(handler, args.length > 1 ? args[0] : undefined);
+        if (name !== undefined) Object.defineProperty(handler, 'name', { value: name, configurable: true });
+      }
+      return register.apply(this, args);
+    };
+  }
+}
+
+function ownerName(handler: object, routePath: unknown): string | undefined {
+  const owners = Reflect.getMetadata(ROUTE_OWNERS_METADATA, handler) as RouteOwner[] | undefined;
+  if (!owners?.length) return undefined;
+  if (owners.length === 1 || typeof routePath !== 'string') return owners[0]!.name;
+  const route = `/${trimSlashes(routePath)}/`;
+  let best = owners[0]!;
+  let bestLength = -1;
+  for (const owner of owners) {
+    for (const path of owner.paths) {
+      const trimmed = trimSlashes(path);
+      if (trimmed.length > bestLength && route.includes(`/${trimmed}/`)) {
+        best = owner;
+        bestLength = trimmed.length;
+      }
+    }
+  }
+  return best.name;
+}
+
+function pathsOf(metadata: unknown): string[] {
+  const list = Array.isArray(metadata) ? metadata : [metadata];
+  return list.filter((path): path is string => typeof path === 'string');
+}
+
+function trimSlashes(path: string): string {
+  return path.replace(/^\/+|\/+$/g, '');
 }

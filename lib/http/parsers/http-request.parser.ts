@@ -92,8 +92,9 @@ export function routeHandlerOf(request: unknown, ignoredRoutes?: readonly unknow
 }
 
 /**
- * `Controller.method`, as NestJS 12 names the route handlers it registers (Fastify binds them:
- * `bound X.y`), else as `nameRouteHandlers` marked them (NestJS 11 copies that mark over).
+ * `Controller.method`, as NestJS 12 names the route handlers it registers and
+ * `nameRegisteredHandlers` names NestJS 11's (Fastify binds them: `bound X.y`), else as
+ * `nameRouteHandlers` marked them (NestJS copies that mark over).
  */
 export function controllerAndHandlerOf(handler: unknown): { controller?: string; handler?: string } {
   if (typeof handler !== 'function') return {};
