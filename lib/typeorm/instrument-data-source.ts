@@ -7,7 +7,7 @@ import { QueryRecorder } from '../instrumentation/query-recorder.js';
 import { SystemSampler } from '../instrumentation/system-sampler.js';
 import { AnalyticsQuerySubscriber } from './analytics-query.subscriber.js';
 import { eventPool, poolFigures } from './pool-gauge.js';
-import { onQueryErrorLogged } from './query-error-log.js';
+import { onQueryErrorLogged, onSqlitePrepareFailed } from './query-failure-hooks.js';
 import { typeOrmDialect } from './typeorm-dialect.js';
 
 export interface InstrumentDataSourceOptions extends DatabaseOptions {
@@ -35,11 +35,12 @@ type Lifecycle = Pick<DataSource, 'initialize' | 'destroy'>;
  *
  * TypeORM APIs relied on (present in 0.3.23+ and 1.x): `dataSource.subscribers` (the array the
  * broadcaster reads on every query), `beforeQuery`/`afterQuery` of `EntitySubscriberInterface`,
- * `logger.logQueryError` (0.3's better-sqlite3 driver tells subscribers of no failure),
+ * `logger.logQueryError` and, for better-sqlite3, `driver.databaseConnection.prepare` and
+ * `driver.queryRunner` (0.3's better-sqlite3 driver tells subscribers of no failure),
  * `isInitialized`, `options.type`, `initialize()`/`destroy()`, and `driver.master` (the `pg.Pool`).
  * `initialize()` replaces `subscribers` with the ones in the DataSource options, and neither
  * version has a hook for initialise/destroy, so those two methods are wrapped on this instance
- * only (never on the prototype) and restored by `stop()`, as is the logger's `logQueryError`.
+ * only (never on the prototype) and restored by `stop()`, as are `logQueryError` and `prepare`.
  */
 export function instrumentDataSource(
   dataSource: DataSource,
@@ -61,9 +62,18 @@ export function instrumentDataSource(
     recordConnectionEvent(core, facts, type, detail);
   const onPoolError = (error: Error) => connection('error', { error });
   let listenedPool: ReturnType<typeof eventPool>;
+  // Failures TypeORM 0.3 tells subscribers nothing of, recorded only while the subscriber listens:
+  // the statements of initialize() itself are not recorded.
+  const unreported = (error: unknown, query: string, runner: object) => {
+    if (dataSource.subscribers.includes(subscriber)) subscriber.queryFailed(error, query, runner);
+  };
+  let unhookPrepare: (() => void) | undefined;
 
   const attach = () => {
     if (!dataSource.subscribers.includes(subscriber)) dataSource.subscribers.push(subscriber);
+    // initialize() opened a new connection.
+    unhookPrepare?.();
+    unhookPrepare = onSqlitePrepareFailed(dataSource, unreported);
     const pool = eventPool(dataSource);
     if (pool !== listenedPool) {
       listenedPool?.off('error', onPoolError);
@@ -114,10 +124,7 @@ export function instrumentDataSource(
     connection('initialized');
   }
   const removeGauge = core.attached<SystemSampler>(SystemSampler)?.addGauge(() => poolFigures(dataSource));
-  // Only while the subscriber listens: the statements of initialize() itself are not recorded.
-  const unhookErrorLog = onQueryErrorLogged(dataSource, (error, query, runner) => {
-    if (dataSource.subscribers.includes(subscriber)) subscriber.queryFailed(error, query, runner);
-  });
+  const unhookErrorLog = onQueryErrorLogged(dataSource, unreported);
 
   const instrumentation: DataSourceInstrumentation = {
     dataSource,
@@ -129,6 +136,7 @@ export function instrumentDataSource(
       listenedPool = undefined;
       removeGauge?.();
       unhookErrorLog();
+      unhookPrepare?.();
       for (const key of ['initialize', 'destroy'] as const) {
         if (dataSource[key] !== wrapped[key]) continue;
         if (ownBefore[key]) Object.assign(dataSource, { [key]: original[key] });

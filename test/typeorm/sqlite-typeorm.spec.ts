@@ -7,11 +7,11 @@ import { AbstractLogger, DataSource } from 'typeorm';
 import type { AnalyticsEvent } from '../../lib/events/analytics-event.interface.js';
 import { SystemSampler } from '../../lib/instrumentation/system-sampler.js';
 import { instrumentDataSource } from '../../lib/typeorm/index.js';
+import { onSqlitePrepareFailed } from '../../lib/typeorm/query-failure-hooks.js';
 import { typeOrmDialect } from '../../lib/typeorm/typeorm-dialect.js';
 import { wireAnalytics } from '../instrumentation/wire-analytics.js';
 import { Customer, ENTITIES } from './entities.js';
 import { describeTypeOrmAcceptance } from './typeorm-acceptance.js';
-import { SQLITE_PREPARE_ERRORS_RECORDED } from './typeorm-version.js';
 
 describeTypeOrmAcceptance('SQLite (better-sqlite3)', {
   freshOptions: async () => ({ type: 'better-sqlite3', database: ':memory:' }),
@@ -66,7 +66,7 @@ describe('instrumentDataSource on SQLite', () => {
     expect(events.map((e) => [e.event, e.properties.data_source, e.properties.query_table])).toEqual([
       ['Database Query', 'reports', undefined],
       ['Database Query', 'default', undefined],
-      ...(SQLITE_PREPARE_ERRORS_RECORDED ? failed('missing_table') : []),
+      ...failed('missing_table'),
       ...failed('customers'),
     ]);
     await reports.destroy();
@@ -128,16 +128,21 @@ describe('instrumentDataSource on SQLite', () => {
     const refusal = () => Object.assign(new Error('UNIQUE constraint failed: customers.email'), { code: 'SQLITE_CONSTRAINT_UNIQUE' });
     const insert = 'INSERT INTO "customers"("email", "name", "age") VALUES (?, ?, ?)';
     // Before initialize() the subscriber does not listen: what initialize() runs is not recorded.
-    main.logger.logQueryError(refusal(), insert, [], main.createQueryRunner());
+    const beforeInitialize = refusal();
+    main.logger.logQueryError(beforeInitialize, insert, [], main.createQueryRunner());
     await main.initialize();
     await other.initialize();
 
     // What TypeORM 0.3 does for a statement that fails as it runs: the logger hears of it, subscribers do not.
-    main.logger.logQueryError(refusal(), insert, [], main.createQueryRunner());
-    other.logger.logQueryError(new Error('from the other DataSource'), insert, [], other.createQueryRunner());
+    const afterInitialize = refusal();
+    const fromOther = new Error('from the other DataSource');
+    main.logger.logQueryError(afterInitialize, insert, [], main.createQueryRunner());
+    other.logger.logQueryError(fromOther, insert, [], other.createQueryRunner());
     // TypeORM 1.x tells the logger and then the subscriber, with the same error: recorded once.
     await main.getRepository(Customer).insert({ email: 'a@example.com', name: 'A', age: 30 });
     await expect(main.getRepository(Customer).insert({ email: 'a@example.com', name: 'B', age: 31 })).rejects.toThrow();
+    // A statement SQLite refuses to prepare: 1.x tells the logger and the subscriber, 0.3 neither.
+    await expect(main.query('SELECT * FROM missing_table')).rejects.toThrow();
 
     const events = (await wa.events()).filter((e) => e.event !== 'Database Connection');
     expect(events.map((e) => [e.event, e.properties.query_type, e.properties.query_success, e.properties.error_code])).toEqual([
@@ -146,16 +151,39 @@ describe('instrumentDataSource on SQLite', () => {
       ['Database Query', 'INSERT', true, undefined],
       ['Database Query', 'INSERT', false, 'SQLITE_CONSTRAINT_UNIQUE'],
       ['Backend Error', 'INSERT', undefined, 'SQLITE_CONSTRAINT_UNIQUE'],
+      ['Database Query', 'SELECT', false, 'SQLITE_ERROR'],
+      ['Backend Error', 'SELECT', undefined, 'SQLITE_ERROR'],
     ]);
     expect(JSON.stringify(events)).not.toContain('a@example.com');
-    // The app's logger still logs every failure.
-    expect(logger.errorsLogged).toHaveLength(4);
+    // The app's logger still logs every failure it is told of.
+    expect(logger.errorsLogged.slice(0, 3)).toEqual([beforeInitialize, afterInitialize, fromOther]);
+    expect(logger.errorsLogged[3]).toMatchObject({ code: 'SQLITE_CONSTRAINT_UNIQUE' });
 
     instrumentation.stop();
     expect(Object.hasOwn(logger, 'logQueryError')).toBe(false);
+    expect(Object.hasOwn((main.driver as unknown as { databaseConnection: object }).databaseConnection, 'prepare')).toBe(false);
     await main.destroy();
     await other.destroy();
     await wa.analytics.shutdown();
+  });
+
+  it("hears a statement SQLite refuses to prepare (which TypeORM 0.3 reports nowhere), rethrows it untouched, and lets go when undone", async () => {
+    const dataSource = await memoryDataSource().initialize();
+    const heard: Array<[unknown, string, unknown]> = [];
+    const undo = onSqlitePrepareFailed(dataSource, (error, query, runner) => heard.push([error, query, runner]));
+    const connection = (dataSource.driver as unknown as { databaseConnection: object }).databaseConnection;
+    const sql = 'SELECT * FROM missing_table WHERE id = 7';
+    const thrown = await dataSource.query(sql).catch((error: unknown) => error);
+    expect(heard).toEqual([[(thrown as { driverError?: unknown }).driverError ?? thrown, sql, dataSource.createQueryRunner()]]);
+    expect(String((heard[0]![0] as Error).message)).toContain('no such table: missing_table');
+    await dataSource.query('SELECT 1');
+    expect(heard).toHaveLength(1);
+
+    undo();
+    expect(Object.hasOwn(connection, 'prepare')).toBe(false);
+    await expect(dataSource.query(sql)).rejects.toThrow('no such table');
+    expect(heard).toHaveLength(1);
+    await dataSource.destroy();
   });
 
   it('does nothing for a disabled analytics instance', async () => {
@@ -379,7 +407,7 @@ describe('query fingerprints by the DataSource dialect', () => {
     expect(queries.map((e) => e.properties.query_fingerprint)).toEqual([
       'UPDATE customers SET email = name || ?, name = ? WHERE id = ?',
       'SELECT id FROM customers WHERE name = ? AND email = ?',
-      ...(SQLITE_PREPARE_ERRORS_RECORDED ? ['SELECT id FROM customers WHERE age BETWEEN ? AND ? OR name GLOB ?'] : []),
+      'SELECT id FROM customers WHERE age BETWEEN ? AND ? OR name GLOB ?',
     ]);
     expect(JSON.stringify(queries)).not.toMatch(/hunter2|horse|abc123|secret|LEAK/);
     await wa.analytics.shutdown();

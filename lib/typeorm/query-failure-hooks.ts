@@ -43,3 +43,44 @@ function ranOn(dataSource: DataSource, queryRunner: unknown): queryRunner is obj
   const runner = queryRunner as { dataSource?: unknown; connection?: unknown };
   return (runner.dataSource ?? runner.connection) === dataSource;
 }
+
+type Prepare = (sql: unknown, ...rest: unknown[]) => unknown;
+
+/**
+ * TypeORM 0.3's better-sqlite3 runner prepares each statement before its error handling, so one
+ * SQLite refuses to prepare (a syntax error, a missing table or column) reaches neither
+ * subscribers nor the logger. This wraps `prepare` on the DataSource's open better-sqlite3
+ * connection (that instance only) and passes on what it throws, as run by the driver's one
+ * query runner; the error itself is rethrown untouched. TypeORM 1.x reports the same error
+ * afterwards, and the subscriber records it once. Call once the DataSource is initialised; the
+ * returned function undoes it.
+ */
+export function onSqlitePrepareFailed(dataSource: DataSource, listener: QueryErrorListener): () => void {
+  if (dataSource.options?.type !== 'better-sqlite3') return () => undefined;
+  const driver = dataSource.driver as unknown as { databaseConnection?: { prepare?: Prepare }; queryRunner?: object } | undefined;
+  const connection = driver?.databaseConnection;
+  const original = connection?.prepare;
+  if (!connection || typeof original !== 'function') return () => undefined;
+  const ownBefore = Object.hasOwn(connection, 'prepare');
+  let active = true;
+  const wrapped: Prepare = function prepare(this: unknown, ...args) {
+    try {
+      return original.apply(this, args);
+    } catch (error) {
+      const runner = driver.queryRunner;
+      if (active && runner) listener(error, typeof args[0] === 'string' ? args[0] : '', runner);
+      throw error;
+    }
+  };
+  try {
+    connection.prepare = wrapped;
+  } catch {
+    return () => undefined;
+  }
+  return () => {
+    active = false;
+    if (connection.prepare !== wrapped) return;
+    if (ownBefore) connection.prepare = original;
+    else delete connection.prepare;
+  };
+}
