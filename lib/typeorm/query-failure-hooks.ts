@@ -44,7 +44,7 @@ function ranOn(dataSource: DataSource, queryRunner: unknown): queryRunner is obj
   return (runner.dataSource ?? runner.connection) === dataSource;
 }
 
-type Prepare = (sql: unknown, ...rest: unknown[]) => unknown;
+type Prepare = (sql: unknown) => unknown;
 
 /**
  * TypeORM 0.3's better-sqlite3 runner prepares each statement before its error handling, so one
@@ -63,12 +63,13 @@ export function onSqlitePrepareFailed(dataSource: DataSource, listener: QueryErr
   if (!connection || typeof original !== 'function') return () => undefined;
   const ownBefore = Object.hasOwn(connection, 'prepare');
   let active = true;
-  const wrapped: Prepare = function prepare(this: unknown, ...args) {
+  // better-sqlite3's prepare takes the SQL alone; no rest array is built on this per-query path.
+  const wrapped: Prepare = function prepare(this: unknown, sql) {
     try {
-      return original.apply(this, args);
+      return original.call(this, sql);
     } catch (error) {
       const runner = driver.queryRunner;
-      if (active && runner) listener(error, typeof args[0] === 'string' ? args[0] : '', runner);
+      if (active && runner) listener(error, typeof sql === 'string' ? sql : '', runner);
       throw error;
     }
   };
