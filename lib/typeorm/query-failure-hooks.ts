@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 export type QueryErrorListener = (error: unknown, query: string, queryRunner: object) => void;
 
 type LogQueryError = (error: unknown, query: unknown, parameters?: unknown, queryRunner?: unknown) => unknown;
+type Prepare = (sql: unknown) => unknown;
 
 /**
  * TypeORM 0.3's better-sqlite3 driver reports a statement that fails as it runs (a constraint
@@ -16,35 +17,17 @@ export function onQueryErrorLogged(dataSource: DataSource, listener: QueryErrorL
   const logger = dataSource.logger as unknown as { logQueryError?: LogQueryError } | undefined;
   const original = logger?.logQueryError;
   if (!logger || typeof original !== 'function') return () => undefined;
-  const ownBefore = Object.hasOwn(logger, 'logQueryError');
   let active = true;
-  const wrapped: LogQueryError = function logQueryError(this: unknown, ...args) {
+  const undo = replaceOwn(logger, 'logQueryError', function logQueryError(this: unknown, ...args: Parameters<LogQueryError>) {
     const [error, query, , queryRunner] = args;
     if (active && ranOn(dataSource, queryRunner)) listener(error, typeof query === 'string' ? query : '', queryRunner);
     return original.apply(this, args);
-  };
-  try {
-    logger.logQueryError = wrapped;
-  } catch {
-    // A frozen logger: failures TypeORM tells subscribers about are still recorded.
-    return () => undefined;
-  }
+  });
   return () => {
     active = false;
-    if (logger.logQueryError !== wrapped) return;
-    if (ownBefore) logger.logQueryError = original;
-    else delete logger.logQueryError;
+    undo();
   };
 }
-
-/** TypeORM 1.x names a runner's DataSource `dataSource`, 0.3 `connection`. */
-function ranOn(dataSource: DataSource, queryRunner: unknown): queryRunner is object {
-  if (typeof queryRunner !== 'object' || queryRunner === null) return false;
-  const runner = queryRunner as { dataSource?: unknown; connection?: unknown };
-  return (runner.dataSource ?? runner.connection) === dataSource;
-}
-
-type Prepare = (sql: unknown) => unknown;
 
 /**
  * TypeORM 0.3's better-sqlite3 runner prepares each statement before its error handling, so one
@@ -61,10 +44,9 @@ export function onSqlitePrepareFailed(dataSource: DataSource, listener: QueryErr
   const connection = driver?.databaseConnection;
   const original = connection?.prepare;
   if (!connection || typeof original !== 'function') return () => undefined;
-  const ownBefore = Object.hasOwn(connection, 'prepare');
   let active = true;
   // better-sqlite3's prepare takes the SQL alone; no rest array is built on this per-query path.
-  const wrapped: Prepare = function prepare(this: unknown, sql) {
+  const undo = replaceOwn(connection, 'prepare', function prepare(this: unknown, sql: unknown) {
     try {
       return original.call(this, sql);
     } catch (error) {
@@ -72,16 +54,36 @@ export function onSqlitePrepareFailed(dataSource: DataSource, listener: QueryErr
       if (active && runner) listener(error, typeof sql === 'string' ? sql : '', runner);
       throw error;
     }
+  });
+  return () => {
+    active = false;
+    undo();
   };
+}
+
+/** TypeORM 1.x names a runner's DataSource `dataSource`, 0.3 `connection`. */
+function ranOn(dataSource: DataSource, queryRunner: unknown): queryRunner is object {
+  if (typeof queryRunner !== 'object' || queryRunner === null) return false;
+  const runner = queryRunner as { dataSource?: unknown; connection?: unknown };
+  return (runner.dataSource ?? runner.connection) === dataSource;
+}
+
+/**
+ * Puts `wrapped` in place of `target[key]` on that instance only. The returned function puts back
+ * what was there (its own property, or none, so the class's method shows again) unless another
+ * wrapper went on top meanwhile. A frozen instance keeps its method: nothing to undo.
+ */
+function replaceOwn<K extends string>(target: Partial<Record<K, unknown>>, key: K, wrapped: unknown): () => void {
+  const ownBefore = Object.hasOwn(target, key);
+  const before = target[key];
   try {
-    connection.prepare = wrapped;
+    target[key] = wrapped;
   } catch {
     return () => undefined;
   }
   return () => {
-    active = false;
-    if (connection.prepare !== wrapped) return;
-    if (ownBefore) connection.prepare = original;
-    else delete connection.prepare;
+    if (target[key] !== wrapped) return;
+    if (ownBefore) target[key] = before;
+    else delete target[key];
   };
 }
