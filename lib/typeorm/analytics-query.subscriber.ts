@@ -32,7 +32,7 @@ interface Started {
  */
 export class AnalyticsQuerySubscriber implements EntitySubscriberInterface {
   private readonly started = new WeakMap<object, Started[]>();
-  /** Failures already recorded: TypeORM 1.x reports one to its logger and then to subscribers. */
+  /** Failures already recorded: TypeORM 1.x reports one to its logger, then to subscribers. */
   private readonly failures = new WeakSet<object>();
 
   constructor(private readonly recorder: QueryRecorder) {}
@@ -54,9 +54,10 @@ export class AnalyticsQuerySubscriber implements EntitySubscriberInterface {
   }
 
   /**
-   * A failed statement as TypeORM's logger hears of it (`logQueryError`). TypeORM 0.3's
-   * better-sqlite3 driver tells only its logger; 1.x and the other drivers tell the logger and
-   * then subscribers, with the same error, which `afterQuery` then skips.
+   * A failed statement heard of outside the subscriber interface: from TypeORM's logger
+   * (`logQueryError`) or better-sqlite3's `prepare`, since TypeORM 0.3's better-sqlite3 driver
+   * tells subscribers of no failure. 1.x and the other drivers then tell subscribers of the same
+   * error, which `afterQuery` skips.
    */
   queryFailed(error: unknown, query: string, queryRunner: object | undefined): void {
     if (this.seen(error)) return;
