@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The TypeORM specs (SQLite and PostgreSQL) again on TypeORM 0.3, which the package's peer range
-# (^0.3.23 || ^1.0.0) promises: on its lowest version and on the newest 0.3 release. Each runs in
-# a temporary copy of the repository (sources and the installed node_modules) with typeorm
-# swapped; the checkout itself is never touched. 0.3.23 declares better-sqlite3 up to 11, so it
-# is installed over the repository's better-sqlite3 12 with --legacy-peer-deps.
+# The TypeORM specs (SQLite, PostgreSQL, MariaDB) again on TypeORM 0.3, which the package's peer
+# range (^0.3.23 || ^1.0.0) promises: on its lowest version and on the newest 0.3 release. Each
+# runs in a temporary copy of the repository (sources and the installed node_modules) with typeorm
+# swapped; the checkout itself is never touched. 0.3.23 declares better-sqlite3 up to 11, so it is
+# installed over the repository's better-sqlite3 12 with --legacy-peer-deps.
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"

@@ -1,10 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { chown, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort, isExecutable, shellQuote } from './server-process.js';
 
 const exec = promisify(execFile);
 
@@ -105,15 +105,6 @@ function findPostgresBinDir(): string | undefined {
   return versions.map((v) => join(DEBIAN_ROOT, v, 'bin')).find(hasBoth);
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 interface Runner {
   uid?: number;
   gid?: number;
@@ -137,20 +128,4 @@ async function runner(): Promise<Runner> {
         ? [runuser, ['-u', SYSTEM_USER, '--', file, ...args]]
         : ['su', [SYSTEM_USER, '-s', '/bin/sh', '-c', [file, ...args].map(shellQuote).join(' ')]],
   };
-}
-
-function shellQuote(arg: string): string {
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
