@@ -2,11 +2,10 @@ import type { HttpServer } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, type ModulesContainer } from '@nestjs/core';
 
-export const ROUTE_NAMES_METADATA = 'jitsu-analytics:route-names';
 /** Every controller a route method serves, with its paths: an inherited method serves several. */
-const ROUTE_OWNERS_METADATA = 'jitsu-analytics:route-owners';
+export const ROUTE_OWNERS_METADATA = 'jitsu-analytics:route-owners';
 
-interface RouteOwner {
+export interface RouteOwner {
   name: string;
   paths: string[];
 }
@@ -15,11 +14,12 @@ interface RouteOwner {
 const ROUTER_METHODS = ['get', 'post', 'put', 'delete', 'patch', 'all', 'options', 'head', 'search', 'propfind', 'proppatch', 'mkcol', 'copy', 'move', 'lock', 'unlock', 'query'];
 
 /**
- * Marks each controller route method with its `Controller.method` name. Nest copies a route
- * method's metadata onto the function it registers with the router, so a request a guard
- * rejected (no interceptor ran) can still be named from the router's function. NestJS 12 also
- * names that function `Controller.method`; NestJS 11 leaves it anonymous, which is why this
- * exists. Must run before the router is registered (the module's providers are built before).
+ * Marks each controller route method with the `Controller.method` names of the controllers it
+ * serves. Nest copies a route method's metadata onto the function it registers with the router,
+ * so a request a guard rejected (no interceptor ran) can still be named from the router's
+ * function. NestJS 12 also names that function `Controller.method`; NestJS 11 leaves it
+ * anonymous, which is why this exists. Must run before the router is registered (the module's
+ * providers are built before).
  */
 export function nameRouteHandlers(modules: ModulesContainer): void {
   const scanner = new MetadataScanner();
@@ -31,7 +31,6 @@ export function nameRouteHandlers(modules: ModulesContainer): void {
       const fn = (cls.prototype as Record<string, unknown>)[method];
       if (typeof fn !== 'function' || Reflect.getMetadata(PATH_METADATA, fn) === undefined) continue;
       const name = `${wrapper.name}.${method}`;
-      if (!Reflect.hasOwnMetadata(ROUTE_NAMES_METADATA, fn)) Reflect.defineMetadata(ROUTE_NAMES_METADATA, name, fn);
       const owners = (Reflect.getOwnMetadata(ROUTE_OWNERS_METADATA, fn) as RouteOwner[] | undefined) ?? [];
       if (!owners.some((owner) => owner.name === name)) Reflect.defineMetadata(ROUTE_OWNERS_METADATA, [...owners, { name, paths }], fn);
     }
@@ -60,6 +59,11 @@ export function nameRegisteredHandlers(adapter: HttpServer | undefined): void {
       return register.apply(this, args);
     };
   }
+}
+
+/** The first controller's name a route function was marked with (an inherited method serves several). */
+export function markedRouteName(handler: object): string | undefined {
+  return (Reflect.getMetadata(ROUTE_OWNERS_METADATA, handler) as RouteOwner[] | undefined)?.[0]?.name;
 }
 
 function ownerName(handler: object, routePath: unknown): string | undefined {

@@ -1,4 +1,4 @@
-import { ROUTE_NAMES_METADATA } from '../../lib/http/route-names.js';
+import { ROUTE_OWNERS_METADATA, type RouteOwner } from '../../lib/http/route-names.js';
 import {
   clientIpOf,
   controllerAndHandlerOf,
@@ -56,7 +56,8 @@ describe('the HTTP request parser', () => {
 
   it('names an anonymous router function (NestJS 11) from the mark nameRouteHandlers leaves on the route method', () => {
     const anonymous = (() => () => 0)();
-    Reflect.defineMetadata(ROUTE_NAMES_METADATA, 'OrdersController.pay', anonymous);
+    const owners: RouteOwner[] = [{ name: 'OrdersController.pay', paths: ['orders'] }];
+    Reflect.defineMetadata(ROUTE_OWNERS_METADATA, owners, anonymous);
     expect(controllerAndHandlerOf(anonymous)).toEqual({ controller: 'OrdersController', handler: 'pay' });
   });
 

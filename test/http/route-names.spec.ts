@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Controller, Get, type HttpServer, Injectable, Module, Post } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { nameRegisteredHandlers, nameRouteHandlers, ROUTE_NAMES_METADATA } from '../../lib/http/route-names.js';
+import { markedRouteName, nameRegisteredHandlers, nameRouteHandlers } from '../../lib/http/route-names.js';
 
 @Controller('orders')
 class OrdersController {
@@ -51,7 +51,7 @@ describe('nameRouteHandlers', () => {
   it('marks every route method of every controller with Controller.method, and nothing else', async () => {
     const moduleRef = await Test.createTestingModule({ imports: [OrdersModule] }).compile();
     nameRouteHandlers(moduleRef.get(ModulesContainer));
-    const mark = (fn: unknown) => Reflect.getMetadata(ROUTE_NAMES_METADATA, fn as object);
+    const mark = (fn: unknown) => markedRouteName(fn as object);
     expect(mark(OrdersController.prototype.list)).toBe('OrdersController.list');
     expect(mark(OrdersController.prototype.create)).toBe('OrdersController.create');
     expect(mark(OrdersController.prototype.helper)).toBeUndefined();

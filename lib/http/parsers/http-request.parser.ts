@@ -1,5 +1,5 @@
 import { applyIpPolicy, clientIp, type IpPolicy } from '../../privacy/ip-policy.js';
-import { ROUTE_NAMES_METADATA } from '../route-names.js';
+import { markedRouteName } from '../route-names.js';
 
 /**
  * Reads a request the way Express, Fastify and plain Node present it. Express hands over the
@@ -99,8 +99,7 @@ export function routeHandlerOf(request: unknown, ignoredRoutes?: readonly unknow
 export function controllerAndHandlerOf(handler: unknown): { controller?: string; handler?: string } {
   if (typeof handler !== 'function') return {};
   const own = typeof handler.name === 'string' ? handler.name.replace(/^(?:bound )+/, '') : '';
-  const marked: unknown = Reflect.getMetadata(ROUTE_NAMES_METADATA, handler);
-  for (const name of [own, typeof marked === 'string' ? marked : '']) {
+  for (const name of [own, markedRouteName(handler) ?? '']) {
     const dot = name.indexOf('.');
     if (dot > 0 && dot < name.length - 1) return { controller: name.slice(0, dot), handler: name.slice(dot + 1) };
   }
