@@ -12,7 +12,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/nest11-smoke.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
 echo "nest11-smoke: copying $repo to $work"
-tar -C "$repo" --exclude=./.git --exclude=./dist --exclude=./data --exclude=./coverage --exclude=./test/artifacts -cf - . | tar -C "$work" -xf -
+bash "$repo/.ci/copy-repo.sh" "$work"
 cd "$work"
 
 npm install --no-save --no-audit --no-fund \

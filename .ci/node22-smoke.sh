@@ -21,7 +21,7 @@ npm pack --silent "node-linux-$arch@$version" > /dev/null
 mkdir node copy
 tar -xzf "node-linux-$arch-$version.tgz" -C node --strip-components=1
 echo "node22-smoke: copying $repo to $work/copy"
-tar -C "$repo" --exclude=./.git --exclude=./dist --exclude=./data --exclude=./coverage --exclude=./test/artifacts -cf - . | tar -C copy -xf -
+bash "$repo/.ci/copy-repo.sh" copy
 
 export PATH="$work/node/bin:$PATH"
 cd copy

@@ -12,7 +12,7 @@ for version in 0.3.23 '^0.3'; do
   work="$(mktemp -d "${TMPDIR:-/tmp}/typeorm03-smoke.XXXXXX")"
   trap 'rm -rf "$work"' EXIT
   echo "typeorm03-smoke: typeorm@$version in $work"
-  tar -C "$repo" --exclude=./.git --exclude=./dist --exclude=./data --exclude=./coverage --exclude=./test/artifacts -cf - . | tar -C "$work" -xf -
+  bash "$repo/.ci/copy-repo.sh" "$work"
   (
     cd "$work"
     npm install --no-save --no-audit --no-fund --legacy-peer-deps "typeorm@$version"
