@@ -1,5 +1,7 @@
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
-import { finalize, tap, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
+// rxjs exports its operators from the root only since 7.2; the peer range starts at 7.1, as NestJS's does.
+import { finalize, tap } from 'rxjs/operators';
 import type { ApiTracker } from './api-tracker.js';
 import { beginNonHttpCall, endNonHttpCall, failNonHttpCall, type CallTracking } from './non-http-calls.js';
 import { isNonHttpContextType } from './parsers/context-parsers.js';

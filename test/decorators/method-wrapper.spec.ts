@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { BehaviorSubject, firstValueFrom, interval, lastValueFrom, Observable, of, take, throwError, timer, map } from 'rxjs';
+import { BehaviorSubject, firstValueFrom, interval, lastValueFrom, Observable, of, throwError, timer } from 'rxjs';
+import { map, take } from 'rxjs/operators';
 import { compileSources } from '../chaos/support/compile-sources.js';
 import { runScript } from '../support/run-script.js';
 import { TrackEvent } from '../../lib/decorators/track-event.decorator.js';

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { lastValueFrom, Observable, timer, map } from 'rxjs';
+import { lastValueFrom, Observable, timer } from 'rxjs';
+import { map } from 'rxjs/operators';
 import { TrackPayment } from '../../lib/decorators/track-payment.decorator.js';
 import { COMMON, decoratorHarness, only, type DecoratorHarness } from './support/decorator-harness.js';
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { BadRequestException, Body, Controller, HttpCode, Injectable, Post } from '@nestjs/common';
-import { Observable, of, throwError, timer, switchMap } from 'rxjs';
+import { Observable, of, throwError, timer } from 'rxjs';
+import { switchMap } from 'rxjs/operators';
 import { TrackAuth } from '../../../../lib/decorators/track-auth.decorator.js';
 import { TrackEmail } from '../../../../lib/decorators/track-email.decorator.js';
 import { TrackEvent } from '../../../../lib/decorators/track-event.decorator.js';
