@@ -3,6 +3,7 @@ import { emailDomain } from '../privacy/email.js';
 import { safeErrorMessage } from '../privacy/error-message.js';
 import { type SqlDialect, describeSql } from '../privacy/sql-fingerprint.js';
 import { stackFingerprint } from '../privacy/stack-fingerprint.js';
+import { errorName } from './error-name.js';
 import { eventKindSpec, EventKind } from './event-catalog.js';
 
 /**
@@ -166,11 +167,11 @@ export function systemEvent(f: SystemFields, extra?: Extra): KindEvent {
 }
 
 export function backendErrorEvent(f: BackendErrorFields, extra?: Extra): KindEvent {
-  const err = f.error as { name?: unknown; message?: unknown } | null | undefined;
+  const err = f.error as { message?: unknown } | null | undefined;
   const isObject = typeof err === 'object' && err !== null;
   return kindEvent('error', extra, {
     error_source: f.source,
-    error_name: isObject && typeof err.name === 'string' ? err.name : typeof f.error,
+    error_name: errorName(f.error),
     error_message: isObject ? safeErrorMessage(err, optionalString(err.message)) : optionalString(f.error),
     status_code: f.statusCode,
     method: f.method,
