@@ -3,7 +3,7 @@
 # and the lower bound of every peer range in package.json: NestJS 11.0.7, rxjs 7.1.0,
 # reflect-metadata 0.1.13, TypeORM 0.3.23 with @nestjs/typeorm 11.0.0, @nestjs/terminus 11.0.0,
 # pg 8.11.0 and better-sqlite3 12.0.0 (rebuilt from source for that Node, as in node22-smoke.sh).
-# The packages that are not peers follow NestJS: its adapters and testing at 11.0.7, and
+# The packages that are not peers follow NestJS: its adapters, transports and testing at 11.0.7, and
 # @nestjs/config 4.0.0 (its line for NestJS 11) for the sample app. Keep this list in step with
 # package.json's ranges. In a temporary copy of the repository; the checkout is never touched.
 set -euo pipefail
@@ -24,7 +24,8 @@ cd "$work/copy"
 
 versions=(
   "@nestjs/common@$nest" "@nestjs/core@$nest" "@nestjs/platform-express@$nest" "@nestjs/platform-fastify@$nest"
-  "@nestjs/testing@$nest" @nestjs/config@4.0.0 @nestjs/typeorm@11.0.0 @nestjs/terminus@11.0.0
+  "@nestjs/testing@$nest" "@nestjs/microservices@$nest" "@nestjs/websockets@$nest" "@nestjs/platform-ws@$nest"
+  @nestjs/config@4.0.0 @nestjs/typeorm@11.0.0 @nestjs/terminus@11.0.0
   rxjs@7.1.0 reflect-metadata@0.1.13 typeorm@0.3.23 pg@8.11.0 better-sqlite3@12.0.0
 )
 # Built before the swap: rxjs publishes no types for `module: nodenext` before 7.5.5 (README).

@@ -1,0 +1,172 @@
+import 'reflect-metadata';
+import { createRequire } from 'node:module';
+import { type INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { MessageBody, SubscribeMessage, WebSocketGateway, WsException } from '@nestjs/websockets';
+import WebSocket from 'ws';
+import { AnalyticsService, createAnalytics, SkipTracking } from '../../../lib/index.js';
+import type { AnalyticsEvent } from '../../../lib/events/analytics-event.interface.js';
+import { AnalyticsRecorder, JitsuAnalyticsTestingModule } from '../../../lib/testing/index.js';
+
+@WebSocketGateway({ path: '/ws' })
+class OrdersGateway {
+  constructor(private readonly analytics: AnalyticsService) {}
+
+  @SubscribeMessage('orders.watch')
+  watch(@MessageBody() data: { id: number }) {
+    this.analytics.track('Order Watched', { order_id: data.id });
+    return { event: 'orders.status', data: { id: data.id, status: 'shipped' } };
+  }
+
+  @SubscribeMessage('orders.refuse')
+  refuse() {
+    throw new WsException('order 7 is locked');
+  }
+
+  @SkipTracking()
+  @SubscribeMessage('orders.ping')
+  ping() {
+    return { event: 'orders.pong', data: 'pong' };
+  }
+}
+
+interface Running {
+  app: INestApplication;
+  client: Client;
+  close(): Promise<void>;
+}
+
+/** The gateway served by a real app, with the library or without it, and a connected client. */
+async function start(withAnalytics: boolean): Promise<Running> {
+  @Module({
+    imports: withAnalytics ? [JitsuAnalyticsTestingModule.forRoot()] : [],
+    providers: [OrdersGateway, ...(withAnalytics ? [] : [{ provide: AnalyticsService, useValue: createAnalytics({ enabled: false }, { logger: false }) }])],
+  })
+  class GatewayModule {}
+
+  const app = await NestFactory.create(GatewayModule, { logger: false, abortOnError: false });
+  app.useWebSocketAdapter(new WsAdapter(app));
+  await app.listen(0, '127.0.0.1');
+  const client = await Client.open(`${(await app.getUrl()).replace('http', 'ws').replace('[::1]', '127.0.0.1')}/ws`);
+  return {
+    app,
+    client,
+    close: async () => {
+      client.close();
+      await app.close();
+    },
+  };
+}
+
+/** A client of the `ws` adapter's protocol: JSON `{ event, data }` messages both ways. */
+class Client {
+  private readonly replies: unknown[] = [];
+  private waiting?: () => void;
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.on('message', (raw) => {
+      this.replies.push(JSON.parse(String(raw)));
+      this.waiting?.();
+    });
+  }
+
+  static async open(url: string): Promise<Client> {
+    const socket = new WebSocket(url, { headers: { 'user-agent': 'orders-client/1.0' } });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    return new Client(socket);
+  }
+
+  send(event: string, data: unknown): void {
+    this.socket.send(JSON.stringify({ event, data }));
+  }
+
+  async reply(): Promise<unknown> {
+    while (this.replies.length === 0) await new Promise<void>((resolve) => (this.waiting = resolve));
+    return this.replies.shift();
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** NestJS 11 applies no global interceptor, pipe or guard to gateways (its SocketModule builds their contexts without the app's config); 12 does. */
+const nestMajor = Number((createRequire(import.meta.url)('@nestjs/core/package.json') as { version: string }).version.split('.')[0]);
+if (nestMajor < 12) process.stderr.write(`Gateway tests skipped: NestJS ${nestMajor} applies no global interceptor to gateways (README)\n`);
+
+(nestMajor >= 12 ? describe : describe.skip)('a WebSocket gateway (ws adapter) with the library', () => {
+  let running: Running;
+  let plain: Running;
+  let recorder: AnalyticsRecorder;
+  let client: Client;
+
+  beforeAll(async () => {
+    running = await start(true);
+    plain = await start(false);
+    recorder = running.app.get(AnalyticsRecorder);
+    client = running.client;
+  });
+  afterAll(async () => {
+    await running?.close();
+    await plain?.close();
+  });
+  beforeEach(() => recorder.clear());
+
+  const events = async (): Promise<AnalyticsEvent[]> => {
+    await recorder.flush();
+    return recorder.events();
+  };
+
+  it('records a message handler as one API Call named by its event, with the client, and ties the events tracked inside it to it', async () => {
+    client.send('orders.watch', { id: 12 });
+    expect(await client.reply()).toEqual({ event: 'orders.status', data: { id: 12, status: 'shipped' } });
+
+    const call = await recorder.waitFor((e) => e.event === 'API Call');
+    expect(call.properties).toMatchObject({
+      method: 'WS',
+      path: 'orders.watch',
+      route: 'orders.watch',
+      status_code: 200,
+      controller: 'OrdersGateway',
+      handler: 'watch',
+      // The default ipPolicy, stripLastOctet. (The ws adapter keeps no upgrade request, so no user agent.)
+      ip_address: '127.0.0.0',
+    });
+    const inside = (await events()).filter((e) => e.event === 'Order Watched');
+    expect(inside).toHaveLength(1);
+    expect(inside[0].properties).toMatchObject({ order_id: 12, request_id: call.properties.request_id });
+  });
+
+  it("records a handler's WsException once, as a failed API Call and a Backend Error; the client gets what it gets without the library", async () => {
+    client.send('orders.refuse', { id: 7 });
+    plain.client.send('orders.refuse', { id: 7 });
+    const answer = await client.reply();
+    expect(answer).toEqual(await plain.client.reply());
+    expect(answer).toMatchObject({ event: 'exception', data: { status: 'error', message: 'order 7 is locked' } });
+    await recorder.waitFor((e) => e.event === 'API Call');
+    const recorded = await events();
+    expect(recorded.map((e) => e.event).sort()).toEqual(['API Call', 'Backend Error']);
+    expect(recorded.find((e) => e.event === 'Backend Error')!.properties).toMatchObject({
+      error_source: 'api',
+      error_name: 'WsException',
+      error_message: 'order 7 is locked',
+      route: 'orders.refuse',
+      method: 'WS',
+    });
+    expect(recorded.find((e) => e.event === 'API Call')!.properties.status_code).toBe(500);
+  });
+
+  it('records nothing for a handler marked @SkipTracking()', async () => {
+    client.send('orders.ping', null);
+    expect(await client.reply()).toEqual({ event: 'orders.pong', data: 'pong' });
+    // A later message that is recorded proves the skipped one's turn has passed.
+    client.send('orders.watch', { id: 14 });
+    await client.reply();
+    await recorder.waitFor((e) => e.event === 'API Call');
+    expect((await events()).filter((e) => e.event === 'API Call').map((e) => e.properties.route)).toEqual(['orders.watch']);
+  });
+});
