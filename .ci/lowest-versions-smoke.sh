@@ -5,23 +5,13 @@
 # pg 8.11.0 and better-sqlite3 12.0.0 (rebuilt from source for that Node, as in node22-smoke.sh).
 # The packages that are not peers follow NestJS: its adapters, transports and testing at 11.0.7, and
 # @nestjs/config 4.0.0 (its line for NestJS 11) for the sample app. Keep this list in step with
-# package.json's ranges. In a temporary copy of the repository; the checkout is never touched.
+# package.json's ranges. In a temporary copy of the repository on that Node (.ci/copy-on-node.sh).
 set -euo pipefail
 
-node_version=20.19.0
+source "$(dirname "$0")/copy-on-node.sh"
+copy_on_node lowest-versions-smoke 20.19.0
+
 nest=11.0.7
-repo="$(cd "$(dirname "$0")/.." && pwd)"
-work="$(mktemp -d "${TMPDIR:-/tmp}/lowest-versions-smoke.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-
-bash "$repo/.ci/node-binary.sh" "$node_version" "$work/node"
-mkdir "$work/copy"
-echo "lowest-versions-smoke: copying $repo to $work/copy"
-bash "$repo/.ci/copy-repo.sh" "$work/copy"
-export PATH="$work/node/bin:$PATH"
-cd "$work/copy"
-[ "$(node --version)" = "v$node_version" ] || { echo "lowest-versions-smoke: node is $(node --version), not v$node_version" >&2; exit 1; }
-
 versions=(
   "@nestjs/common@$nest" "@nestjs/core@$nest" "@nestjs/platform-express@$nest" "@nestjs/platform-fastify@$nest"
   "@nestjs/testing@$nest" "@nestjs/microservices@$nest" "@nestjs/websockets@$nest" "@nestjs/platform-ws@$nest"
@@ -38,7 +28,7 @@ node -e '
   const { readFileSync } = require("node:fs");
   const wanted = process.argv.slice(1).map((spec) => [spec.slice(0, spec.lastIndexOf("@")), spec.slice(spec.lastIndexOf("@") + 1)]);
   const wrong = wanted.filter(([name, version]) => JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8")).version !== version);
-  console.log("lowest-versions-smoke: running on node", process.version, "with", process.argv.slice(1).join(" "));
+  console.log("lowest-versions-smoke: running with", process.argv.slice(1).join(" "));
   if (wrong.length > 0) { console.error("lowest-versions-smoke: not installed as expected:", wrong); process.exit(1); }
 ' "${versions[@]}"
 npm test
