@@ -3,7 +3,7 @@ import { Controller, Injectable, type INestApplication, type INestMicroservice, 
 import { NestFactory } from '@nestjs/core';
 import { ClientProxyFactory, type ClientProxy, EventPattern, MessagePattern, Payload, RpcException, Transport } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
-import { AnalyticsService, createAnalytics, SkipTracking } from '../../../lib/index.js';
+import { AnalyticsService, type ApiTrackingOptions, createAnalytics, SkipTracking } from '../../../lib/index.js';
 import type { AnalyticsEvent } from '../../../lib/events/analytics-event.interface.js';
 import { AnalyticsRecorder, JitsuAnalyticsTestingModule } from '../../../lib/testing/index.js';
 import { freePort } from '../../support/server-process.js';
@@ -60,9 +60,9 @@ interface Running {
  * A real TCP microservice, on its own (`createMicroservice`) or beside HTTP in a hybrid app
  * (`connectMicroservice`), with the library or without it, and a real client.
  */
-async function start(shape: 'standalone' | 'hybrid', withAnalytics = true): Promise<Running> {
+async function start(shape: 'standalone' | 'hybrid', withAnalytics = true, api: ApiTrackingOptions = {}): Promise<Running> {
   @Module({
-    imports: withAnalytics ? [JitsuAnalyticsTestingModule.forRoot()] : [],
+    imports: withAnalytics ? [JitsuAnalyticsTestingModule.forRoot({ api })] : [],
     controllers: [OrderMessages],
     providers: [Seen, ...(withAnalytics ? [] : [{ provide: AnalyticsService, useValue: createAnalytics({ enabled: false }, { logger: false }) }])],
   })
@@ -179,5 +179,24 @@ describe.each(['standalone', 'hybrid'] as const)('a TCP microservice (%s) with t
     await lastValueFrom(running.client.send('orders.get', { id: 1 }));
     await running.recorder!.waitFor((e) => e.event === 'API Call');
     expect((await events()).filter((e) => e.event === 'API Call').map((e) => e.properties.route)).toEqual(['orders.get']);
+  });
+});
+
+describe("a TCP microservice with contexts.rpc 'skip'", () => {
+  let running: Running;
+
+  beforeAll(async () => {
+    running = await start('standalone', true, { contexts: { rpc: 'skip' } });
+  });
+  afterAll(() => running?.close());
+
+  it('records no API Call, and still a Backend Error for a handler that throws, as for a skipped HTTP route', async () => {
+    expect(await lastValueFrom(running.client.send('orders.get', { id: 3 }))).toEqual({ id: 3, status: 'shipped' });
+    expect(await failureOf(lastValueFrom(running.client.send('orders.missing', {})))).toEqual({ error: { status: 'error', message: 'Internal server error' } });
+
+    const error = await running.recorder!.waitFor((e) => e.event === 'Backend Error');
+    expect(error.properties).toMatchObject({ error_name: 'NotFoundException', route: 'orders.missing', method: 'RPC' });
+    await running.recorder!.flush();
+    expect(running.recorder!.events().map((e) => e.event).sort()).toEqual(['Backend Error', 'Order Looked Up']);
   });
 });
