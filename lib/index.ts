@@ -31,6 +31,7 @@ export type { TrackingDecorator } from './decorators/tracking-decorator.js';
 export { bindTracking } from './decorators/bind-tracking.js';
 export { SkipTracking } from './http/skip-tracking.decorator.js';
 export { AnalyticsExceptionFilter } from './http/analytics-exception.filter.js';
+export { AnalyticsInterceptor } from './http/analytics.interceptor.js';
 export { recordApiException } from './http/record-api-exception.js';
 export type { ApiTrackingOptions, ContextTracking, ErrorTrackingOptions, IdentifyRequest, RequestIdentity } from './http/api-tracking.options.js';
 export type { MiddlewareNext } from './http/track-api-request.js';

@@ -33,6 +33,8 @@ export class ApiTracker {
   readonly handlers = new HandlerFactsCache();
   /** Errors already recorded, so the interceptor and the filter of a non-HTTP call count one. */
   readonly recordedErrors = new WeakSet<object>();
+  /** Non-HTTP calls being tracked, so the global interceptor and an `AnalyticsInterceptor` on the same handler time one. */
+  readonly interceptedCalls = new WeakSet<object>();
   /** Route and path of requests no interceptor saw; the Nest module gives it the router and the skipped routes. */
   readonly routes: RequestRoutes;
   /** The last client address seen and what `ipPolicy` made of it: behind a proxy most requests share one. */

@@ -46,6 +46,9 @@ export class ApiTrackingInterceptor implements NestInterceptor {
 
   private nonHttp(type: 'rpc' | 'ws' | 'graphql', context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const tracker = this.tracker;
+    // The global interceptor and an AnalyticsInterceptor on the handler share the call's context.
+    if (tracker.interceptedCalls.has(context)) return next.handle();
+    tracker.interceptedCalls.add(context);
     let tracking: CallTracking;
     try {
       tracking = beginNonHttpCall(tracker, type, context);

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { createRequire } from 'node:module';
-import { type INestApplication, Module } from '@nestjs/common';
+import { type INestApplication, Module, UseInterceptors } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { MessageBody, SubscribeMessage, WebSocketGateway, WsException } from '@nestjs/websockets';
 import WebSocket from 'ws';
-import { AnalyticsService, createAnalytics, SkipTracking } from '../../../lib/index.js';
+import { AnalyticsInterceptor, AnalyticsService, createAnalytics, SkipTracking } from '../../../lib/index.js';
 import type { AnalyticsEvent } from '../../../lib/events/analytics-event.interface.js';
 import { AnalyticsRecorder, JitsuAnalyticsTestingModule } from '../../../lib/testing/index.js';
 
@@ -31,8 +31,24 @@ class OrdersGateway {
   }
 }
 
+/** A gateway that asks for the library's interceptor itself, as one must under NestJS 11. */
+@UseInterceptors(AnalyticsInterceptor)
+@WebSocketGateway({ path: '/ws-counting' })
+class CountingGateway {
+  @SubscribeMessage('orders.count')
+  count(@MessageBody() data: { n: number }) {
+    return { event: 'orders.counted', data: data.n + 1 };
+  }
+
+  @SubscribeMessage('orders.explode')
+  explode() {
+    throw new WsException('count lost');
+  }
+}
+
 interface Running {
   app: INestApplication;
+  url: string;
   client: Client;
   close(): Promise<void>;
 }
@@ -41,16 +57,21 @@ interface Running {
 async function start(withAnalytics: boolean): Promise<Running> {
   @Module({
     imports: withAnalytics ? [JitsuAnalyticsTestingModule.forRoot()] : [],
-    providers: [OrdersGateway, ...(withAnalytics ? [] : [{ provide: AnalyticsService, useValue: createAnalytics({ enabled: false }, { logger: false }) }])],
+    providers: [
+      OrdersGateway,
+      ...(withAnalytics ? [CountingGateway] : [{ provide: AnalyticsService, useValue: createAnalytics({ enabled: false }, { logger: false }) }]),
+    ],
   })
   class GatewayModule {}
 
   const app = await NestFactory.create(GatewayModule, { logger: false, abortOnError: false });
   app.useWebSocketAdapter(new WsAdapter(app));
   await app.listen(0, '127.0.0.1');
-  const client = await Client.open(`${(await app.getUrl()).replace('http', 'ws').replace('[::1]', '127.0.0.1')}/ws`);
+  const url = (await app.getUrl()).replace('http', 'ws').replace('[::1]', '127.0.0.1');
+  const client = await Client.open(`${url}/ws`);
   return {
     app,
+    url,
     client,
     close: async () => {
       client.close();
@@ -94,9 +115,41 @@ class Client {
   }
 }
 
+describe('a gateway with @UseInterceptors(AnalyticsInterceptor)', () => {
+  let running: Running;
+  let recorder: AnalyticsRecorder;
+  let client: Client;
+
+  beforeAll(async () => {
+    running = await start(true);
+    recorder = running.app.get(AnalyticsRecorder);
+    client = await Client.open(`${running.url}/ws-counting`);
+  });
+  afterAll(async () => {
+    client?.close();
+    await running?.close();
+  });
+  beforeEach(() => recorder.clear());
+
+  it('is recorded on every NestJS line, once where the global interceptor runs too', async () => {
+    client.send('orders.count', { n: 1 });
+    expect(await client.reply()).toEqual({ event: 'orders.counted', data: 2 });
+    // NestJS 12's ws adapter answers an exception; 11's sends nothing, so no reply is awaited.
+    client.send('orders.explode', {});
+    await recorder.waitFor((e) => e.event === 'Backend Error');
+    await recorder.flush();
+    const recorded = recorder.events().map((e) => [e.event, e.properties.route, e.properties.status_code, e.properties.handler]);
+    expect(recorded).toEqual([
+      ['API Call', 'orders.count', 200, 'count'],
+      ['Backend Error', 'orders.explode', 500, undefined],
+      ['API Call', 'orders.explode', 500, 'explode'],
+    ]);
+  });
+});
+
 /** NestJS 11 applies no global interceptor, pipe or guard to gateways (its SocketModule builds their contexts without the app's config); 12 does. */
 const nestMajor = Number((createRequire(import.meta.url)('@nestjs/core/package.json') as { version: string }).version.split('.')[0]);
-if (nestMajor < 12) process.stderr.write(`Gateway tests skipped: NestJS ${nestMajor} applies no global interceptor to gateways (README)\n`);
+if (nestMajor < 12) process.stderr.write(`Gateway tests without AnalyticsInterceptor skipped: NestJS ${nestMajor} applies no global interceptor to gateways (README)\n`);
 
 (nestMajor >= 12 ? describe : describe.skip)('a WebSocket gateway (ws adapter) with the library', () => {
   let running: Running;

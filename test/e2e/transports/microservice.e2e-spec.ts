@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { Controller, Injectable, type INestApplication, type INestMicroservice, Module, NotFoundException } from '@nestjs/common';
+import { Controller, Injectable, type INestApplication, type INestMicroservice, Module, NotFoundException, UseInterceptors } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClientProxyFactory, type ClientProxy, EventPattern, MessagePattern, Payload, RpcException, Transport } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
-import { AnalyticsService, type ApiTrackingOptions, createAnalytics, SkipTracking } from '../../../lib/index.js';
+import { AnalyticsInterceptor, AnalyticsService, type ApiTrackingOptions, createAnalytics, SkipTracking } from '../../../lib/index.js';
 import type { AnalyticsEvent } from '../../../lib/events/analytics-event.interface.js';
 import { AnalyticsRecorder, JitsuAnalyticsTestingModule } from '../../../lib/testing/index.js';
 import { freePort } from '../../support/server-process.js';
@@ -49,6 +49,21 @@ class OrderMessages {
   }
 }
 
+/** A controller of a microservice that asks for the library's interceptor itself. */
+@UseInterceptors(AnalyticsInterceptor)
+@Controller()
+class InvoiceMessages {
+  @MessagePattern('invoices.get')
+  get(@Payload() data: { id: number }) {
+    return { id: data.id, total: 12 };
+  }
+
+  @MessagePattern('invoices.refuse')
+  refuse() {
+    throw new RpcException('invoice 3 is void');
+  }
+}
+
 interface Running {
   client: ClientProxy;
   recorder?: AnalyticsRecorder;
@@ -60,10 +75,18 @@ interface Running {
  * A real TCP microservice, on its own (`createMicroservice`) or beside HTTP in a hybrid app
  * (`connectMicroservice`), with the library or without it, and a real client.
  */
-async function start(shape: 'standalone' | 'hybrid', withAnalytics = true, api: ApiTrackingOptions = {}): Promise<Running> {
+interface StartOptions {
+  withAnalytics?: boolean;
+  api?: ApiTrackingOptions;
+  /** For a hybrid app: what connectMicroservice is given. */
+  inheritAppConfig?: boolean;
+  controllers?: Array<new (...args: never[]) => unknown>;
+}
+
+async function start(shape: 'standalone' | 'hybrid', { withAnalytics = true, api = {}, inheritAppConfig = true, controllers = [] }: StartOptions = {}): Promise<Running> {
   @Module({
     imports: withAnalytics ? [JitsuAnalyticsTestingModule.forRoot({ api })] : [],
-    controllers: [OrderMessages],
+    controllers: [OrderMessages, ...controllers],
     providers: [Seen, ...(withAnalytics ? [] : [{ provide: AnalyticsService, useValue: createAnalytics({ enabled: false }, { logger: false }) }])],
   })
   class MessagesModule {}
@@ -79,7 +102,7 @@ async function start(shape: 'standalone' | 'hybrid', withAnalytics = true, api: 
     const http = await NestFactory.create(MessagesModule, { logger: false, abortOnError: false });
     // Without inheritAppConfig a connected microservice gets none of the app's global enhancers,
     // APP_INTERCEPTOR and APP_FILTER providers included (README, "Every request, automatically").
-    http.connectMicroservice(options, { inheritAppConfig: true });
+    http.connectMicroservice(options, { inheritAppConfig });
     await http.startAllMicroservices();
     await http.listen(0, '127.0.0.1');
     app = http;
@@ -108,7 +131,7 @@ describe.each(['standalone', 'hybrid'] as const)('a TCP microservice (%s) with t
 
   beforeAll(async () => {
     running = await start(shape);
-    plain = await start(shape, false);
+    plain = await start(shape, { withAnalytics: false });
   });
   afterAll(async () => {
     await running?.close();
@@ -186,7 +209,7 @@ describe("a TCP microservice with contexts.rpc 'skip'", () => {
   let running: Running;
 
   beforeAll(async () => {
-    running = await start('standalone', true, { contexts: { rpc: 'skip' } });
+    running = await start('standalone', { api: { contexts: { rpc: 'skip' } } });
   });
   afterAll(() => running?.close());
 
@@ -198,5 +221,30 @@ describe("a TCP microservice with contexts.rpc 'skip'", () => {
     expect(error.properties).toMatchObject({ error_name: 'NotFoundException', route: 'orders.missing', method: 'RPC' });
     await running.recorder!.flush();
     expect(running.recorder!.events().map((e) => e.event).sort()).toEqual(['Backend Error', 'Order Looked Up']);
+  });
+});
+
+describe('a microservice connected to a hybrid app without inheritAppConfig', () => {
+  let running: Running;
+
+  beforeAll(async () => {
+    running = await start('hybrid', { inheritAppConfig: false, controllers: [InvoiceMessages] });
+  });
+  afterAll(() => running?.close());
+
+  it('records only the handlers that ask for AnalyticsInterceptor: NestJS gives it none of the global enhancers', async () => {
+    expect(await lastValueFrom(running.client.send('orders.get', { id: 8 }))).toEqual({ id: 8, status: 'shipped' });
+    expect(await lastValueFrom(running.client.send('invoices.get', { id: 3 }))).toEqual({ id: 3, total: 12 });
+    expect(await failureOf(lastValueFrom(running.client.send('invoices.refuse', {})))).toEqual({ error: { status: 'error', message: 'invoice 3 is void' } });
+
+    await running.recorder!.waitFor((e) => e.event === 'Backend Error');
+    await running.recorder!.flush();
+    const recorded = running.recorder!.events().map((e) => [e.event, e.properties.route, e.properties.status_code]);
+    expect(recorded).toEqual([
+      ['Order Looked Up', undefined, undefined],
+      ['API Call', 'invoices.get', 200],
+      ['Backend Error', 'invoices.refuse', 500],
+      ['API Call', 'invoices.refuse', 500],
+    ]);
   });
 });
