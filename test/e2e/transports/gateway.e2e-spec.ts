@@ -5,9 +5,10 @@ import { NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { MessageBody, SubscribeMessage, WebSocketGateway, WsException } from '@nestjs/websockets';
 import WebSocket from 'ws';
-import { AnalyticsInterceptor, AnalyticsService, createAnalytics, SkipTracking } from '../../../lib/index.js';
+import { AnalyticsInterceptor, AnalyticsService, SkipTracking } from '../../../lib/index.js';
 import type { AnalyticsEvent } from '../../../lib/events/analytics-event.interface.js';
-import { AnalyticsRecorder, JitsuAnalyticsTestingModule } from '../../../lib/testing/index.js';
+import { AnalyticsRecorder } from '../../../lib/testing/index.js';
+import { analyticsOrNone } from '../../support/analytics-or-none.js';
 
 @WebSocketGateway({ path: '/ws' })
 class OrdersGateway {
@@ -55,12 +56,11 @@ interface Running {
 
 /** The gateway served by a real app, with the library or without it, and a connected client. */
 async function start(withAnalytics: boolean): Promise<Running> {
+  const analytics = analyticsOrNone(withAnalytics);
   @Module({
-    imports: withAnalytics ? [JitsuAnalyticsTestingModule.forRoot()] : [],
-    providers: [
-      OrdersGateway,
-      ...(withAnalytics ? [CountingGateway] : [{ provide: AnalyticsService, useValue: createAnalytics({ enabled: false }, { logger: false }) }]),
-    ],
+    imports: analytics.imports,
+    // CountingGateway needs the library's interceptor, so it runs only with the library.
+    providers: [OrdersGateway, ...(withAnalytics ? [CountingGateway] : []), ...analytics.providers],
   })
   class GatewayModule {}
 

@@ -3,9 +3,10 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type INestApplication, Module, NotFoundException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Args, GraphQLModule, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { AnalyticsService, createAnalytics } from '../../../lib/index.js';
+import { AnalyticsService } from '../../../lib/index.js';
 import type { AnalyticsEvent } from '../../../lib/events/analytics-event.interface.js';
-import { AnalyticsRecorder, JitsuAnalyticsTestingModule } from '../../../lib/testing/index.js';
+import { AnalyticsRecorder } from '../../../lib/testing/index.js';
+import { analyticsOrNone } from '../../support/analytics-or-none.js';
 import { nextRequestId } from '../http/fixture/app-factory.js';
 
 const typeDefs = `
@@ -47,13 +48,14 @@ interface Running {
 
 /** A GraphQL app (Apollo on Express, schema first), with the library or without it. */
 async function start(withAnalytics: boolean): Promise<Running> {
+  const analytics = analyticsOrNone(withAnalytics);
   @Module({
     imports: [
-      ...(withAnalytics ? [JitsuAnalyticsTestingModule.forRoot()] : []),
+      ...analytics.imports,
       // No stack traces in answers: the two apps' bodies are compared byte for byte.
       GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, typeDefs, includeStacktraceInErrorResponses: false }),
     ],
-    providers: [OrdersResolver, ...(withAnalytics ? [] : [{ provide: AnalyticsService, useValue: createAnalytics({ enabled: false }, { logger: false }) }])],
+    providers: [OrdersResolver, ...analytics.providers],
   })
   class GraphqlModule {}
 

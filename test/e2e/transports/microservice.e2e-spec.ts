@@ -3,9 +3,10 @@ import { Controller, Injectable, type INestApplication, type INestMicroservice, 
 import { NestFactory } from '@nestjs/core';
 import { ClientProxyFactory, type ClientProxy, EventPattern, MessagePattern, Payload, RpcException, Transport } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
-import { AnalyticsInterceptor, AnalyticsService, type ApiTrackingOptions, createAnalytics, SkipTracking } from '../../../lib/index.js';
+import { AnalyticsInterceptor, AnalyticsService, type ApiTrackingOptions, SkipTracking } from '../../../lib/index.js';
 import type { AnalyticsEvent } from '../../../lib/events/analytics-event.interface.js';
-import { AnalyticsRecorder, JitsuAnalyticsTestingModule } from '../../../lib/testing/index.js';
+import { AnalyticsRecorder } from '../../../lib/testing/index.js';
+import { analyticsOrNone } from '../../support/analytics-or-none.js';
 import { freePort } from '../../support/server-process.js';
 
 /** Where the handlers report what they saw, so a test can tell an event was fired and handled. */
@@ -84,10 +85,11 @@ interface StartOptions {
 }
 
 async function start(shape: 'standalone' | 'hybrid', { withAnalytics = true, api = {}, inheritAppConfig = true, controllers = [] }: StartOptions = {}): Promise<Running> {
+  const analytics = analyticsOrNone(withAnalytics, { api });
   @Module({
-    imports: withAnalytics ? [JitsuAnalyticsTestingModule.forRoot({ api })] : [],
+    imports: analytics.imports,
     controllers: [OrderMessages, ...controllers],
-    providers: [Seen, ...(withAnalytics ? [] : [{ provide: AnalyticsService, useValue: createAnalytics({ enabled: false }, { logger: false }) }])],
+    providers: [Seen, ...analytics.providers],
   })
   class MessagesModule {}
 
