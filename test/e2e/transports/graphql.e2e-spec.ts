@@ -4,10 +4,9 @@ import { type INestApplication, Module, NotFoundException } from '@nestjs/common
 import { NestFactory } from '@nestjs/core';
 import { Args, GraphQLModule, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { AnalyticsService } from '../../../lib/index.js';
-import type { AnalyticsEvent } from '../../../lib/events/analytics-event.interface.js';
 import { AnalyticsRecorder } from '../../../lib/testing/index.js';
 import { analyticsOrNone } from '../../support/analytics-or-none.js';
-import { nextRequestId } from '../http/fixture/app-factory.js';
+import { eventsOf, nextRequestId, send } from '../http/fixture/app-factory.js';
 
 const typeDefs = `
   type Customer { name: String! }
@@ -66,10 +65,8 @@ async function start(withAnalytics: boolean): Promise<Running> {
 }
 
 async function ask(url: string, query: string, requestId?: string): Promise<{ status: number; body: string }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (requestId) headers['x-request-id'] = requestId;
-  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query }) });
-  return { status: response.status, body: await response.text() };
+  const { status, body } = await send(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }), requestId });
+  return { status, body: body.toString() };
 }
 
 describe('a GraphQL app (Apollo, Express) with the library', () => {
@@ -85,19 +82,13 @@ describe('a GraphQL app (Apollo, Express) with the library', () => {
     await plain?.app.close();
   });
 
-  const eventsOf = async (requestId: string): Promise<AnalyticsEvent[]> => {
-    await running.recorder!.waitFor((e) => e.event === 'API Call' && e.properties.request_id === requestId);
-    await running.recorder!.flush();
-    return running.recorder!.events().filter((e) => e.properties.request_id === requestId);
-  };
-
   it("records a query as its request's API Call, named by its root field (nested fields add none), and ties the resolver's events to it", async () => {
     const requestId = nextRequestId('graphql-query');
     const answer = await ask(running.url, '{ order(id: 5) { id status customer { name } } }', requestId);
     expect(answer).toEqual({ status: 200, body: expect.any(String) });
     expect(JSON.parse(answer.body)).toEqual({ data: { order: { id: 5, status: 'shipped', customer: { name: 'Ada' } } } });
 
-    const events = await eventsOf(requestId);
+    const events = await eventsOf(running.recorder!, requestId);
     expect(events.map((e) => e.event).sort()).toEqual(['API Call', 'Order Looked Up']);
     expect(events.find((e) => e.event === 'API Call')!.properties).toMatchObject({
       method: 'POST',
@@ -114,7 +105,7 @@ describe('a GraphQL app (Apollo, Express) with the library', () => {
     const requestId = nextRequestId('graphql-mutation');
     const answer = await ask(running.url, 'mutation { cancelOrder(id: 3) { id status } }', requestId);
     expect(JSON.parse(answer.body)).toEqual({ data: { cancelOrder: { id: 3, status: 'cancelled' } } });
-    const events = await eventsOf(requestId);
+    const events = await eventsOf(running.recorder!, requestId);
     expect(events.map((e) => e.event)).toEqual(['API Call']);
     expect(events[0].properties).toMatchObject({ method: 'POST', route: 'Mutation.cancelOrder', handler: 'cancel', status_code: 200 });
   });
@@ -127,7 +118,7 @@ describe('a GraphQL app (Apollo, Express) with the library', () => {
     const answer = await ask(running.url, query, requestId);
     expect(answer).toEqual(await ask(plain.url, query));
 
-    const events = await eventsOf(requestId);
+    const events = await eventsOf(running.recorder!, requestId);
     expect(events.map((e) => e.event).sort()).toEqual(['API Call', 'Backend Error']);
     expect(events.find((e) => e.event === 'Backend Error')!.properties).toMatchObject({ error_source: 'api', error_name: errorName, route });
     expect(events.find((e) => e.event === 'API Call')!.properties).toMatchObject({ route, status_code: answer.status });
