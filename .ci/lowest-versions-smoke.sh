@@ -4,8 +4,8 @@
 # reflect-metadata 0.1.13, TypeORM 0.3.23 with @nestjs/typeorm 11.0.0, @nestjs/terminus 11.0.0,
 # pg 8.11.0 and better-sqlite3 12.0.0 (rebuilt from source for that Node, as in node22-smoke.sh).
 # The packages that are not peers follow NestJS: its adapters, transports and testing at 11.0.7,
-# @nestjs/config 4.0.0 (its line for NestJS 11) for the sample app, and @nestjs/graphql and
-# @nestjs/apollo on their NestJS 11 line. Keep this list in step with
+# @nestjs/config 4.0.0 (its line for NestJS 11) for the sample app, and @nestjs/graphql,
+# @nestjs/apollo and @nestjs/mercurius on their NestJS 11 line. Keep this list in step with
 # package.json's ranges. In a temporary copy of the repository on that Node (.ci/copy-on-node.sh).
 set -euo pipefail
 
@@ -19,8 +19,8 @@ versions=(
   @nestjs/config@4.0.0 @nestjs/typeorm@11.0.0 @nestjs/terminus@11.0.0
   rxjs@7.1.0 reflect-metadata@0.1.13 typeorm@0.3.23 pg@8.11.0 better-sqlite3@12.0.0
 )
-# GraphQL for the GraphQL spec: its NestJS 11 line, whose first releases need Apollo Server 4.
-companions=('@nestjs/graphql@^13' '@nestjs/apollo@^13')
+# GraphQL for the GraphQL specs: its NestJS 11 line, whose first releases need Apollo Server 4.
+companions=('@nestjs/graphql@^13' '@nestjs/apollo@^13' '@nestjs/mercurius@^13')
 # Built before the swap: rxjs publishes no types for `module: nodenext` before 7.5.5 (README).
 npm run build
 npm install --no-save --no-audit --no-fund --legacy-peer-deps --ignore-scripts "${versions[@]}" "${companions[@]}"

@@ -4,7 +4,7 @@
 # module, health, the TypeORM module and the sample app. In a temporary copy of the repository
 # (sources and the installed node_modules), every @nestjs/* package is swapped for its NestJS 11
 # line, then the copy is built and those specs run there. The checkout itself is never touched. @nestjs/config has no 11.x: its NestJS
-# 11 line is 4.x; @nestjs/graphql's and @nestjs/apollo's is 13.x.
+# 11 line is 4.x; @nestjs/graphql's, @nestjs/apollo's and @nestjs/mercurius's is 13.x.
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -19,7 +19,7 @@ npm install --no-save --no-audit --no-fund \
   '@nestjs/common@^11' '@nestjs/core@^11' '@nestjs/platform-express@^11' '@nestjs/platform-fastify@^11' \
   '@nestjs/testing@^11' '@nestjs/config@^4' '@nestjs/typeorm@^11' '@nestjs/terminus@^11' \
   '@nestjs/microservices@^11' '@nestjs/websockets@^11' '@nestjs/platform-ws@^11' \
-  '@nestjs/graphql@^13' '@nestjs/apollo@^13'
+  '@nestjs/graphql@^13' '@nestjs/apollo@^13' '@nestjs/mercurius@^13'
 
 # Fail loudly if the swap did not take: the test below must run on NestJS 11.
 node -e '

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { FakeJitsuServer } from '../fake-jitsu/fake-jitsu-server.js';
 import { AppProcess } from './support/app-process.js';
 import { chaosTable, type ChaosRow } from './support/chaos-report.js';
-import { compileSources, type CompiledSources } from './support/compile-sources.js';
+import { compileSources, type CompiledSources } from '../support/compile-sources.js';
 import { missingSeqs, tallyRun } from './support/sink-tally.js';
 import { storm } from './support/storm.js';
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { BehaviorSubject, firstValueFrom, interval, lastValueFrom, Observable, of, throwError, timer } from 'rxjs';
 import { map, take } from 'rxjs/operators';
-import { compileSources } from '../chaos/support/compile-sources.js';
+import { compileSources } from '../support/compile-sources.js';
 import { runScript } from '../support/run-script.js';
 import { TrackEvent } from '../../lib/decorators/track-event.decorator.js';
 import { TrackExternalApi } from '../../lib/decorators/track-external-api.decorator.js';

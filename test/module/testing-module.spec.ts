@@ -3,7 +3,7 @@ import { Injectable, Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AnalyticsService } from '../../lib/index.js';
 import { AnalyticsRecorder, JitsuAnalyticsTestingModule } from '../../lib/testing/index.js';
-import { compileSources, type CompiledSources } from '../chaos/support/compile-sources.js';
+import { compileSources, type CompiledSources } from '../support/compile-sources.js';
 import { runScript } from '../support/run-script.js';
 
 @Injectable()

@@ -1,4 +1,4 @@
-import { compileSources } from '../chaos/support/compile-sources.js';
+import { compileSources } from '../support/compile-sources.js';
 import { runScript } from '../support/run-script.js';
 
 describe('flush() in a script', () => {

@@ -1,4 +1,4 @@
-import { compileSources, type CompiledSources } from '../chaos/support/compile-sources.js';
+import { compileSources, type CompiledSources } from '../support/compile-sources.js';
 import { runScript } from '../support/run-script.js';
 
 /** The scenario runs in its own process: before the fix it looped forever, synchronously. */

@@ -4,7 +4,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transform, type Options } from '@swc/core';
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The transform Jest uses (swc.transform.json), emitting plain ES modules that Node runs directly. */
 const SWC: Options = {
@@ -19,7 +19,7 @@ export interface CompiledSources {
 }
 
 /**
- * The chaos app must run in its own process, from the current sources. `dist/` is not an
+ * For a test whose app must run in its own process, from the current sources. `dist/` is not an
  * option: `npm test` runs in a developer's loop without a build, and a stale or half-written
  * `dist/` would test something else. So `lib/` and the fixture are compiled on the fly with the
  * same swc transform as Jest (about a second), into a temp directory that mirrors the repo's
@@ -27,7 +27,7 @@ export interface CompiledSources {
  * package's name and version, and links the repo's node_modules (bare imports resolve there).
  */
 export async function compileSources(relativeEntry: string, folders: readonly string[] = ['lib']): Promise<CompiledSources> {
-  const out = mkdtempSync(join(tmpdir(), 'jitsu-chaos-build-'));
+  const out = mkdtempSync(join(tmpdir(), 'jitsu-test-build-'));
   const { name, version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { name: string; version: string };
   writeFileSync(join(out, 'package.json'), JSON.stringify({ name, version, type: 'module' }));
   symlinkSync(join(REPO, 'node_modules'), join(out, 'node_modules'), 'dir');
