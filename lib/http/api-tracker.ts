@@ -78,13 +78,19 @@ export class ApiTracker {
       identified: false,
       hasError: false,
       errorRecorded: false,
+      finished: false,
       ended: false,
     };
     attachHttpCallState(raw, state);
     if (fromMiddleware) noteMiddlewareRoute(state, raw);
     const res = state.response;
     if (typeof res.once === 'function') {
-      // 'close' follows 'finish' on every response, and also ends one the client abandoned.
+      // 'finish': answered in full. 'close' ends a response the client abandoned. A response
+      // without a real socket (serverless adapters) may emit only 'finish'.
+      res.once('finish', () => {
+        state.finished = true;
+        this.end(state);
+      });
       res.once('close', () => this.end(state));
       if ((res as { closed?: unknown }).closed === true) queueMicrotask(() => this.end(state));
     } else {
@@ -228,8 +234,13 @@ export class ApiTracker {
  */
 const NOT_COMPLETED = 499;
 
+/**
+ * 'finish' says so on every response; `writableFinished` covers one that finished before
+ * tracking began. Neither alone: a response without a real socket (Fastify's `inject()`,
+ * serverless adapters) emits 'finish' while its `writableFinished` stays false.
+ */
 function completed(state: HttpCallState): boolean {
-  return (state.response as { writableFinished?: unknown }).writableFinished !== false;
+  return state.finished || (state.response as { writableFinished?: unknown }).writableFinished !== false;
 }
 
 function statusSent(state: HttpCallState): number {

@@ -34,6 +34,8 @@ export interface HttpCallState {
   hasError: boolean;
   error?: unknown;
   errorRecorded: boolean;
+  /** The response emitted 'finish': it was answered in full. */
+  finished: boolean;
   ended: boolean;
 }
 
