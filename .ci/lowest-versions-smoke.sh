@@ -16,6 +16,7 @@ nest=11.0.7
 versions=(
   "@nestjs/common@$nest" "@nestjs/core@$nest" "@nestjs/platform-express@$nest" "@nestjs/platform-fastify@$nest"
   "@nestjs/testing@$nest" "@nestjs/microservices@$nest" "@nestjs/websockets@$nest" "@nestjs/platform-ws@$nest"
+  "@nestjs/platform-socket.io@$nest"
   @nestjs/config@4.0.0 @nestjs/typeorm@11.0.0 @nestjs/terminus@11.0.0
   rxjs@7.1.0 reflect-metadata@0.1.13 typeorm@0.3.23 pg@8.11.0 better-sqlite3@12.0.0
 )

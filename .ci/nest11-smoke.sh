@@ -18,7 +18,7 @@ cd "$work"
 npm install --no-save --no-audit --no-fund \
   '@nestjs/common@^11' '@nestjs/core@^11' '@nestjs/platform-express@^11' '@nestjs/platform-fastify@^11' \
   '@nestjs/testing@^11' '@nestjs/config@^4' '@nestjs/typeorm@^11' '@nestjs/terminus@^11' \
-  '@nestjs/microservices@^11' '@nestjs/websockets@^11' '@nestjs/platform-ws@^11' \
+  '@nestjs/microservices@^11' '@nestjs/websockets@^11' '@nestjs/platform-ws@^11' '@nestjs/platform-socket.io@^11' \
   '@nestjs/graphql@^13' '@nestjs/apollo@^13' '@nestjs/mercurius@^13'
 
 # Fail loudly if the swap did not take: the test below must run on NestJS 11.

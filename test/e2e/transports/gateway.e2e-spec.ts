@@ -4,6 +4,7 @@ import { type INestApplication, Module, UseInterceptors } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { MessageBody, SubscribeMessage, WebSocketGateway, WsException } from '@nestjs/websockets';
+import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { AnalyticsInterceptor, AnalyticsService, SkipTracking } from '../../../lib/index.js';
 import type { AnalyticsEvent } from '../../../lib/events/analytics-event.interface.js';
@@ -47,6 +48,10 @@ class CountingGateway {
   }
 }
 
+/** NestJS's two WebSocket adapters: socket.io (its default) and `ws`. */
+type AdapterKind = 'socket.io' | 'ws';
+const ADAPTERS: AdapterKind[] = ['socket.io', 'ws'];
+
 interface Running {
   app: INestApplication;
   url: string;
@@ -55,7 +60,7 @@ interface Running {
 }
 
 /** The gateway served by a real app, with the library or without it, and a connected client. */
-async function start(withAnalytics: boolean): Promise<Running> {
+async function start(kind: AdapterKind, withAnalytics: boolean): Promise<Running> {
   const analytics = analyticsOrNone(withAnalytics);
   @Module({
     imports: analytics.imports,
@@ -65,10 +70,10 @@ async function start(withAnalytics: boolean): Promise<Running> {
   class GatewayModule {}
 
   const app = await NestFactory.create(GatewayModule, { logger: false, abortOnError: false });
-  app.useWebSocketAdapter(new WsAdapter(app));
+  if (kind === 'ws') app.useWebSocketAdapter(new WsAdapter(app));
   await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('http', 'ws').replace('[::1]', '127.0.0.1');
-  const client = await Client.open(`${url}/ws`);
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const client = await openClient(kind, url, '/ws');
   return {
     app,
     url,
@@ -80,34 +85,58 @@ async function start(withAnalytics: boolean): Promise<Running> {
   };
 }
 
-/** A client of the `ws` adapter's protocol: JSON `{ event, data }` messages both ways. */
-class Client {
-  private readonly replies: unknown[] = [];
+/** What a test needs of a client: send `{ event, data }`, read what comes back in the same shape. */
+interface Client {
+  send(event: string, data: unknown): void;
+  reply(): Promise<unknown>;
+  close(): void;
+}
+
+const USER_AGENT = 'orders-client/1.0';
+
+function openClient(kind: AdapterKind, url: string, path: string): Promise<Client> {
+  return kind === 'ws' ? WsClient.open(`${url.replace('http', 'ws')}${path}`) : SocketIoClient.open(url, path);
+}
+
+/** Replies in arrival order, each awaited by at most one reader at a time. */
+class Replies {
+  private readonly queue: unknown[] = [];
   private waiting?: () => void;
 
-  private constructor(private readonly socket: WebSocket) {
-    socket.on('message', (raw) => {
-      this.replies.push(JSON.parse(String(raw)));
-      this.waiting?.();
-    });
+  push(reply: unknown): void {
+    this.queue.push(reply);
+    this.waiting?.();
   }
 
-  static async open(url: string): Promise<Client> {
-    const socket = new WebSocket(url, { headers: { 'user-agent': 'orders-client/1.0' } });
+  async next(): Promise<unknown> {
+    while (this.queue.length === 0) await new Promise<void>((resolve) => (this.waiting = resolve));
+    return this.queue.shift();
+  }
+}
+
+/** A client of the `ws` adapter's protocol: JSON `{ event, data }` messages both ways. */
+class WsClient implements Client {
+  private readonly replies = new Replies();
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.on('message', (raw) => this.replies.push(JSON.parse(String(raw))));
+  }
+
+  static async open(url: string): Promise<WsClient> {
+    const socket = new WebSocket(url, { headers: { 'user-agent': USER_AGENT } });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
     });
-    return new Client(socket);
+    return new WsClient(socket);
   }
 
   send(event: string, data: unknown): void {
     this.socket.send(JSON.stringify({ event, data }));
   }
 
-  async reply(): Promise<unknown> {
-    while (this.replies.length === 0) await new Promise<void>((resolve) => (this.waiting = resolve));
-    return this.replies.shift();
+  reply(): Promise<unknown> {
+    return this.replies.next();
   }
 
   close(): void {
@@ -115,15 +144,45 @@ class Client {
   }
 }
 
-describe('a gateway with @UseInterceptors(AnalyticsInterceptor)', () => {
+/** A socket.io client: the events the server emits, `exception` included, read as `{ event, data }`. */
+class SocketIoClient implements Client {
+  private readonly replies = new Replies();
+
+  private constructor(private readonly socket: Socket) {
+    socket.onAny((event: string, data: unknown) => this.replies.push({ event, data }));
+  }
+
+  static async open(url: string, path: string): Promise<SocketIoClient> {
+    const socket = io(url, { path, transports: ['websocket'], extraHeaders: { 'user-agent': USER_AGENT } });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    return new SocketIoClient(socket);
+  }
+
+  send(event: string, data: unknown): void {
+    this.socket.emit(event, data);
+  }
+
+  reply(): Promise<unknown> {
+    return this.replies.next();
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
+
+describe.each(ADAPTERS)('a gateway (%s) with @UseInterceptors(AnalyticsInterceptor)', (kind) => {
   let running: Running;
   let recorder: AnalyticsRecorder;
   let client: Client;
 
   beforeAll(async () => {
-    running = await start(true);
+    running = await start(kind, true);
     recorder = running.app.get(AnalyticsRecorder);
-    client = await Client.open(`${running.url}/ws-counting`);
+    client = await openClient(kind, running.url, '/ws-counting');
   });
   afterAll(async () => {
     client?.close();
@@ -151,15 +210,15 @@ describe('a gateway with @UseInterceptors(AnalyticsInterceptor)', () => {
 const nestMajor = Number((createRequire(import.meta.url)('@nestjs/core/package.json') as { version: string }).version.split('.')[0]);
 if (nestMajor < 12) process.stderr.write(`Gateway tests without AnalyticsInterceptor skipped: NestJS ${nestMajor} applies no global interceptor to gateways (README)\n`);
 
-(nestMajor >= 12 ? describe : describe.skip)('a WebSocket gateway (ws adapter) with the library', () => {
+(nestMajor >= 12 ? describe.each(ADAPTERS) : describe.skip.each(ADAPTERS))('a WebSocket gateway (%s adapter) with the library', (kind) => {
   let running: Running;
   let plain: Running;
   let recorder: AnalyticsRecorder;
   let client: Client;
 
   beforeAll(async () => {
-    running = await start(true);
-    plain = await start(false);
+    running = await start(kind, true);
+    plain = await start(kind, false);
     recorder = running.app.get(AnalyticsRecorder);
     client = running.client;
   });
@@ -186,9 +245,11 @@ if (nestMajor < 12) process.stderr.write(`Gateway tests without AnalyticsInterce
       status_code: 200,
       controller: 'OrdersGateway',
       handler: 'watch',
-      // The default ipPolicy, stripLastOctet. (The ws adapter keeps no upgrade request, so no user agent.)
+      // The default ipPolicy, stripLastOctet.
       ip_address: '127.0.0.0',
     });
+    // From socket.io's handshake; the ws adapter keeps no upgrade request.
+    expect(call.properties.user_agent).toBe(kind === 'socket.io' ? USER_AGENT : undefined);
     const inside = (await events()).filter((e) => e.event === 'Order Watched');
     expect(inside).toHaveLength(1);
     expect(inside[0].properties).toMatchObject({ order_id: 12, request_id: call.properties.request_id });
