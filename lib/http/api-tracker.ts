@@ -10,7 +10,6 @@ import { identifyRequest, type Identity } from './identify.js';
 import {
   clientIpOf,
   headerOf,
-  type NodeRequestLike,
   rawRequestOf,
   rawResponseOf,
   requestMethodOf,
@@ -71,6 +70,7 @@ export class ApiTracker {
       method: requestMethodOf(raw),
       path,
       raw,
+      remoteAddress: raw.socket?.remoteAddress,
       response: rawResponseOf(response),
       request,
       excluded: this.settings.isExcluded(path),
@@ -194,17 +194,17 @@ export class ApiTracker {
     return {
       facts: state.facts,
       identity,
-      ipAddress: this.clientIp(state.raw),
+      ipAddress: this.clientIp(state),
       userAgent: headerOf(state.raw, 'user-agent'),
     };
   }
 
-  private clientIp(raw: NodeRequestLike): string | undefined {
-    const address = raw.socket?.remoteAddress;
+  private clientIp(state: HttpCallState): string | undefined {
+    const { raw, remoteAddress: address } = state;
     const forwarded = this.settings.trustProxy ? raw.headers?.['x-forwarded-for'] : undefined;
     const last = this.lastClient;
     if (last && last.address === address && last.forwarded === forwarded && !Array.isArray(forwarded)) return last.ip;
-    const ip = clientIpOf(raw, this.settings.trustProxy, this.settings.ipPolicy);
+    const ip = clientIpOf(raw, this.settings.trustProxy, this.settings.ipPolicy, address);
     this.lastClient = { address, forwarded, ip };
     return ip;
   }

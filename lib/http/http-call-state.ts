@@ -17,6 +17,8 @@ export interface HttpCallState {
   readonly method: string;
   readonly path: string;
   readonly raw: NodeRequestLike;
+  /** Read as the request arrives: an HTTP/2 stream's, or an abandoned socket's, is gone once the response is over. */
+  readonly remoteAddress: string | undefined;
   readonly response: NodeResponseLike;
   /** Express routes that dispatched to tracking middleware: not the app's route (see `routeTemplateOf`). */
   middlewareRoutes?: unknown[];

@@ -46,10 +46,18 @@ export function headerOf(raw: NodeRequestLike, name: string): string | undefined
   return Array.isArray(value) ? value[0] : typeof value === 'string' ? value : undefined;
 }
 
-/** The client's IP after `ipPolicy`; `X-Forwarded-For` only when `trustProxy`. */
-export function clientIpOf(raw: NodeRequestLike, trustProxy: boolean, policy: IpPolicy): string | undefined {
+/**
+ * The client's IP after `ipPolicy`; `X-Forwarded-For` only when `trustProxy`. `remoteAddress`
+ * defaults to the socket's now; a caller that read it earlier passes that.
+ */
+export function clientIpOf(
+  raw: NodeRequestLike,
+  trustProxy: boolean,
+  policy: IpPolicy,
+  remoteAddress = raw.socket?.remoteAddress,
+): string | undefined {
   if (policy === 'remove') return undefined;
-  const ip = clientIp({ remoteAddress: raw.socket?.remoteAddress, forwardedFor: raw.headers?.['x-forwarded-for'], trustProxy });
+  const ip = clientIp({ remoteAddress, forwardedFor: raw.headers?.['x-forwarded-for'], trustProxy });
   return applyIpPolicy(ip, policy);
 }
 

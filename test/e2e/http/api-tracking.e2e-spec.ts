@@ -140,7 +140,7 @@ describe.each(ADAPTERS)('API tracking on %s', (kind) => {
       client.abort();
       await expect(response).rejects.toThrow();
       const events = await eventsOf(recorder, requestId);
-      expect(only(events, 'API Call').properties).toMatchObject({ route: '/api/users/held', status_code: 499, handler: 'held' });
+      expect(only(events, 'API Call').properties).toMatchObject({ route: '/api/users/held', status_code: 499, handler: 'held', ip_address: '127.0.0.0' });
     } finally {
       heldRequests.release(requestId);
     }
