@@ -1,3 +1,4 @@
+import { isGrpcPattern } from './grpc-calls.js';
 import { patternText } from './parsers/call-description.js';
 import { isTrackingSkipped } from './skip-tracking.decorator.js';
 
@@ -12,6 +13,8 @@ export interface HandlerFacts {
   skip: boolean;
   /** `@MessagePattern`/`@EventPattern` or `@SubscribeMessage` pattern, as text. */
   declaredPattern?: string;
+  /** A `@GrpcMethod()`/`@GrpcStreamMethod()` handler. */
+  grpc?: true;
 }
 
 /**
@@ -42,14 +45,18 @@ function factsOf(cls: unknown, handler: unknown): HandlerFacts {
   if (typeof handler === 'function') {
     const declared = declaredPatternOf(handler);
     if (declared !== undefined) facts.declaredPattern = declared;
+    if (isGrpcPattern(firstMessagePattern(handler))) facts.grpc = true;
   }
   return facts;
 }
 
 function declaredPatternOf(handler: object): string | undefined {
+  return patternText(firstMessagePattern(handler)) ?? patternText(Reflect.getMetadata(WS_MESSAGE_METADATA, handler));
+}
+
+function firstMessagePattern(handler: object): unknown {
   const patterns: unknown = Reflect.getMetadata(MESSAGE_PATTERN_METADATA, handler);
-  const first = Array.isArray(patterns) ? patterns[0] : patterns;
-  return patternText(first) ?? patternText(Reflect.getMetadata(WS_MESSAGE_METADATA, handler));
+  return Array.isArray(patterns) ? patterns[0] : patterns;
 }
 
 function nameOf(target: unknown): string | undefined {

@@ -64,7 +64,7 @@ export function endNonHttpCall(tracker: ApiTracker, call: NonHttpCall): void {
         method: description.method,
         path: description.path,
         route: description.route,
-        statusCode: call.hasError ? statusOfError(call.error) : 200,
+        statusCode: call.hasError ? errorStatus(description, call.error) : 200,
         durationMs: performance.now() - call.startedAt,
         userAgent: description.userAgent,
         ipAddress: description.ipAddress,
@@ -95,7 +95,11 @@ function recordOnce(tracker: ApiTracker, error: unknown, description: CallDescri
     if (tracker.recordedErrors.has(error)) return;
     tracker.recordedErrors.add(error);
   }
-  recordApiError(tracker.core, error, { statusCode: statusOfError(error), method: description.method, route: description.route }, origin);
+  recordApiError(tracker.core, error, { statusCode: errorStatus(description, error), method: description.method, route: description.route }, origin);
+}
+
+function errorStatus(description: CallDescription, error: unknown): number {
+  return (description.statusOfError ?? statusOfError)(error);
 }
 
 function httpStateFor(tracker: ApiTracker, description: CallDescription): HttpCallState | undefined {

@@ -1,5 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { IpPolicy } from '../../privacy/ip-policy.js';
+import { grpcMethodName, isGrpcPattern } from '../grpc-calls.js';
 import type { HandlerFacts } from '../handler-facts.js';
 
 /**
@@ -17,6 +18,8 @@ export interface CallDescription {
   httpRequest?: unknown;
   /** False for calls that are part of a larger one (a nested GraphQL field): not recorded on their own. */
   standalone: boolean;
+  /** The status of what the handler threw, where the transport has its own codes (gRPC); else `statusOfError`. */
+  statusOfError?: (error: unknown) => number;
 }
 
 export interface ParserSettings {
@@ -32,6 +35,7 @@ export function patternText(pattern: unknown): string | undefined {
   if (typeof pattern === 'string') return pattern;
   if (typeof pattern === 'number') return String(pattern);
   if (typeof pattern !== 'object' || pattern === null) return undefined;
+  if (isGrpcPattern(pattern)) return grpcMethodName(pattern);
   try {
     return JSON.stringify(sortKeys(pattern));
   } catch {
