@@ -2,6 +2,7 @@ import { channel } from 'node:diagnostics_channel';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import axios from 'axios';
 import { fetch as undiciFetch, ProxyAgent, request as undiciRequest } from 'undici';
 import { createAnalytics } from '../../lib/create-analytics.js';
 import type { AnalyticsEvent } from '../../lib/events/analytics-event.interface.js';
@@ -104,6 +105,16 @@ describe('outbound HTTP tracking', () => {
     expect(events).toHaveLength(1);
     expect(events[0].properties).toMatchObject({ service: 'inventory', endpoint: '/slow/status/201/items', http_method: 'GET', status_code: 201, success: true });
     expect(events[0].properties.duration_ms as number).toBeGreaterThanOrEqual(SLOW_MS - 5);
+  });
+
+  it("records axios calls (the client of @nestjs/axios's HttpService) as node:http requests, one each", async () => {
+    const wa = tracked({ '127.0.0.1': 'payments' });
+    expect((await axios.get(`${base()}/v1/charges?customer=cus_secret_42`)).status).toBe(200);
+    expect((await axios.post(`${base()}/status/402/v1/charges`, { amount: 5 }, { validateStatus: () => true })).status).toBe(402);
+    expect((await calls(wa)).map((e) => e.properties)).toEqual([
+      expect.objectContaining({ service: 'payments', endpoint: '/v1/charges', http_method: 'GET', status_code: 200, success: true }),
+      expect.objectContaining({ service: 'payments', endpoint: '/status/402/v1/charges', http_method: 'POST', status_code: 402, success: false }),
+    ]);
   });
 
   it.each([
