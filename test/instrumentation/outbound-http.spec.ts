@@ -23,6 +23,7 @@ beforeAll(async () => {
     const path = (req.url ?? '/').split('?')[0];
     const status = Number(/\/status\/(\d{3})/.exec(path)?.[1] ?? 200);
     req.resume();
+    if (path === '/moved') return void res.writeHead(302, { location: '/v1/charges' }).end();
     setTimeout(() => res.writeHead(status, { 'content-type': 'text/plain' }).end('ok'), path.startsWith('/slow') ? SLOW_MS : 0);
   });
   // A WebSocket-style handshake: 101, then the socket is the app's.
@@ -107,13 +108,17 @@ describe('outbound HTTP tracking', () => {
     expect(events[0].properties.duration_ms as number).toBeGreaterThanOrEqual(SLOW_MS - 5);
   });
 
-  it("records axios calls (the client of @nestjs/axios's HttpService) as node:http requests, one each", async () => {
+  it("records axios calls (the client of @nestjs/axios's HttpService) as node:http requests, one per request", async () => {
     const wa = tracked({ '127.0.0.1': 'payments' });
     expect((await axios.get(`${base()}/v1/charges?customer=cus_secret_42`)).status).toBe(200);
     expect((await axios.post(`${base()}/status/402/v1/charges`, { amount: 5 }, { validateStatus: () => true })).status).toBe(402);
+    // A redirect it follows is a second request.
+    expect((await axios.get(`${base()}/moved`)).status).toBe(200);
     expect((await calls(wa)).map((e) => e.properties)).toEqual([
       expect.objectContaining({ service: 'payments', endpoint: '/v1/charges', http_method: 'GET', status_code: 200, success: true }),
       expect.objectContaining({ service: 'payments', endpoint: '/status/402/v1/charges', http_method: 'POST', status_code: 402, success: false }),
+      expect.objectContaining({ endpoint: '/moved', http_method: 'GET', status_code: 302, success: true }),
+      expect.objectContaining({ endpoint: '/v1/charges', http_method: 'GET', status_code: 200, success: true }),
     ]);
   });
 
