@@ -1,10 +1,11 @@
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 // rxjs exports its operators from the root only since 7.2; the peer range starts at 7.1, as NestJS's does.
-import { finalize, tap } from 'rxjs/operators';
+import { finalize, map, tap } from 'rxjs/operators';
 import type { ApiTracker } from './api-tracker.js';
-import { beginNonHttpCall, endNonHttpCall, failNonHttpCall, type CallTracking } from './non-http-calls.js';
+import { beginNonHttpCall, endNonHttpCall, failNonHttpCall, type CallTracking, type NonHttpCall } from './non-http-calls.js';
 import { isNonHttpContextType } from './parsers/context-parsers.js';
+import { followSubscription } from './subscription-calls.js';
 
 /**
  * Registered globally by `JitsuAnalyticsModule` (`api.enabled` or `errors.enabled`). For an HTTP
@@ -12,7 +13,8 @@ import { isNonHttpContextType } from './parsers/context-parsers.js';
  * tracked since the middleware, and notes an exception on its way out, so the request's
  * `Backend Error` is kept even when an app's own filter answers it. The `API Call` itself is
  * recorded when the response is over (see `ApiTracker`). Microservice, gateway and resolver
- * calls are timed from here to the end of their stream (`finalize`).
+ * calls are timed from here to the end of their stream (`finalize`); a GraphQL subscription's to
+ * the end of the event stream its resolver returns.
  */
 export class ApiTrackingInterceptor implements NestInterceptor {
   constructor(private readonly tracker: ApiTracker) {}
@@ -61,9 +63,27 @@ export class ApiTrackingInterceptor implements NestInterceptor {
       return next.handle().pipe(tap({ error: (error: unknown) => tracker.captureError(state, error) }));
     }
     const call = tracking.call;
-    return tracker.core.requestContext.run(call.facts, () => next.handle()).pipe(
+    const handled = tracker.core.requestContext.run(call.facts, () => next.handle());
+    if (call.description.subscription) return this.subscription(call, handled);
+    return handled.pipe(
       tap({ error: (error: unknown) => failNonHttpCall(tracker, call, error) }),
       finalize(() => endNonHttpCall(tracker, call)),
+    );
+  }
+
+  /** The resolver's stream of events, followed until it ends (`followSubscription`). */
+  private subscription(call: NonHttpCall, handled: Observable<unknown>): Observable<unknown> {
+    const tracker = this.tracker;
+    let followed = false;
+    return handled.pipe(
+      map((result) => {
+        followed = true;
+        return followSubscription(tracker, call, result);
+      }),
+      tap({ error: (error: unknown) => failNonHttpCall(tracker, call, error) }),
+      finalize(() => {
+        if (!followed) endNonHttpCall(tracker, call);
+      }),
     );
   }
 }

@@ -18,6 +18,8 @@ export interface CallDescription {
   httpRequest?: unknown;
   /** False for calls that are part of a larger one (a nested GraphQL field): not recorded on their own. */
   standalone: boolean;
+  /** A GraphQL subscription: its handler returns an event stream, and the call lasts as long as it. */
+  subscription?: boolean;
   /** The status of what the handler threw, where the transport has its own codes (gRPC); else `statusOfError`. */
   statusOfError?: (error: unknown) => number;
 }

@@ -2,12 +2,44 @@ import 'reflect-metadata';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { GraphQLModule } from '@nestjs/graphql';
+import { Args, GraphQLModule, Resolver, Subscription } from '@nestjs/graphql';
+import { type Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { AnalyticsService } from '../../../lib/index.js';
 import { AnalyticsRecorder } from '../../../lib/testing/index.js';
 import { analyticsOrNone } from '../../support/analytics-or-none.js';
 import { eventsOf } from '../http/fixture/app-factory.js';
 import { describeGraphqlApp } from './fixture/graphql-app-cases.js';
 import { ORDERS_TYPE_DEFS, OrdersResolver } from './fixture/orders.resolver.js';
+
+const UPDATE_GAP_MS = 30;
+
+const SUBSCRIPTION_TYPE_DEFS = `
+  type Subscription { orderUpdates(id: Int!, forever: Boolean, failAfter: Int): Order }
+`;
+
+/** Subscriptions over graphql-ws: a resolver returns its stream of events at once. */
+@Resolver('Order')
+class OrderUpdatesResolver {
+  constructor(private readonly analytics: AnalyticsService) {}
+
+  @Subscription('orderUpdates')
+  async *updates(@Args('id') id: number, @Args('forever') forever?: boolean, @Args('failAfter') failAfter?: number) {
+    this.analytics.track('Order Watched', { order_id: id });
+    for (let i = 0; forever || i < 2; i++) {
+      if (i === failAfter) throw new Error(`order ${id} updates failed`);
+      await new Promise((resolve) => setTimeout(resolve, UPDATE_GAP_MS));
+      yield { orderUpdates: { id, status: `update ${i}`, customer: { name: 'Ada' } } };
+    }
+  }
+}
+
+/** A WebSocket that says who it is, as a browser's does. */
+class NamedWebSocket extends WebSocket {
+  constructor(url: string, protocols?: string | string[]) {
+    super(url, protocols, { headers: { 'user-agent': 'orders-watcher/1.0' } });
+  }
+}
 
 interface Running {
   app: INestApplication;
@@ -22,9 +54,14 @@ async function start(withAnalytics: boolean): Promise<Running> {
     imports: [
       ...analytics.imports,
       // No stack traces in answers: the two apps' bodies are compared byte for byte.
-      GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, typeDefs: ORDERS_TYPE_DEFS, includeStacktraceInErrorResponses: false }),
+      GraphQLModule.forRoot<ApolloDriverConfig>({
+        driver: ApolloDriver,
+        typeDefs: [ORDERS_TYPE_DEFS, SUBSCRIPTION_TYPE_DEFS],
+        includeStacktraceInErrorResponses: false,
+        subscriptions: { 'graphql-ws': true },
+      }),
     ],
-    providers: [OrdersResolver, ...analytics.providers],
+    providers: [OrdersResolver, OrderUpdatesResolver, ...analytics.providers],
   })
   class GraphqlModule {}
 
@@ -52,3 +89,87 @@ describeGraphqlApp('a GraphQL app (Apollo, Express) with the library', () => ({
   // The recorder delivers in order: once the API Call is in, so is everything tracked before it.
   eventsOf: (requestId) => eventsOf(tracked.recorder!, requestId),
 }));
+
+describe('GraphQL subscriptions over graphql-ws (Apollo) with the library', () => {
+  const clients: Client[] = [];
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.dispose()));
+  });
+
+  function subscribe(app: Running, query: string, take = Number.POSITIVE_INFINITY) {
+    const client = createClient({ url: app.url.replace('http', 'ws'), webSocketImpl: NamedWebSocket, retryAttempts: 0 });
+    clients.push(client);
+    const received: unknown[] = [];
+    const ended = new Promise<{ error?: unknown }>((resolve) => {
+      const unsubscribe = client.subscribe(
+        { query },
+        {
+          next: (value) => {
+            received.push(value);
+            if (received.length >= take) {
+              unsubscribe();
+              resolve({});
+            }
+          },
+          error: (error) => resolve({ error }),
+          complete: () => resolve({}),
+        },
+      );
+    });
+    return { received, ended };
+  }
+
+  async function apiCallOf(recorder: AnalyticsRecorder, handler: string) {
+    const call = await recorder.waitFor((e) => e.event === 'API Call' && e.properties.handler === handler);
+    await recorder.flush();
+    return { call, events: recorder.events().filter((e) => e.properties.request_id === call.properties.request_id) };
+  }
+
+  beforeEach(() => tracked.recorder!.clear());
+
+  it('records a subscription as one API Call lasting until its stream ends, with the socket\'s client, and ties the events its resolver tracks to it', async () => {
+    const started = performance.now();
+    const { received, ended } = subscribe(tracked, 'subscription { orderUpdates(id: 3) { id status } }');
+    expect(await ended).toEqual({});
+    const elapsed = performance.now() - started;
+    expect(received).toEqual([
+      { data: { orderUpdates: { id: 3, status: 'update 0' } } },
+      { data: { orderUpdates: { id: 3, status: 'update 1' } } },
+    ]);
+
+    const { call, events } = await apiCallOf(tracked.recorder!, 'updates');
+    expect(call.properties).toMatchObject({
+      method: 'SUBSCRIPTION',
+      path: '/graphql',
+      route: 'Subscription.orderUpdates',
+      status_code: 200,
+      controller: 'OrderUpdatesResolver',
+      ip_address: '127.0.0.0',
+      user_agent: 'orders-watcher/1.0',
+    });
+    expect(call.properties.duration_ms).toBeGreaterThanOrEqual(2 * UPDATE_GAP_MS - 5);
+    expect(call.properties.duration_ms).toBeLessThanOrEqual(elapsed);
+    expect(events.map((e) => e.event).sort()).toEqual(['API Call', 'Order Watched']);
+  });
+
+  it('ends the call when the client unsubscribes', async () => {
+    const { received, ended } = subscribe(tracked, 'subscription { orderUpdates(id: 4, forever: true) { status } }', 3);
+    await ended;
+    expect(received).toHaveLength(3);
+    const { call } = await apiCallOf(tracked.recorder!, 'updates');
+    expect(call.properties).toMatchObject({ route: 'Subscription.orderUpdates', status_code: 200 });
+    expect(call.properties.duration_ms).toBeGreaterThanOrEqual(3 * UPDATE_GAP_MS - 5);
+  });
+
+  it('records a stream that fails once, as a failed API Call and a Backend Error; the client gets what it gets without the library', async () => {
+    const query = 'subscription { orderUpdates(id: 5, failAfter: 1) { status } }';
+    const [answer, plainAnswer] = await Promise.all([subscribe(tracked, query), subscribe(plain, query)].map(async ({ received, ended }) => ({ ...(await ended), received })));
+    expect(answer).toEqual(plainAnswer);
+    expect(answer).toEqual({ received: [{ data: { orderUpdates: { status: 'update 0' } } }], error: [{ message: 'order 5 updates failed' }] });
+
+    const { call, events } = await apiCallOf(tracked.recorder!, 'updates');
+    expect(call.properties).toMatchObject({ route: 'Subscription.orderUpdates', status_code: 500 });
+    expect(events.map((e) => e.event).sort()).toEqual(['API Call', 'Backend Error', 'Order Watched']);
+    expect(events.find((e) => e.event === 'Backend Error')!.properties).toMatchObject({ error_message: 'order 5 updates failed', route: 'Subscription.orderUpdates' });
+  });
+});
