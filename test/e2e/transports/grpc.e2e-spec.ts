@@ -4,7 +4,9 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Controller, type INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type ClientGrpc, ClientProxyFactory, GrpcMethod, type MicroserviceOptions, RpcException, Transport } from '@nestjs/microservices';
-import { interval, lastValueFrom, map, type Observable, take, toArray } from 'rxjs';
+import { interval, lastValueFrom, type Observable } from 'rxjs';
+// From rxjs/operators: the root exports them only since rxjs 7.2 (the lowest-versions smoke runs 7.1).
+import { map, take, toArray } from 'rxjs/operators';
 import { AnalyticsService } from '../../../lib/index.js';
 import { AnalyticsRecorder } from '../../../lib/testing/index.js';
 import { analyticsOrNone } from '../../support/analytics-or-none.js';
