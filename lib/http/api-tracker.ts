@@ -135,7 +135,7 @@ export class ApiTracker {
   private record(state: HttpCallState): void {
     const endedAt = performance.now();
     if (state.handlerStartedAt === undefined) this.routes.identify(state);
-    const status = completed(state) ? statusSent(state) : NOT_COMPLETED;
+    const status = answered(state) ? statusSent(state) : NOT_ANSWERED;
     const recordCall = this.settings.apiEnabled && !state.excluded && !state.skip && (state.hasError || status >= 400 || this.sampled());
     // A 5xx is a failure whether or not anything threw (`@HttpCode(503)`, `res.status(500)`).
     const recordError = this.settings.errorsEnabled && (state.hasError || status >= 500) && !state.errorRecorded;
@@ -229,18 +229,21 @@ export class ApiTracker {
 }
 
 /**
- * The status of a response that never completed: the client went away first (or its body failed).
- * `res.statusCode` still says 200 then; nginx's "client closed request" says what happened.
+ * The status of a request whose client went away before it was answered. `res.statusCode` still
+ * says 200 then; nginx logs such a request as 499, "client closed request".
  */
-const NOT_COMPLETED = 499;
+const NOT_ANSWERED = 499;
 
 /**
- * 'finish' says so on every response; `writableFinished` covers one that finished before
- * tracking began. Neither alone: a response without a real socket (Fastify's `inject()`,
- * serverless adapters) emits 'finish' while its `writableFinished` stays false.
+ * Whether the response's status went out. Once it has, that is the status, also when the client
+ * closes the stream afterwards (a live SSE feed, a download cut short), as in nginx's log.
+ * 'finish' and `writableFinished` say so for a response that also ended: not every response has
+ * `headersSent`, and one without a real socket (Fastify's `inject()`, serverless adapters) emits
+ * 'finish' while its `writableFinished` stays false.
  */
-function completed(state: HttpCallState): boolean {
-  return state.finished || (state.response as { writableFinished?: unknown }).writableFinished !== false;
+function answered(state: HttpCallState): boolean {
+  const res = state.response as { headersSent?: unknown; writableFinished?: unknown };
+  return state.finished || res.headersSent === true || res.writableFinished !== false;
 }
 
 function statusSent(state: HttpCallState): number {

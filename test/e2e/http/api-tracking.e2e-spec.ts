@@ -146,6 +146,18 @@ describe.each(ADAPTERS)('API tracking on %s', (kind) => {
     }
   });
 
+  it('a stream its client closes once its status was sent (a live SSE feed) keeps that status', async () => {
+    const requestId = nextRequestId(`${kind}-live`);
+    const client = new AbortController();
+    const response = await fetch(`${running.url}/api/users/events/live`, { headers: { 'x-request-id': requestId }, signal: client.signal });
+    expect(response.status).toBe(200);
+    await response.body!.getReader().read();
+    client.abort();
+    const events = await eventsOf(recorder, requestId);
+    expect(events.map((e) => e.event)).toEqual(['API Call']);
+    expect(events[0].properties).toMatchObject({ route: '/api/users/events/live', status_code: 200, handler: 'liveEvents' });
+  });
+
   it('a slow handler is timed from its start to the response', async () => {
     const { exchange, events } = await call('/api/users/slow');
     const duration = only(events, 'API Call').properties.duration_ms as number;
