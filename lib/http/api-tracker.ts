@@ -135,7 +135,7 @@ export class ApiTracker {
   private record(state: HttpCallState): void {
     const endedAt = performance.now();
     if (state.handlerStartedAt === undefined) this.routes.identify(state);
-    const status = answered(state) ? statusSent(state) : NOT_ANSWERED;
+    const status = answered(state) ? statusSent(state) : state.raw.upgrade === true ? SWITCHED_PROTOCOLS : NOT_ANSWERED;
     const recordCall = this.settings.apiEnabled && !state.excluded && !state.skip && (state.hasError || status >= 400 || this.sampled());
     // A 5xx is a failure whether or not anything threw (`@HttpCode(503)`, `res.status(500)`).
     const recordError = this.settings.errorsEnabled && (state.hasError || status >= 500) && !state.errorRecorded;
@@ -233,6 +233,14 @@ export class ApiTracker {
  * says 200 then; nginx logs such a request as 499, "client closed request".
  */
 const NOT_ANSWERED = 499;
+
+/**
+ * The status of an upgrade request that got no HTTP answer: its socket was switched to another
+ * protocol. @fastify/websocket routes WebSocket handshakes through Fastify (so they are tracked
+ * like any request, Mercurius subscriptions included) and answers 101 on the socket itself, not
+ * through the response; the call then lasts as long as the socket.
+ */
+const SWITCHED_PROTOCOLS = 101;
 
 /**
  * Whether the response's status went out. Once it has, that is the status, also when the client

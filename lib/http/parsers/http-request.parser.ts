@@ -12,6 +12,8 @@ export interface NodeRequestLike {
   originalUrl?: string;
   headers?: Record<string, string | string[] | undefined>;
   socket?: { remoteAddress?: string };
+  /** Node sets it on a request that asks to switch protocols (a WebSocket handshake). */
+  upgrade?: boolean;
 }
 
 export interface NodeResponseLike {

@@ -2,37 +2,14 @@ import 'reflect-metadata';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Args, GraphQLModule, Resolver, Subscription } from '@nestjs/graphql';
+import { GraphQLModule } from '@nestjs/graphql';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { AnalyticsService } from '../../../lib/index.js';
 import { AnalyticsRecorder } from '../../../lib/testing/index.js';
 import { analyticsOrNone } from '../../support/analytics-or-none.js';
 import { eventsOf } from '../http/fixture/app-factory.js';
 import { describeGraphqlApp } from './fixture/graphql-app-cases.js';
-import { ORDERS_TYPE_DEFS, OrdersResolver } from './fixture/orders.resolver.js';
-
-const UPDATE_GAP_MS = 30;
-
-const SUBSCRIPTION_TYPE_DEFS = `
-  type Subscription { orderUpdates(id: Int!, forever: Boolean, failAfter: Int): Order }
-`;
-
-/** Subscriptions over graphql-ws: a resolver returns its stream of events at once. */
-@Resolver('Order')
-class OrderUpdatesResolver {
-  constructor(private readonly analytics: AnalyticsService) {}
-
-  @Subscription('orderUpdates')
-  async *updates(@Args('id') id: number, @Args('forever') forever?: boolean, @Args('failAfter') failAfter?: number) {
-    this.analytics.track('Order Watched', { order_id: id });
-    for (let i = 0; forever || i < 2; i++) {
-      if (i === failAfter) throw new Error(`order ${id} updates failed`);
-      await new Promise((resolve) => setTimeout(resolve, UPDATE_GAP_MS));
-      yield { orderUpdates: { id, status: `update ${i}`, customer: { name: 'Ada' } } };
-    }
-  }
-}
+import { ORDER_UPDATES_TYPE_DEFS, ORDERS_TYPE_DEFS, OrdersResolver, OrderUpdatesResolver, UPDATE_GAP_MS } from './fixture/orders.resolver.js';
 
 /** A WebSocket that says who it is, as a browser's does. */
 class NamedWebSocket extends WebSocket {
@@ -56,7 +33,7 @@ async function start(withAnalytics: boolean): Promise<Running> {
       // No stack traces in answers: the two apps' bodies are compared byte for byte.
       GraphQLModule.forRoot<ApolloDriverConfig>({
         driver: ApolloDriver,
-        typeDefs: [ORDERS_TYPE_DEFS, SUBSCRIPTION_TYPE_DEFS],
+        typeDefs: [ORDERS_TYPE_DEFS, ORDER_UPDATES_TYPE_DEFS],
         includeStacktraceInErrorResponses: false,
         subscriptions: { 'graphql-ws': true },
       }),

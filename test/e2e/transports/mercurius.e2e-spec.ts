@@ -3,7 +3,11 @@ import { ListeningAppProcess } from '../../support/listening-app-process.js';
 import { until } from '../../support/until.js';
 import { FakeJitsuServer } from '../../fake-jitsu/fake-jitsu-server.js';
 import type { JsonObject } from '../../fake-jitsu/jitsu-protocol.js';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { nextRequestId } from '../http/fixture/app-factory.js';
 import { describeGraphqlApp } from './fixture/graphql-app-cases.js';
+import { UPDATE_GAP_MS } from './fixture/orders.resolver.js';
 
 /**
  * Mercurius on Fastify, the other GraphQL server NestJS supports. Mercurius loads @fastify/static,
@@ -33,13 +37,51 @@ afterAll(async () => {
 
 type WireEvent = JsonObject & { event?: string; properties?: JsonObject };
 
+/** The events of one request at Jitsu, once there are `expected` of them: batches may arrive out of order (two in flight). */
+async function eventsOf(requestId: string, expected: number): Promise<WireEvent[]> {
+  const mine = () => (fake.events() as WireEvent[]).filter((e) => e.properties?.request_id === requestId);
+  await until(() => mine().length >= expected, `${expected} events of ${requestId} at Jitsu; app stderr:\n${tracked.app.errorOutput}`, 10_000);
+  return mine();
+}
+
 describeGraphqlApp('a GraphQL app (Mercurius on Fastify, in its own process) with the library', () => ({
   trackedUrl: tracked.url,
   plainUrl: plain.url,
-  // Batches may reach Jitsu out of order (two in flight): wait for the count, not for the API Call.
-  eventsOf: async (requestId, expected) => {
-    const mine = () => (fake.events() as WireEvent[]).filter((e) => e.properties?.request_id === requestId);
-    await until(() => mine().length >= expected, `${expected} events of ${requestId} at Jitsu; app stderr:\n${tracked.app.errorOutput}`, 10_000);
-    return mine();
-  },
+  eventsOf,
 }));
+
+describe('a GraphQL subscription on Mercurius, whose WebSocket handshake Fastify routes like any request', () => {
+  it('is recorded as that request: 101, lasting as long as the socket, with the events its resolver tracked', async () => {
+    const requestId = nextRequestId('mercurius-subscription');
+    class Handshake extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, { headers: { 'x-request-id': requestId, 'user-agent': 'orders-watcher/1.0' } });
+      }
+    }
+    const client = createClient({ url: tracked.url.replace('http', 'ws'), webSocketImpl: Handshake, retryAttempts: 0 });
+    const received: unknown[] = [];
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) =>
+      client.subscribe({ query: 'subscription { orderUpdates(id: 8) { status } }' }, { next: (value) => received.push(value), error: reject, complete: resolve }),
+    );
+    await client.dispose();
+    const elapsed = performance.now() - started;
+    expect(received).toEqual([{ data: { orderUpdates: { status: 'update 0' } } }, { data: { orderUpdates: { status: 'update 1' } } }]);
+
+    const events = await eventsOf(requestId, 2);
+    expect(events.map((e) => e.event).sort()).toEqual(['API Call', 'Order Watched']);
+    const call = events.find((e) => e.event === 'API Call')!.properties!;
+    expect(call).toMatchObject({
+      method: 'GET',
+      path: '/graphql',
+      route: 'Subscription.orderUpdates',
+      status_code: 101,
+      controller: 'OrderUpdatesResolver',
+      handler: 'updates',
+      ip_address: '127.0.0.0',
+      user_agent: 'orders-watcher/1.0',
+    });
+    expect(call.duration_ms).toBeGreaterThanOrEqual(2 * UPDATE_GAP_MS - 5);
+    expect(call.duration_ms).toBeLessThanOrEqual(elapsed);
+  });
+});
