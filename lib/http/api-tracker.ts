@@ -16,8 +16,8 @@ import {
   requestPathOf,
   routeTemplateOf,
 } from './parsers/http-request.parser.js';
-
 import { redactedValues } from './path-params.js';
+import { endStatus, statusSent } from './response-status.js';
 import { requestIdFrom } from './request-id.js';
 import { RequestRoutes } from './request-routes.js';
 
@@ -135,7 +135,7 @@ export class ApiTracker {
   private record(state: HttpCallState): void {
     const endedAt = performance.now();
     if (state.handlerStartedAt === undefined) this.routes.identify(state);
-    const status = answered(state) ? statusSent(state) : state.raw.upgrade === true ? SWITCHED_PROTOCOLS : NOT_ANSWERED;
+    const status = endStatus(state);
     const recordCall = this.settings.apiEnabled && !state.excluded && !state.skip && (state.hasError || status >= 400 || this.sampled());
     // A 5xx is a failure whether or not anything threw (`@HttpCode(503)`, `res.status(500)`).
     const recordError = this.settings.errorsEnabled && (state.hasError || status >= 500) && !state.errorRecorded;
@@ -226,37 +226,6 @@ export class ApiTracker {
   reportFailure(error: unknown): void {
     this.core.reporter.warn('api_tracking_failed', `API tracking failed: ${describeThrown(error)}`);
   }
-}
-
-/**
- * The status of a request whose client went away before it was answered. `res.statusCode` still
- * says 200 then; nginx logs such a request as 499, "client closed request".
- */
-const NOT_ANSWERED = 499;
-
-/**
- * The status of an upgrade request that got no HTTP answer: its socket was switched to another
- * protocol. @fastify/websocket routes WebSocket handshakes through Fastify (so they are tracked
- * like any request, Mercurius subscriptions included) and answers 101 on the socket itself, not
- * through the response; the call then lasts as long as the socket.
- */
-const SWITCHED_PROTOCOLS = 101;
-
-/**
- * Whether the response's status went out. Once it has, that is the status, also when the client
- * closes the stream afterwards (a live SSE feed, a download cut short), as in nginx's log.
- * 'finish' and `writableFinished` say so for a response that also ended: not every response has
- * `headersSent`, and one without a real socket (Fastify's `inject()`, serverless adapters) emits
- * 'finish' while its `writableFinished` stays false.
- */
-function answered(state: HttpCallState): boolean {
-  const res = state.response as { headersSent?: unknown; writableFinished?: unknown };
-  return state.finished || res.headersSent === true || res.writableFinished !== false;
-}
-
-function statusSent(state: HttpCallState): number {
-  const status = state.response.statusCode;
-  return typeof status === 'number' ? status : 0;
 }
 
 /** Nest mounts middleware as a catch-all Express route, which stays in `req.route` when no app route matches. */
