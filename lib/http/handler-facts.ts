@@ -43,15 +43,12 @@ function factsOf(cls: unknown, handler: unknown): HandlerFacts {
   if (controller) facts.controller = controller;
   if (name) facts.name = name;
   if (typeof handler === 'function') {
-    const declared = declaredPatternOf(handler);
+    const messagePattern = firstMessagePattern(handler);
+    const declared = patternText(messagePattern) ?? patternText(Reflect.getMetadata(WS_MESSAGE_METADATA, handler));
     if (declared !== undefined) facts.declaredPattern = declared;
-    if (isGrpcPattern(firstMessagePattern(handler))) facts.grpc = true;
+    if (isGrpcPattern(messagePattern)) facts.grpc = true;
   }
   return facts;
-}
-
-function declaredPatternOf(handler: object): string | undefined {
-  return patternText(firstMessagePattern(handler)) ?? patternText(Reflect.getMetadata(WS_MESSAGE_METADATA, handler));
 }
 
 function firstMessagePattern(handler: object): unknown {
