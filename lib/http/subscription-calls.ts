@@ -54,12 +54,17 @@ export function followSubscription(tracker: ApiTracker, call: NonHttpCall, resul
   return followed;
 }
 
+/** The stream's iterator; undefined for anything else, also for a stream that fails to open (left for GraphQL to report). */
 function asyncIteratorOf(value: unknown): AsyncIterator<unknown> | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const open = (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator];
-  if (typeof open !== 'function') return undefined;
-  const iterator: unknown = open.call(value);
-  return typeof iterator === 'object' && iterator !== null && typeof (iterator as { next?: unknown }).next === 'function'
-    ? (iterator as AsyncIterator<unknown>)
-    : undefined;
+  try {
+    const open = (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator];
+    if (typeof open !== 'function') return undefined;
+    const iterator: unknown = open.call(value);
+    return typeof iterator === 'object' && iterator !== null && typeof (iterator as { next?: unknown }).next === 'function'
+      ? (iterator as AsyncIterator<unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -28,7 +28,16 @@ class OrdersHandlers {
   quiet() {
     return 'quiet';
   }
+  /** A subscription resolver's stream that cannot be opened. */
+  unopenable() {
+    return UNOPENABLE_STREAM;
+  }
 }
+const UNOPENABLE_STREAM = {
+  [Symbol.asyncIterator]() {
+    throw new Error('the stream cannot be opened');
+  },
+};
 Reflect.defineMetadata('microservices:pattern', ['orders.*.created'], OrdersHandlers.prototype.created);
 Reflect.defineMetadata('message', 'orders.watch', OrdersHandlers.prototype.watch);
 
@@ -218,6 +227,18 @@ describe('the interceptor on resolvers (graphql)', () => {
     expect(await run('graphql', new OrdersHandlers(), 'quiet', [undefined, {}, { req }, graphqlInfo('quiet')])).toBe('quiet');
     res.emit('close');
     expect(await delivered()).toEqual([]);
+  });
+
+  it('a subscription whose resolver returns no stream, or one that fails to open, is a call that ends at once; the result passes through untouched', async () => {
+    const { run, delivered } = setup();
+    const subscription = { ...graphqlInfo('orderUpdates'), parentType: { name: 'Subscription' }, operation: { operation: 'subscription' } };
+    expect(await run('graphql', new OrdersHandlers(), 'created', [{ id: 4 }, {}, {}, subscription])).toEqual({ seen: 4 });
+    expect(await run('graphql', new OrdersHandlers(), 'unopenable', [undefined, {}, {}, subscription])).toBe(UNOPENABLE_STREAM);
+    const calls = await delivered();
+    expect(calls.map((e) => [e.event, e.properties.method, e.properties.route, e.properties.status_code, e.properties.handler])).toEqual([
+      ['API Call', 'SUBSCRIPTION', 'Subscription.orderUpdates', 200, 'created'],
+      ['API Call', 'SUBSCRIPTION', 'Subscription.orderUpdates', 200, 'unopenable'],
+    ]);
   });
 
   it("contexts.graphql 'skip'", async () => {
