@@ -22,6 +22,8 @@ import type { ShadowedFilters } from './shadowed-filters.js';
  * them, and the request's `API Call` carries the status the app's filter sent. Exceptions thrown
  * in guards and middleware reach only the filter that answers them: to record those too, call
  * `recordApiException(analytics, exception, host)` in your filter (each exception still counts once).
+ * A microservice call or GraphQL subscription that a guard refused is recorded here, as an
+ * `API Call` that failed at once and its `Backend Error` (`non-http-calls.ts`).
  * Nest does not apply global filters to WebSocket gateways; their handlers' exceptions are
  * recorded by the interceptor.
  */

@@ -7,6 +7,7 @@ import { statusOfError } from './error-status.js';
 import { HandlerFactsCache } from './handler-facts.js';
 import { attachHttpCallState, httpCallStateOf, type HttpCallState } from './http-call-state.js';
 import { identifyRequest, type Identity } from './identify.js';
+import type { NonHttpCall } from './non-http-calls.js';
 import {
   clientIpOf,
   headerOf,
@@ -17,6 +18,7 @@ import {
   routeTemplateOf,
 } from './parsers/http-request.parser.js';
 import { redactedValues } from './path-params.js';
+import type { RefusedCallHandlers } from './refused-call-handlers.js';
 import { endStatus, statusSent } from './response-status.js';
 import { requestIdFrom } from './request-id.js';
 import { RequestRoutes } from './request-routes.js';
@@ -34,6 +36,10 @@ export class ApiTracker {
   readonly recordedErrors = new WeakSet<object>();
   /** Non-HTTP calls being tracked, so the global interceptor and an `AnalyticsInterceptor` on the same handler time one. */
   readonly interceptedCalls = new WeakSet<object>();
+  /** Non-HTTP calls the interceptor tracks, by their `callKey`: the filter records what it did not. */
+  readonly nonHttpCalls = new WeakMap<object, NonHttpCall>();
+  /** Names non-HTTP calls a guard refused; the Nest module gives it the app's classes. */
+  refusedCallHandlers?: RefusedCallHandlers;
   /** Route and path of requests no interceptor saw; the Nest module gives it the router and the skipped routes. */
   readonly routes: RequestRoutes;
   /** The last client address seen and what `ipPolicy` made of it: behind a proxy most requests share one. */

@@ -9,6 +9,7 @@ import { ApiTrackingInterceptor } from './api-tracking.interceptor.js';
 import { FastifyRequestBinding } from './fastify-request-binding.js';
 import { notFoundHandlerFor, routeLookupFor } from './parsers/route-lookup.js';
 import { nameRegisteredHandlers, nameRouteHandlers } from './route-names.js';
+import { RefusedCallHandlers } from './refused-call-handlers.js';
 import { ShadowedFilters } from './shadowed-filters.js';
 import { SkippedRoutes } from './skipped-routes.js';
 import { trackApiRequest, type MiddlewareNext } from './track-api-request.js';
@@ -29,6 +30,7 @@ export const apiTrackingProviders: Provider[] = [
       nameRouteHandlers(modules);
       if (tracker.active) nameRegisteredHandlers(adapterHost.httpAdapter);
       tracker.routes.skipped = new SkippedRoutes(modules);
+      tracker.refusedCallHandlers = new RefusedCallHandlers(modules);
       return tracker;
     },
   },

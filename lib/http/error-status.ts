@@ -18,3 +18,26 @@ export function statusOfError(error: unknown): number {
 function isErrorStatus(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 400 && value <= 599;
 }
+
+/**
+ * Nest's microservices answer a guard that returns false with `RpcException('Forbidden resource')`
+ * (its HTTP platform with `ForbiddenException`, the same words): a refusal, recorded as 403 on every
+ * transport.
+ */
+const NEST_FORBIDDEN_MESSAGE = 'Forbidden resource';
+
+/** The status of what a microservice handler (or its guard) threw: as `statusOfError`, a guard's refusal 403. */
+export function statusOfRpcError(error: unknown): number {
+  return isNestRefusal(error) ? 403 : statusOfError(error);
+}
+
+function isNestRefusal(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  try {
+    const getError = (error as { getError?: unknown }).getError;
+    return typeof getError === 'function' && (getError as () => unknown).call(error) === NEST_FORBIDDEN_MESSAGE;
+  } catch {
+    // A hostile getError() must not turn the error report into a crash.
+    return false;
+  }
+}

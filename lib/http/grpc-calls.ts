@@ -1,4 +1,4 @@
-import { statusOfError } from './error-status.js';
+import { statusOfRpcError } from './error-status.js';
 
 /** The pattern `@GrpcMethod()`/`@GrpcStreamMethod()` declare: `{ service, rpc, streaming }`. */
 interface GrpcPattern {
@@ -43,11 +43,29 @@ const HTTP_STATUS_OF_GRPC_CODE: readonly number[] = [
 
 /**
  * The status of what a gRPC handler threw: the gRPC code of an `RpcException({ code, message })`
- * (or of an error carrying one itself), mapped to HTTP; otherwise as for any handler.
+ * (or of an error carrying one itself), mapped to HTTP; otherwise as for any microservice handler.
  */
 export function statusOfGrpcError(error: unknown): number {
   const code = grpcCodeOf(error);
-  return code !== undefined && code > 0 ? HTTP_STATUS_OF_GRPC_CODE[code] : statusOfError(error);
+  return code !== undefined && code > 0 ? HTTP_STATUS_OF_GRPC_CODE[code] : statusOfRpcError(error);
+}
+
+/**
+ * The method a gRPC call is for, from the call object grpc-js hands the handler (its third
+ * argument): `getPath()` gives `/orders.OrdersService/FindOne`, named here without the package,
+ * as `@GrpcMethod('OrdersService', 'FindOne')` declares it. What an exception filter has to go by,
+ * as Nest gives filters no handler.
+ */
+export function grpcMethodOfCall(call: unknown): string | undefined {
+  if (typeof call !== 'object' || call === null) return undefined;
+  try {
+    const getPath = (call as { getPath?: unknown }).getPath;
+    const path: unknown = typeof getPath === 'function' ? (getPath as () => unknown).call(call) : undefined;
+    const match = typeof path === 'string' ? /^\/(?:[^/]*\.)?([^./]+)\/([^/]+)$/.exec(path) : null;
+    return match ? `${match[1]}/${match[2]}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function grpcCodeOf(error: unknown): number | undefined {

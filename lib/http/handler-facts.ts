@@ -43,7 +43,7 @@ function factsOf(cls: unknown, handler: unknown): HandlerFacts {
   if (controller) facts.controller = controller;
   if (name) facts.name = name;
   if (typeof handler === 'function') {
-    const messagePattern = firstMessagePattern(handler);
+    const messagePattern = messagePatternsOf(handler)[0];
     const declared = patternText(messagePattern) ?? patternText(Reflect.getMetadata(WS_MESSAGE_METADATA, handler));
     if (declared !== undefined) facts.declaredPattern = declared;
     if (isGrpcPattern(messagePattern)) facts.grpc = true;
@@ -51,9 +51,11 @@ function factsOf(cls: unknown, handler: unknown): HandlerFacts {
   return facts;
 }
 
-function firstMessagePattern(handler: object): unknown {
+/** The patterns `@MessagePattern`/`@EventPattern`/`@GrpcMethod` declare on a handler (several decorators add up). */
+export function messagePatternsOf(handler: object): unknown[] {
   const patterns: unknown = Reflect.getMetadata(MESSAGE_PATTERN_METADATA, handler);
-  return Array.isArray(patterns) ? patterns[0] : patterns;
+  if (patterns === undefined) return [];
+  return Array.isArray(patterns) ? patterns : [patterns];
 }
 
 function nameOf(target: unknown): string | undefined {

@@ -40,8 +40,14 @@ export function beginNonHttpCall(tracker: ApiTracker, type: NonHttpContextType, 
     return { http };
   }
   if (!description.standalone) return undefined;
+  const call = newCall(tracker, description, handler);
+  if (description.callKey) tracker.nonHttpCalls.set(description.callKey, call);
+  return { call };
+}
+
+function newCall(tracker: ApiTracker, description: CallDescription, handler: HandlerFacts): NonHttpCall {
   const facts = tracker.core.requestContext.get() ?? { requestId: randomUUID() };
-  return { call: { facts, description, handler, startedAt: performance.now(), timestamp: Date.now(), hasError: false } };
+  return { facts, description, handler, startedAt: performance.now(), timestamp: Date.now(), hasError: false };
 }
 
 /** The handler threw: its `Backend Error` is recorded now (a non-HTTP call has no response to wait for). */
@@ -78,15 +84,34 @@ export function endNonHttpCall(tracker: ApiTracker, call: NonHttpCall): void {
 }
 
 /**
- * For the exception filter: an exception of a non-HTTP handler that the interceptor did not see
- * (thrown by a guard) is recorded now; one it saw is not recorded again.
+ * For the exception filter: what the interceptor recorded is not recorded again (a thrown string
+ * included). A call the interceptor never saw was refused before it, by a guard: it is recorded
+ * as a call that failed at once (`duration_ms` 0: its handler never ran), named from the handler
+ * its route declares, as a request a guard rejects is.
  */
 export function captureNonHttpError(tracker: ApiTracker, type: NonHttpContextType, host: ArgumentsHost, error: unknown): void {
   const description = CONTEXT_PARSERS[type](host as ExecutionContext, NO_HANDLER, tracker.settings);
   const http = httpStateFor(tracker, description);
   if (http) return tracker.captureError(http, error);
+  const seen = description.callKey && tracker.nonHttpCalls.get(description.callKey);
+  if (seen) {
+    // Something outside the interceptor (an app's interceptor around it) may throw another error.
+    if (!(seen.hasError && Object.is(seen.error, error))) recordOnce(tracker, error, seen.description, originOf(seen.facts, seen.description));
+    return;
+  }
+  if (description.standalone && description.callKey && tracker.settings.contexts[type] === 'track') {
+    return recordRefusedCall(tracker, type, host as ExecutionContext, description, error);
+  }
   const facts = tracker.core.requestContext.get() ?? { requestId: randomUUID() };
   recordOnce(tracker, error, description, originOf(facts, description));
+}
+
+function recordRefusedCall(tracker: ApiTracker, type: NonHttpContextType, context: ExecutionContext, described: CallDescription, error: unknown): void {
+  const ref = tracker.refusedCallHandlers?.find(type, described.route);
+  const handler = ref ? tracker.handlers.get(ref.cls, ref.fn) : NO_HANDLER;
+  const call = newCall(tracker, ref ? CONTEXT_PARSERS[type](context, handler, tracker.settings) : described, handler);
+  failNonHttpCall(tracker, call, error);
+  endNonHttpCall(tracker, call);
 }
 
 function recordOnce(tracker: ApiTracker, error: unknown, description: CallDescription, origin: CallOrigin): void {

@@ -1,6 +1,7 @@
 import type { HttpServer } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
-import { DiscoveryService, MetadataScanner, type ModulesContainer } from '@nestjs/core';
+import { DiscoveryService, type ModulesContainer } from '@nestjs/core';
+import { classMethods } from './class-methods.js';
 
 /** Every controller a route method serves, with its paths: an inherited method serves several. */
 export const ROUTE_OWNERS_METADATA = 'jitsu-analytics:route-owners';
@@ -22,18 +23,13 @@ const ROUTER_METHODS = ['get', 'post', 'put', 'delete', 'patch', 'all', 'options
  * providers are built before).
  */
 export function nameRouteHandlers(modules: ModulesContainer): void {
-  const scanner = new MetadataScanner();
-  for (const wrapper of new DiscoveryService(modules).getControllers()) {
-    const cls = wrapper.metatype;
-    if (typeof cls !== 'function' || !cls.prototype) continue;
-    const paths = pathsOf(Reflect.getMetadata(PATH_METADATA, cls));
-    for (const method of scanner.getAllMethodNames(cls.prototype)) {
-      const fn = (cls.prototype as Record<string, unknown>)[method];
-      if (typeof fn !== 'function' || Reflect.getMetadata(PATH_METADATA, fn) === undefined) continue;
-      const name = `${wrapper.name}.${method}`;
-      const owners = (Reflect.getOwnMetadata(ROUTE_OWNERS_METADATA, fn) as RouteOwner[] | undefined) ?? [];
-      if (!owners.some((owner) => owner.name === name)) Reflect.defineMetadata(ROUTE_OWNERS_METADATA, [...owners, { name, paths }], fn);
-    }
+  for (const method of classMethods(new DiscoveryService(modules).getControllers())) {
+    const fn = method.fn;
+    if (Reflect.getMetadata(PATH_METADATA, fn) === undefined) continue;
+    const name = `${method.owner}.${method.name}`;
+    const paths = pathsOf(Reflect.getMetadata(PATH_METADATA, method.cls));
+    const owners = (Reflect.getOwnMetadata(ROUTE_OWNERS_METADATA, fn) as RouteOwner[] | undefined) ?? [];
+    if (!owners.some((owner) => owner.name === name)) Reflect.defineMetadata(ROUTE_OWNERS_METADATA, [...owners, { name, paths }], fn);
   }
 }
 

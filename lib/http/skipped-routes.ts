@@ -1,4 +1,5 @@
-import { DiscoveryService, MetadataScanner, type ModulesContainer } from '@nestjs/core';
+import { DiscoveryService, type ModulesContainer } from '@nestjs/core';
+import { classMethods } from './class-methods.js';
 import { isTrackingSkipped } from './skip-tracking.decorator.js';
 
 /**
@@ -21,14 +22,8 @@ export class SkippedRoutes {
 
   private collect(): Set<string> {
     const names = new Set<string>();
-    const scanner = new MetadataScanner();
-    for (const wrapper of new DiscoveryService(this.modules).getControllers()) {
-      const cls = wrapper.metatype;
-      if (typeof cls !== 'function' || !cls.prototype) continue;
-      for (const method of scanner.getAllMethodNames(cls.prototype)) {
-        const fn = (cls.prototype as Record<string, unknown>)[method];
-        if (isTrackingSkipped(fn, cls)) names.add(`${wrapper.name}.${method}`);
-      }
+    for (const { owner, cls, name, fn } of classMethods(new DiscoveryService(this.modules).getControllers())) {
+      if (isTrackingSkipped(fn, cls)) names.add(`${owner}.${name}`);
     }
     return names;
   }

@@ -1,5 +1,6 @@
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
-import { statusOfError } from '../../lib/http/error-status.js';
+import { RpcException } from '@nestjs/microservices';
+import { statusOfError, statusOfRpcError } from '../../lib/http/error-status.js';
 
 describe('statusOfError', () => {
   it.each([
@@ -29,5 +30,26 @@ describe('statusOfError', () => {
       },
     };
     expect(statusOfError(hostile)).toBe(500);
+  });
+});
+
+describe('statusOfRpcError', () => {
+  it.each([
+    ["Nest's answer to a guard that returned false", new RpcException('Forbidden resource'), 403],
+    ['an RpcException with other words', new RpcException('Forbidden resources'), 500],
+    ['an RpcException with an object', new RpcException({ message: 'Forbidden resource' }), 500],
+    ['an HttpException', new NotFoundException(), 404],
+    ['a string', 'Forbidden resource', 500],
+  ])('%s → %d', (_label, error, status) => {
+    expect(statusOfRpcError(error)).toBe(status);
+  });
+
+  it('is 500 when reading the error throws', () => {
+    const hostile = {
+      getError() {
+        throw new Error('nope');
+      },
+    };
+    expect(statusOfRpcError(hostile)).toBe(500);
   });
 });

@@ -1,7 +1,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { NotFoundException } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
-import { grpcMethodName, isGrpcPattern, statusOfGrpcError } from '../../lib/http/grpc-calls.js';
+import { grpcMethodName, grpcMethodOfCall, isGrpcPattern, statusOfGrpcError } from '../../lib/http/grpc-calls.js';
 import { patternText } from '../../lib/http/parsers/call-description.js';
 
 describe('gRPC method names', () => {
@@ -19,6 +19,28 @@ describe('gRPC method names', () => {
     expect(grpcMethodName({ service: 'OrdersService', rpc: 'FindOne' })).toBe('OrdersService/FindOne');
     expect(patternText({ streaming: 'rx_stream', rpc: 'Upload', service: 'OrdersService' })).toBe('OrdersService/Upload');
     expect(patternText({ role: 'orders', cmd: 'get' })).toBe('{"cmd":"get","role":"orders"}');
+  });
+});
+
+describe('grpcMethodOfCall', () => {
+  const call = (path: unknown) => ({ getPath: () => path });
+
+  it.each([
+    ['/orders.OrdersService/FindOne', 'OrdersService/FindOne'],
+    ['/acme.shop.v1.OrdersService/Watch', 'OrdersService/Watch'],
+    ['/OrdersService/FindOne', 'OrdersService/FindOne'],
+  ])('names the call for %s as @GrpcMethod() declares it: %s', (path, name) => {
+    expect(grpcMethodOfCall(call(path))).toBe(name);
+  });
+
+  it.each([
+    ['a path that is no gRPC method', call('/orders')],
+    ['a path that is not a string', call(7)],
+    ['an object without getPath()', { metadata: {} }],
+    ['a getPath() that throws', { getPath: () => { throw new Error('closed'); } }],
+    ['undefined', undefined],
+  ])('names nothing for %s', (_label, value) => {
+    expect(grpcMethodOfCall(value)).toBeUndefined();
   });
 });
 
@@ -46,6 +68,7 @@ describe('statusOfGrpcError', () => {
   it.each([
     ['a plain Error', new Error('boom'), 500],
     ['an RpcException with a message only', new RpcException('refused'), 500],
+    ["Nest's answer to a guard that returned false", new RpcException('Forbidden resource'), 403],
     ['an RpcException with a code that is no gRPC code', new RpcException({ code: 'ORDER_LOCKED', message: 'locked' }), 500],
     ['an RpcException with code OK', new RpcException({ code: GrpcStatus.OK, message: 'odd' }), 500],
     ['a code past the last gRPC code', Object.assign(new Error('odd'), { code: 17 }), 500],

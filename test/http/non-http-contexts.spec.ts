@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { NotFoundException } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { InterceptorsConsumer } from '@nestjs/core/interceptors/interceptors-consumer.js';
+import { RpcException } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { AnalyticsExceptionFilter } from '../../lib/http/analytics-exception.filter.js';
 import { ApiTrackingInterceptor } from '../../lib/http/api-tracking.interceptor.js';
@@ -121,13 +122,67 @@ describe('the interceptor on microservice (rpc) handlers', () => {
     ]);
   });
 
-  it("an exception the interceptor never saw (a guard's) is recorded by the filter", async () => {
+  it("a call the interceptor never saw (a guard refused it) is recorded by the filter: a Backend Error and an API Call that failed at once", async () => {
     const { analytics, delivered } = setup();
     const host = new ExecutionContextHost([{}, { getPattern: () => 'orders.guarded' }]);
     host.setType('rpc');
     recordApiException(analytics, new Error('forbidden by guard'), host);
-    const [error] = await delivered();
-    expect(error.properties).toMatchObject({ error_source: 'api', error_message: 'forbidden by guard', route: 'orders.guarded', status_code: 500 });
+    const events = await delivered();
+    expect(events.map((e) => e.event)).toEqual(['Backend Error', 'API Call']);
+    expect(events[0].properties).toMatchObject({ error_source: 'api', error_message: 'forbidden by guard', route: 'orders.guarded', status_code: 500 });
+    expect(events[1].properties).toMatchObject({ method: 'RPC', path: 'orders.guarded', route: 'orders.guarded', status_code: 500 });
+    expect(events[1].properties.duration_ms).toBeLessThan(5);
+    expect(events[1].properties.request_id).toBe(events[0].properties.request_id);
+  });
+
+  it("a guard's refusal (Nest's RpcException 'Forbidden resource') is a 403", async () => {
+    const { analytics, delivered } = setup();
+    const host = new ExecutionContextHost([{}, { getPattern: () => 'orders.guarded' }]);
+    host.setType('rpc');
+    recordApiException(analytics, new RpcException('Forbidden resource'), host);
+    expect((await delivered()).map((e) => [e.event, e.properties.status_code])).toEqual([
+      ['Backend Error', 403],
+      ['API Call', 403],
+    ]);
+  });
+
+  it("contexts.rpc 'skip': a refused call is no API Call, its exception still a Backend Error", async () => {
+    const { analytics, delivered } = setup({ contexts: { rpc: 'skip' } });
+    const host = new ExecutionContextHost([{}, { getPattern: () => 'orders.guarded' }]);
+    host.setType('rpc');
+    recordApiException(analytics, new Error('forbidden by guard'), host);
+    expect((await delivered()).map((e) => e.event)).toEqual(['Backend Error']);
+  });
+
+  it.each([
+    ['a thrown string', 'order 3 is locked'],
+    ['a thrown error', new Error('order 3 is locked')],
+  ])('%s that the interceptor saw and then the filter is recorded once', async (_what, thrown) => {
+    const { run, delivered, analytics } = setup();
+    const args = [{ id: 3 }, { getPattern: () => 'orders.3.created' }];
+    const instance = new OrdersHandlers(() => {
+      throw thrown;
+    });
+    await expect(run('rpc', instance, 'created', args)).rejects.toBe(thrown);
+    const host = new ExecutionContextHost(args);
+    host.setType('rpc');
+    recordApiException(analytics, thrown, host);
+    expect((await delivered()).map((e) => e.event).sort()).toEqual(['API Call', 'Backend Error']);
+  });
+
+  it('an error thrown around the interceptor after the handler succeeded (an outer interceptor) is still recorded, once', async () => {
+    const { run, delivered, analytics } = setup();
+    const args = [{ id: 5 }, { getPattern: () => 'orders.5.created' }];
+    await run('rpc', new OrdersHandlers(), 'created', args);
+    const host = new ExecutionContextHost(args);
+    host.setType('rpc');
+    const outer = new Error('the outer interceptor failed');
+    recordApiException(analytics, outer, host);
+    recordApiException(analytics, outer, host);
+    expect((await delivered()).map((e) => [e.event, e.properties.status_code])).toEqual([
+      ['API Call', 200],
+      ['Backend Error', 500],
+    ]);
   });
 
   it("contexts.rpc 'skip': the handler runs, nothing is recorded", async () => {
@@ -258,17 +313,20 @@ describe('the exception filter on microservice calls', () => {
   it('records the exception and returns nothing, so the transport answers it as it would without the library', async () => {
     const { analytics, delivered } = setup();
     const filter = new AnalyticsExceptionFilter(analytics);
-    expect(filter.catch(new Error('handler failed'), rpcHost())).toBeUndefined();
-    expect((await delivered()).map((e) => [e.event, e.properties.route])).toEqual([['Backend Error', 'orders.created']]);
+    expect(filter.catch(new Error('guard failed'), rpcHost())).toBeUndefined();
+    expect((await delivered()).map((e) => [e.event, e.properties.route])).toEqual([
+      ['Backend Error', 'orders.created'],
+      ['API Call', 'orders.created'],
+    ]);
   });
 
   it("hands an exception the app's own APP_FILTER catches to that filter, and returns its answer", async () => {
     const { analytics, delivered } = setup();
     const appFilter = { catch: (exception: unknown) => ({ answeredBy: 'app', exception }) };
     const filter = new AnalyticsExceptionFilter(analytics, undefined, { catching: () => appFilter } as unknown as ShadowedFilters);
-    const error = new Error('handler failed');
+    const error = new Error('guard failed');
     expect(filter.catch(error, rpcHost())).toEqual({ answeredBy: 'app', exception: error });
-    expect((await delivered()).map((e) => e.event)).toEqual(['Backend Error']);
+    expect((await delivered()).map((e) => e.event)).toEqual(['Backend Error', 'API Call']);
   });
 });
 

@@ -20,7 +20,13 @@ export interface CallDescription {
   standalone: boolean;
   /** A GraphQL subscription: its handler returns an event stream, and the call lasts as long as it. */
   subscription?: boolean;
-  /** The status of what the handler threw, where the transport has its own codes (gRPC); else `statusOfError`. */
+  /**
+   * One object per call that the transport hands both the interceptor and the exception filter
+   * (a microservice message's context, a resolver's `info`): how the filter tells a call the
+   * interceptor saw from one refused before it (by a guard).
+   */
+  callKey?: object;
+  /** The status of what the handler threw, where the transport has its own (gRPC codes, microservice refusals); else `statusOfError`. */
   statusOfError?: (error: unknown) => number;
 }
 

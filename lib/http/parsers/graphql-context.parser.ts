@@ -31,6 +31,8 @@ export const parseGraphqlContext: ContextParser = (context, handler, settings) =
   const operation = typeof info?.operation?.operation === 'string' ? info.operation.operation.toUpperCase() : 'GRAPHQL';
   const standalone = info?.path === undefined || info.path === null || info.path.prev === undefined || info.path.prev === null;
   const call: CallDescription = { method: operation, path: route, route, standalone, subscription: operation === 'SUBSCRIPTION' };
+  // graphql-js builds one `info` per field it resolves.
+  if (typeof info === 'object' && info !== null) call.callKey = info;
   const socketRequest = upgradeRequestOf(gqlContext?.req);
   if (socketRequest) return standalone ? { ...call, ...socketClient(socketRequest, settings) } : call;
   const httpRequest = gqlContext?.req ?? gqlContext?.request ?? gqlContext?.reply?.request;

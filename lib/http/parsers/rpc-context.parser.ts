@@ -1,5 +1,6 @@
-import { statusOfGrpcError } from '../grpc-calls.js';
-import type { ContextParser } from './call-description.js';
+import { statusOfRpcError } from '../error-status.js';
+import { grpcMethodOfCall, statusOfGrpcError } from '../grpc-calls.js';
+import type { CallDescription, ContextParser } from './call-description.js';
 import { patternText } from './call-description.js';
 
 type RpcTransportContext = {
@@ -14,13 +15,18 @@ type RpcTransportContext = {
  * `getPattern`, NATS `getSubject`, Kafka/MQTT `getTopic`, Redis `getChannel`); the route is the
  * pattern the handler declares (`@MessagePattern`, `@EventPattern`), so wildcard subjects stay one
  * route. A gRPC method is named `Service/Method`, and its errors' gRPC codes read as HTTP statuses.
+ * The transport's context is one object per message (gRPC: the call's metadata): the call's key.
  */
 export const parseRpcContext: ContextParser = (context, handler) => {
   const transport = context.switchToRpc().getContext() as RpcTransportContext | null | undefined;
-  const concrete = patternText(readPattern(transport));
+  // An exception filter gets no handler: a gRPC call then names itself (its third argument).
+  const grpcMethod = handler.declaredPattern === undefined ? grpcMethodOfCall(context.getArgByIndex(2)) : undefined;
+  const concrete = grpcMethod ?? patternText(readPattern(transport));
   const route = handler.declaredPattern ?? concrete;
-  const call = { method: 'RPC', path: concrete ?? route ?? handler.name ?? 'unknown', route, standalone: true };
-  return handler.grpc ? { ...call, statusOfError: statusOfGrpcError } : call;
+  const call: CallDescription = { method: 'RPC', path: concrete ?? route ?? handler.name ?? 'unknown', route, standalone: true };
+  if (typeof transport === 'object' && transport !== null) call.callKey = transport;
+  call.statusOfError = handler.grpc || grpcMethod !== undefined ? statusOfGrpcError : statusOfRpcError;
+  return call;
 };
 
 function readPattern(transport: RpcTransportContext | null | undefined): unknown {

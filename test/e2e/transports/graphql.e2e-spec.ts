@@ -9,7 +9,7 @@ import { AnalyticsRecorder } from '../../../lib/testing/index.js';
 import { analyticsOrNone } from '../../support/analytics-or-none.js';
 import { eventsOf } from '../http/fixture/app-factory.js';
 import { describeGraphqlApp } from './fixture/graphql-app-cases.js';
-import { ORDER_UPDATES_TYPE_DEFS, ORDERS_TYPE_DEFS, OrdersResolver, OrderUpdatesResolver, UPDATE_GAP_MS } from './fixture/orders.resolver.js';
+import { ORDER_UPDATES_TYPE_DEFS, ORDERS_TYPE_DEFS, OrdersResolver, OrderUpdatesGuard, OrderUpdatesResolver, UPDATE_GAP_MS } from './fixture/orders.resolver.js';
 
 /** A WebSocket that says who it is, as a browser's does. */
 class NamedWebSocket extends WebSocket {
@@ -38,7 +38,7 @@ async function start(withAnalytics: boolean): Promise<Running> {
         subscriptions: { 'graphql-ws': true },
       }),
     ],
-    providers: [OrdersResolver, OrderUpdatesResolver, ...analytics.providers],
+    providers: [OrdersResolver, OrderUpdatesResolver, OrderUpdatesGuard, ...analytics.providers],
   })
   class GraphqlModule {}
 
@@ -148,5 +148,24 @@ describe('GraphQL subscriptions over graphql-ws (Apollo) with the library', () =
     expect(call.properties).toMatchObject({ route: 'Subscription.orderUpdates', status_code: 500 });
     expect(events.map((e) => e.event).sort()).toEqual(['API Call', 'Backend Error', 'Order Watched']);
     expect(events.find((e) => e.event === 'Backend Error')!.properties).toMatchObject({ error_message: 'order 5 updates failed', route: 'Subscription.orderUpdates' });
+  });
+
+  it('records a subscription its guard refused as one API Call (403, named by its resolver) and one Backend Error; the client gets what it gets without the library', async () => {
+    const query = 'subscription { orderUpdates(id: 403) { status } }';
+    const [answer, plainAnswer] = await Promise.all([subscribe(tracked, query), subscribe(plain, query)].map(async ({ received, ended }) => ({ ...(await ended), received })));
+    expect(answer).toEqual(plainAnswer);
+    expect(answer).toMatchObject({ received: [{ errors: [{ message: 'Forbidden resource', path: ['orderUpdates'] }] }] });
+
+    const { call, events } = await apiCallOf(tracked.recorder!, 'updates');
+    expect(call.properties).toMatchObject({
+      method: 'SUBSCRIPTION',
+      path: '/graphql',
+      route: 'Subscription.orderUpdates',
+      status_code: 403,
+      controller: 'OrderUpdatesResolver',
+      user_agent: 'orders-watcher/1.0',
+    });
+    expect(events.map((e) => e.event).sort()).toEqual(['API Call', 'Backend Error']);
+    expect(events.find((e) => e.event === 'Backend Error')!.properties).toMatchObject({ error_name: 'ForbiddenException', status_code: 403, route: 'Subscription.orderUpdates' });
   });
 });

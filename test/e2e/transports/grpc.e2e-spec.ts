@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { fileURLToPath } from 'node:url';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { Controller, type INestMicroservice, Module } from '@nestjs/common';
+import { type CanActivate, Controller, type ExecutionContext, type INestMicroservice, Injectable, Module, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type ClientGrpc, ClientProxyFactory, GrpcMethod, type MicroserviceOptions, RpcException, Transport } from '@nestjs/microservices';
 import { interval, lastValueFrom, type Observable } from 'rxjs';
 // From rxjs/operators: the root exports them only since rxjs 7.2 (the lowest-versions smoke runs 7.1).
 import { map, take, toArray } from 'rxjs/operators';
-import { AnalyticsService } from '../../../lib/index.js';
+import { AnalyticsService, SkipTracking } from '../../../lib/index.js';
 import { AnalyticsRecorder } from '../../../lib/testing/index.js';
 import { analyticsOrNone } from '../../support/analytics-or-none.js';
 import { freePort } from '../../support/server-process.js';
@@ -20,6 +20,17 @@ interface Order {
   status: string;
 }
 
+/** Refuses order 401 with the gRPC code for it, and order 403 by returning false (Nest answers that). */
+@Injectable()
+class OrdersGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const { id } = context.switchToRpc().getData<{ id: number }>();
+    if (id === 401) throw new RpcException({ code: GrpcStatus.UNAUTHENTICATED, message: 'no credentials' });
+    return id !== 403;
+  }
+}
+
+@UseGuards(OrdersGuard)
 @Controller()
 class OrdersGrpcController {
   constructor(private readonly analytics: AnalyticsService) {}
@@ -30,6 +41,12 @@ class OrdersGrpcController {
     if (data.id === 0) throw new Error('order 0 is corrupt');
     this.analytics.track('Order Looked Up', { order_id: data.id });
     return { id: data.id, status: 'shipped' };
+  }
+
+  @SkipTracking()
+  @GrpcMethod('OrdersService', 'Cancel')
+  cancel(data: { id: number }): Order {
+    return { id: data.id, status: 'cancelled' };
   }
 
   /** Server streaming: the call lasts until its last message. */
@@ -44,6 +61,7 @@ class OrdersGrpcController {
 
 interface OrdersClient {
   findOne(request: { id: number }): Observable<Order>;
+  cancel(request: { id: number }): Observable<Order>;
   watch(request: { id: number }): Observable<Order>;
 }
 
@@ -56,7 +74,7 @@ interface Running {
 /** A real gRPC microservice, with the library or without it, and a real client. */
 async function start(withAnalytics: boolean): Promise<Running> {
   const analytics = analyticsOrNone(withAnalytics);
-  @Module({ imports: analytics.imports, controllers: [OrdersGrpcController], providers: analytics.providers })
+  @Module({ imports: analytics.imports, controllers: [OrdersGrpcController], providers: [...analytics.providers, OrdersGuard] })
   class GrpcModule {}
 
   const url = `127.0.0.1:${await freePort()}`;
@@ -144,5 +162,36 @@ describe('a gRPC microservice with the library', () => {
     expect(events.map((e) => e.event).sort()).toEqual(['API Call', 'Backend Error']);
     expect(events.find((e) => e.event === 'API Call')!.properties).toMatchObject({ route: 'OrdersService/FindOne', status_code: httpStatus });
     expect(events.find((e) => e.event === 'Backend Error')!.properties).toMatchObject({ route: 'OrdersService/FindOne', status_code: httpStatus, method: 'RPC' });
+  });
+
+  it.each([
+    ['throwing an RpcException with a gRPC code', 401, GrpcStatus.UNAUTHENTICATED, 401],
+    ['returning false', 403, GrpcStatus.UNKNOWN, 403],
+  ])('records a call its guard refused, %s, as one API Call and one Backend Error named by the method', async (_how, id, code, httpStatus) => {
+    const answer = await failure(running.orders.findOne({ id }));
+    expect(answer).toEqual(await failure(plain.orders.findOne({ id })));
+    expect(answer.code).toBe(code);
+    const events = await recorded();
+    expect(events.map((e) => e.event).sort()).toEqual(['API Call', 'Backend Error']);
+    const call = events.find((e) => e.event === 'API Call')!;
+    expect(call.properties).toMatchObject({
+      method: 'RPC',
+      path: 'OrdersService/FindOne',
+      route: 'OrdersService/FindOne',
+      status_code: httpStatus,
+      controller: 'OrdersGrpcController',
+      handler: 'findOne',
+    });
+    expect(call.properties.duration_ms).toBeLessThan(50);
+    expect(events.find((e) => e.event === 'Backend Error')!.properties).toMatchObject({ route: 'OrdersService/FindOne', status_code: httpStatus, request_id: call.properties.request_id });
+  });
+
+  it("a @SkipTracking() method's refused call is no API Call; its exception is still a Backend Error", async () => {
+    expect(await lastValueFrom(running.orders.cancel({ id: 8 }))).toEqual({ id: 8, status: 'cancelled' });
+    const answer = await failure(running.orders.cancel({ id: 401 }));
+    expect(answer).toEqual(await failure(plain.orders.cancel({ id: 401 })));
+    await recorder.waitFor((e) => e.event === 'Backend Error');
+    await recorder.flush();
+    expect(recorder.events().map((e) => [e.event, e.properties.route, e.properties.status_code])).toEqual([['Backend Error', 'OrdersService/Cancel', 401]]);
   });
 });

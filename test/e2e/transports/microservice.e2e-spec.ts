@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Controller, Injectable, type INestApplication, type INestMicroservice, Module, NotFoundException, UseInterceptors } from '@nestjs/common';
+import { type CanActivate, Controller, Injectable, type INestApplication, type INestMicroservice, Module, NotFoundException, UseGuards, UseInterceptors } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClientProxyFactory, type ClientProxy, EventPattern, MessagePattern, Payload, RpcException, Transport } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
@@ -13,6 +13,14 @@ import { freePort } from '../../support/server-process.js';
 @Injectable()
 class Seen {
   readonly created: unknown[] = [];
+}
+
+/** Lets no message through: Nest answers the refusal itself. */
+@Injectable()
+class ClosedGuard implements CanActivate {
+  canActivate(): boolean {
+    return false;
+  }
 }
 
 @Controller()
@@ -36,6 +44,18 @@ class OrderMessages {
   @MessagePattern('orders.missing')
   missing() {
     throw new NotFoundException('order 9 not found');
+  }
+
+  @UseGuards(ClosedGuard)
+  @MessagePattern('orders.archive')
+  archive() {
+    return 'archived';
+  }
+
+  @MessagePattern('orders.corrupt')
+  corrupt() {
+    // Some code throws what is not an Error; it is counted all the same, and once.
+    throw 'order 5 is corrupt';
   }
 
   @EventPattern('orders.created')
@@ -89,7 +109,7 @@ async function start(shape: 'standalone' | 'hybrid', { withAnalytics = true, api
   @Module({
     imports: analytics.imports,
     controllers: [OrderMessages, ...controllers],
-    providers: [Seen, ...analytics.providers],
+    providers: [Seen, ClosedGuard, ...analytics.providers],
   })
   class MessagesModule {}
 
@@ -189,6 +209,32 @@ describe.each(['standalone', 'hybrid'] as const)('a TCP microservice (%s) with t
     await running.recorder!.waitFor((e) => e.event === 'Backend Error');
     const error = (await events()).find((e) => e.event === 'Backend Error')!;
     expect(error.properties).toMatchObject({ error_name: 'NotFoundException', status_code: 404, route: 'orders.missing' });
+  });
+
+  it('records a call its guard refused as one API Call (403, named by its handler) and one Backend Error; the client gets what it gets without the library', async () => {
+    const withLibrary = await failureOf(lastValueFrom(running.client.send('orders.archive', {})));
+    expect(withLibrary).toEqual(await failureOf(lastValueFrom(plain.client.send('orders.archive', {}))));
+    expect(withLibrary).toEqual({ error: { status: 'error', message: 'Forbidden resource' } });
+
+    await running.recorder!.waitFor((e) => e.event === 'API Call');
+    const recorded = await events();
+    expect(recorded.map((e) => e.event).sort()).toEqual(['API Call', 'Backend Error']);
+    const call = recorded.find((e) => e.event === 'API Call')!;
+    expect(call.properties).toMatchObject({ method: 'RPC', route: 'orders.archive', status_code: 403, controller: 'OrderMessages', handler: 'archive' });
+    expect(recorded.find((e) => e.event === 'Backend Error')!.properties).toMatchObject({ route: 'orders.archive', status_code: 403, request_id: call.properties.request_id });
+  });
+
+  it('records a thrown string once', async () => {
+    const withLibrary = await failureOf(lastValueFrom(running.client.send('orders.corrupt', {})));
+    expect(withLibrary).toEqual(await failureOf(lastValueFrom(plain.client.send('orders.corrupt', {}))));
+
+    await running.recorder!.waitFor((e) => e.event === 'API Call');
+    const recorded = await events();
+    expect(recorded.map((e) => [e.event, e.properties.status_code]).sort()).toEqual([
+      ['API Call', 500],
+      ['Backend Error', 500],
+    ]);
+    expect(recorded.find((e) => e.event === 'Backend Error')!.properties.error_message).toBe('order 5 is corrupt');
   });
 
   it('records an event handler, which answers nothing', async () => {

@@ -1,0 +1,55 @@
+import { DiscoveryService, type ModulesContainer } from '@nestjs/core';
+import type { NonHttpContextType } from './api-tracking.resolver.js';
+import { classMethods } from './class-methods.js';
+import { messagePatternsOf } from './handler-facts.js';
+import { patternText } from './parsers/call-description.js';
+
+/** `@nestjs/graphql`'s metadata keys, as literals: it is optional. */
+const RESOLVER_TYPE_METADATA = 'graphql:resolver_type';
+const RESOLVER_NAME_METADATA = 'graphql:resolver_name';
+const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
+
+/** A handler method and its class, as `HandlerFactsCache` takes them. */
+export interface HandlerRef {
+  cls: unknown;
+  fn: unknown;
+}
+
+/**
+ * The handler a non-HTTP call was for, by its route: what names a call that a guard refused. Nest
+ * hands an exception filter the call's arguments but not its handler, and the interceptor never
+ * ran. Microservice handlers by their declared patterns (`orders.get`, `OrdersService/FindOne`),
+ * resolvers by their root field (`Subscription.orderUpdates`). Built on first use, when every
+ * class is known. A wildcard pattern matches no concrete one here: such a call keeps its route and
+ * goes without its handler's name.
+ */
+export class RefusedCallHandlers {
+  private index?: ReadonlyMap<string, HandlerRef>;
+
+  constructor(private readonly modules: ModulesContainer) {}
+
+  find(type: NonHttpContextType, route: string | undefined): HandlerRef | undefined {
+    if (route === undefined) return undefined;
+    this.index ??= this.collect();
+    return this.index.get(`${type} ${route}`);
+  }
+
+  private collect(): Map<string, HandlerRef> {
+    const index = new Map<string, HandlerRef>();
+    const discovery = new DiscoveryService(this.modules);
+    for (const { cls, fn } of classMethods(discovery.getControllers())) {
+      for (const pattern of messagePatternsOf(fn)) {
+        const text = patternText(pattern);
+        if (text !== undefined && !index.has(`rpc ${text}`)) index.set(`rpc ${text}`, { cls, fn });
+      }
+    }
+    for (const { cls, name, fn } of classMethods(discovery.getProviders())) {
+      const type: unknown = Reflect.getMetadata(RESOLVER_TYPE_METADATA, fn);
+      if (typeof type !== 'string' || !ROOT_TYPES.has(type)) continue;
+      const field: unknown = Reflect.getMetadata(RESOLVER_NAME_METADATA, fn);
+      const key = `graphql ${type}.${typeof field === 'string' ? field : name}`;
+      if (!index.has(key)) index.set(key, { cls, fn });
+    }
+    return index;
+  }
+}
