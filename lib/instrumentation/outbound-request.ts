@@ -38,10 +38,10 @@ export function undiciTarget(request: UndiciRequestLike, services: ServiceNameMa
   } catch {
     return undefined;
   }
-  const host = unbracket(origin.hostname);
+  const target = absoluteTarget(request.path) ?? { host: unbracket(origin.hostname), port: origin.port || undefined, path: request.path };
   return {
-    service: serviceName(services, host, origin.port || undefined),
-    endpoint: withoutPathCredentials(host, pathOnly(request.path)),
+    service: serviceName(services, target.host, target.port),
+    endpoint: withoutPathCredentials(target.host, pathOnly(target.path)),
     method: typeof request.method === 'string' ? request.method : 'GET',
   };
 }
@@ -52,11 +52,27 @@ export function clientRequestTarget(request: ClientRequestLike, services: Servic
   if (isJitsuTransportRequest({ headers: { [MARKER_HEADER]: header(MARKER_HEADER) } })) return undefined;
   const host = typeof request.host === 'string' ? request.host : undefined;
   if (!host) return undefined;
+  const target = absoluteTarget(request.path) ?? { host: unbracket(host), port: portOf(header('host')), path: request.path };
   return {
-    service: serviceName(services, unbracket(host), portOf(header('host'))),
-    endpoint: withoutPathCredentials(host, pathOnly(request.path)),
+    service: serviceName(services, target.host, target.port),
+    endpoint: withoutPathCredentials(target.host, pathOnly(target.path)),
     method: typeof request.method === 'string' ? request.method : 'GET',
   };
+}
+
+/**
+ * A request to a forward proxy names its target in absolute form (`GET http://api.stripe.com/v1/charges`):
+ * axios and other `node:http` clients send calls through an `HTTP(S)_PROXY` so, and undici's
+ * ProxyAgent without a tunnel. The call is to that target; the connection's host is the proxy.
+ */
+function absoluteTarget(path: unknown): { host: string; port: string | undefined; path: string } | undefined {
+  if (typeof path !== 'string' || !/^https?:\/\//i.test(path)) return undefined;
+  try {
+    const url = new URL(path);
+    return { host: unbracket(url.hostname), port: url.port || undefined, path: url.pathname + url.search };
+  } catch {
+    return undefined;
+  }
 }
 
 /** `/v1/charges?customer=cus_1` → `/v1/charges`: query strings carry ids and tokens. */

@@ -8,7 +8,7 @@ import { createAnalytics } from '../../lib/create-analytics.js';
 import type { AnalyticsEvent } from '../../lib/events/analytics-event.interface.js';
 import { OutboundHttpInstrumentation } from '../../lib/instrumentation/outbound-http.js';
 import { FakeJitsuServer } from '../fake-jitsu/fake-jitsu-server.js';
-import { tunnellingProxy } from './tunnelling-proxy.js';
+import { forwardProxy } from './forward-proxy.js';
 import { wireAnalytics, type WireAnalytics } from './wire-analytics.js';
 
 /** The third-party API the application calls: status from the path, optional delay. */
@@ -230,7 +230,7 @@ describe('outbound HTTP tracking', () => {
 
 
   it("records a call made through a proxy once, for its target, not the proxy's CONNECT", async () => {
-    const proxy = await tunnellingProxy();
+    const proxy = await forwardProxy();
     const dispatcher = new ProxyAgent(proxy.url);
     try {
       const wa = tracked();
@@ -239,6 +239,33 @@ describe('outbound HTTP tracking', () => {
         ['127.0.0.1', 'GET', '/via-proxy', 200],
       ]);
       expect(proxy.tunnels()).toBe(1);
+    } finally {
+      await dispatcher.close();
+      await proxy.close();
+    }
+  });
+
+  it('records a call sent to a proxy in absolute form (axios behind HTTP_PROXY, undici without a tunnel) for its target, not the proxy', async () => {
+    const proxy = await forwardProxy();
+    const dispatcher = new ProxyAgent({ uri: proxy.url, proxyTunnel: false });
+    try {
+      const wa = tracked({ 'api.payments.test': 'payments' });
+      const viaProxy = { protocol: 'http', host: '127.0.0.1', port: proxy.port };
+      expect((await axios.get('http://api.payments.test/v1/charges?customer=cus_secret_42', { proxy: viaProxy })).status).toBe(200);
+      expect((await axios.post('http://user:pw@api.payments.test:8080/v1/refunds#x', {}, { proxy: viaProxy })).status).toBe(200);
+      expect((await undiciFetch('http://api.payments.test/v1/payouts?token=t', { dispatcher })).status).toBe(200);
+      expect(await httpGet(`${proxy.url}/`)).toBe(400);
+      expect(proxy.requested()).toEqual([
+        'GET http://api.payments.test/v1/charges?customer=cus_secret_42',
+        'POST http://api.payments.test:8080/v1/refunds',
+        'GET http://api.payments.test/v1/payouts?token=t',
+      ]);
+      expect((await calls(wa)).map((e) => [e.properties.service, e.properties.http_method, e.properties.endpoint, e.properties.status_code])).toEqual([
+        ['payments', 'GET', '/v1/charges', 200],
+        ['payments', 'POST', '/v1/refunds', 200],
+        ['payments', 'GET', '/v1/payouts', 200],
+        ['127.0.0.1', 'GET', '/', 400],
+      ]);
     } finally {
       await dispatcher.close();
       await proxy.close();

@@ -86,6 +86,20 @@ describe('outbound request targets', () => {
     expect(clientRequestTarget({ ...connect, method: 'GET', path: '/v1/charges' }, services)?.endpoint).toBe('/v1/charges');
   });
 
+  it('reads the target of a request sent to a forward proxy in absolute form, from undici or from http', () => {
+    const secret = 'Xq8vNz4tLp2Rk7Ws9Yb3Hc1M';
+    expect(undiciTarget({ origin: 'http://proxy.corp:3128', path: 'http://localhost:4000/stock?sku=1', method: 'GET' }, services)).toEqual({
+      service: 'inventory',
+      endpoint: '/stock',
+      method: 'GET',
+    });
+    const request = { host: 'proxy.corp', path: `https://hooks.slack.com/services/T0/B0/${secret}?x=1`, method: 'POST', getHeader: () => 'hooks.slack.com' };
+    expect(clientRequestTarget(request, services)).toEqual({ service: 'hooks.slack.com', endpoint: '/services/T0/B0/[REDACTED]', method: 'POST' });
+    expect(clientRequestTarget({ ...request, path: 'HTTP://[::1]:4000/' }, services)).toEqual({ service: '::1', endpoint: '/', method: 'POST' });
+    // Not a URL after all: read as a path, on the connection's host.
+    expect(clientRequestTarget({ ...request, path: 'http://exa mple.com/x' }, services)?.service).toBe('proxy.corp');
+  });
+
   it('reads a ClientRequest, with the port from its Host header', () => {
     const headers: Record<string, string> = { host: 'localhost:4000' };
     const request = { host: 'localhost', path: '/stock?sku=1', method: 'DELETE', getHeader: (name: string) => headers[name] };

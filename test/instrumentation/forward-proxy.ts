@@ -1,0 +1,45 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { trackedSockets } from '../support/tracked-sockets.js';
+
+/**
+ * A forward proxy, as corporate proxies are: it tunnels HTTPS (`CONNECT`, then bytes piped both
+ * ways) and takes a plain request written in absolute form (`GET http://host/path`), which is how
+ * axios and other `node:http` clients send calls through an `HTTP(S)_PROXY`. Those it answers
+ * itself, 200, without calling the target: a call it made would be recorded too (the instrumentation
+ * sees the whole process), and the target's host need not exist.
+ */
+export async function forwardProxy() {
+  const sockets = trackedSockets();
+  let tunnels = 0;
+  const requested: string[] = [];
+  const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+    req.resume();
+    if (!/^https?:\/\//.test(req.url ?? '')) return void res.writeHead(400).end();
+    requested.push(`${req.method} ${req.url}`);
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+  });
+  server.on('connection', (socket: Socket) => sockets.add(socket));
+  server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+    tunnels++;
+    const [host, port] = (req.url ?? '').split(':');
+    const upstream = connect(Number(port), host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client).pipe(upstream);
+    });
+    sockets.add(client, upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    tunnels: () => tunnels,
+    requested: () => requested,
+    close: () => {
+      sockets.destroyAll();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
