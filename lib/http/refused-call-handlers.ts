@@ -3,6 +3,7 @@ import type { NonHttpContextType } from './api-tracking.resolver.js';
 import { classMethods } from './class-methods.js';
 import { messagePatternsOf } from './handler-facts.js';
 import { patternText } from './parsers/call-description.js';
+import { wildcardMatcher } from './wildcard-patterns.js';
 
 /** `@nestjs/graphql`'s metadata keys, as literals: it is optional. */
 const RESOLVER_TYPE_METADATA = 'graphql:resolver_type';
@@ -19,19 +20,23 @@ export interface HandlerRef {
  * The handler a non-HTTP call was for, by its route: what names a call that a guard refused. Nest
  * hands an exception filter the call's arguments but not its handler, and the interceptor never
  * ran. Microservice handlers by their declared patterns (`orders.get`, `OrdersService/FindOne`),
- * resolvers by their root field (`Subscription.orderUpdates`). Built on first use, when every
- * class is known. A wildcard pattern matches no concrete one here: such a call keeps its route and
- * goes without its handler's name.
+ * resolvers by their root field (`Subscription.orderUpdates`); a concrete subject by the wildcard
+ * pattern it falls under (`orders.*.created`), so it stays one route. Built on first use, when
+ * every class is known.
  */
 export class RefusedCallHandlers {
   private index?: ReadonlyMap<string, HandlerRef>;
+  /** Microservice handlers whose pattern has wildcards, for the concrete subjects they take. */
+  private wildcards: Array<{ matches: (subject: string) => boolean; ref: HandlerRef }> = [];
 
   constructor(private readonly modules: ModulesContainer) {}
 
   find(type: NonHttpContextType, route: string | undefined): HandlerRef | undefined {
     if (route === undefined) return undefined;
     this.index ??= this.collect();
-    return this.index.get(`${type} ${route}`);
+    const exact = this.index.get(`${type} ${route}`);
+    if (exact || type !== 'rpc') return exact;
+    return this.wildcards.find(({ matches }) => matches(route))?.ref;
   }
 
   private collect(): Map<string, HandlerRef> {
@@ -40,7 +45,10 @@ export class RefusedCallHandlers {
     for (const { cls, fn } of classMethods(discovery.getControllers())) {
       for (const pattern of messagePatternsOf(fn)) {
         const text = patternText(pattern);
-        if (text !== undefined && !index.has(`rpc ${text}`)) index.set(`rpc ${text}`, { cls, fn });
+        if (text === undefined || index.has(`rpc ${text}`)) continue;
+        index.set(`rpc ${text}`, { cls, fn });
+        const matches = typeof pattern === 'string' ? wildcardMatcher(pattern) : undefined;
+        if (matches) this.wildcards.push({ matches, ref: { cls, fn } });
       }
     }
     for (const { cls, name, fn } of classMethods(discovery.getProviders())) {
