@@ -43,6 +43,7 @@ export interface ResolvedOptions {
   requestTimeout: number;
   shutdownTimeout: number;
   gzipMinBytes?: number;
+  proxy?: string;
   tables: TableNames;
   redactKeys: ReadonlyArray<string | RegExp>;
   maxStringLength: number;
@@ -62,7 +63,7 @@ const TOP_LEVEL: Record<keyof JitsuAnalyticsOptions, true> = {
   destination: true, maxQueueSize: true, maxQueueBytes: true, overflow: true, maxBatchBytes: true,
   maxBatchEvents: true, maxInFlight: true, retry: true, requestTimeout: true, shutdownTimeout: true,
   gzipMinBytes: true, tables: true, redact: true, ipPolicy: true, serviceName: true, environment: true,
-  beforeSend: true, api: true, errors: true, system: true, outboundHttp: true, database: true, spool: true,
+  beforeSend: true, api: true, errors: true, system: true, outboundHttp: true, database: true, spool: true, proxy: true,
 };
 const TOP_LEVEL_KEYS = Object.keys(TOP_LEVEL);
 const RETRY_KEYS = ['maxAttempts', 'initialDelayMs', 'maxDelayMs', 'maxElapsedMs'];
@@ -134,6 +135,7 @@ function resolve(input: JitsuAnalyticsOptions | undefined | null): ResolvedOptio
     requestTimeout: read.int('requestTimeout', raw.requestTimeout, 10_000, { min: 1, max: MAX_TIMER_MS }),
     shutdownTimeout: read.int('shutdownTimeout', raw.shutdownTimeout, 5000, { min: 0, max: MAX_TIMER_MS }),
     gzipMinBytes: gzipMinBytes(read, raw.gzipMinBytes),
+    proxy: read.url('proxy', raw.proxy),
     tables,
     redactKeys: redactKeys(read, raw.redact?.keys),
     maxStringLength: read.int('redact.maxStringLength', raw.redact?.maxStringLength, 16_384, { min: 16 }),

@@ -75,6 +75,12 @@ export interface JitsuAnalyticsOptions {
   shutdownTimeout?: number | string;
   /** Gzip Jitsu request bodies at or above this many bytes; `Infinity` never gzips. Default: the transport's measured threshold. */
   gzipMinBytes?: number | string;
+  /**
+   * An HTTP(S) forward proxy for the requests to Jitsu (a `CONNECT` tunnel), e.g.
+   * `http://user:pass@proxy.internal:3128`; never logged. Default none: `HTTPS_PROXY` is not read
+   * by itself (pass `process.env.HTTPS_PROXY`).
+   */
+  proxy?: string;
   /** Table names by event kind (`api`, `database`, ..., `custom`). */
   tables?: TableOverrides;
   redact?: RedactOptions;

@@ -19,6 +19,7 @@ export function resolveTransport(options: ResolvedOptions, logger: LoggerService
         protocol: options.protocol,
         requestTimeoutMs: options.requestTimeout,
         gzipMinBytes: options.gzipMinBytes,
+        proxy: options.proxy,
       });
     case 'warehouse':
       return createWarehouseTransport({ url: destination.url, tables: options.tables, requestTimeoutMs: options.requestTimeout });
@@ -36,7 +37,9 @@ export function describeDestination(options: ResolvedOptions): string {
   if ('send' in d) return 'events go to a custom transport';
   switch (d.type) {
     case 'jitsu':
-      return `events go to Jitsu ${options.protocol === 'classic' ? 'Classic ' : ''}at ${new URL(options.jitsuUrl!).origin}`;
+      return `events go to Jitsu ${options.protocol === 'classic' ? 'Classic ' : ''}at ${new URL(options.jitsuUrl!).origin}${
+        options.proxy ? ` through the proxy at ${new URL(options.proxy).host}` : ''
+      }`;
     case 'warehouse':
       return `events go to the SQL warehouse ${d.url.startsWith('sqlite:') ? d.url : new URL(d.url).host}`;
     case 'memory':

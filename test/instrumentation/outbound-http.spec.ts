@@ -8,7 +8,7 @@ import { createAnalytics } from '../../lib/create-analytics.js';
 import type { AnalyticsEvent } from '../../lib/events/analytics-event.interface.js';
 import { OutboundHttpInstrumentation } from '../../lib/instrumentation/outbound-http.js';
 import { FakeJitsuServer } from '../fake-jitsu/fake-jitsu-server.js';
-import { forwardProxy } from './forward-proxy.js';
+import { forwardProxy } from '../support/forward-proxy.js';
 import { wireAnalytics, type WireAnalytics } from './wire-analytics.js';
 
 /** The third-party API the application calls: status from the path, optional delay. */

@@ -57,6 +57,16 @@ describe('resolveOptions', () => {
     expect(problemsOf({ ...jitsu, gzipMinBytes: 'never' })).toContain('gzipMinBytes: got "never"');
   });
 
+  it('reads proxy as an http(s) URL, unset when empty (HTTPS_PROXY unset), and never quotes its password back', () => {
+    expect(resolveOptions({ ...jitsu, proxy: 'http://relay:pw@proxy.internal:3128/' }).proxy).toBe('http://relay:pw@proxy.internal:3128');
+    expect(resolveOptions({ ...jitsu, proxy: '' }).proxy).toBeUndefined();
+    expect(resolveOptions(jitsu).proxy).toBeUndefined();
+    const problems = problemsOf({ ...jitsu, proxy: 'socks5://relay:hunter2hunter2@proxy.internal:1080' });
+    expect(problems).toContain('proxy: got');
+    expect(problems).toContain("expected an http(s) URL such as 'http://localhost:8080'");
+    expect(problems).not.toContain('hunter2hunter2');
+  });
+
   it('defaults to the console destination without a jitsuUrl', () => {
     expect(resolveOptions({}).destination).toEqual({ type: 'console' });
   });

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { resolveOptions } from '../../lib/analytics-options.resolver.js';
-import { resolveTransport } from '../../lib/transports/resolve-transport.js';
+import { describeDestination, resolveTransport } from '../../lib/transports/resolve-transport.js';
 import type { AnalyticsTransport } from '../../lib/transports/transport.interface.js';
 import { FakeJitsuServer } from '../fake-jitsu/fake-jitsu-server.js';
+import { forwardProxy } from '../support/forward-proxy.js';
 import { sampleEvent, toQueuedEvent } from '../support/sample-events.js';
 import { failureOf } from './jitsu/transport-harness.js';
 
@@ -46,6 +47,23 @@ describe('resolveTransport: the Jitsu transport it builds', () => {
 
     expect(error.retryable).toBe(true);
     expect(error.message).toContain('request timed out after 300 ms');
+  });
+
+  it('sends through the proxy option, and says so (with the proxy host only) where it says where events go', async () => {
+    const proxy = await forwardProxy({ credentials: 'relay:pw-4a7c' });
+    try {
+      const event = toQueuedEvent(sampleEvent('file', 0));
+      const viaProxy = `http://relay:pw-4a7c@127.0.0.1:${proxy.port}`;
+      expect(await jitsuTransport({ proxy: viaProxy }).send([event], new AbortController().signal)).toEqual({});
+      expect(fake.acceptedIds()).toEqual(new Set([event.messageId]));
+      expect(proxy.tunnels()).toBe(1);
+      expect(describeDestination(resolveOptions({ jitsuUrl: fake.url, writeKey: fake.writeKey, proxy: viaProxy }))).toBe(
+        `events go to Jitsu at ${fake.url} through the proxy at 127.0.0.1:${proxy.port}`,
+      );
+    } finally {
+      await Promise.all(transports.splice(0).map((t) => t.close?.()));
+      await proxy.close();
+    }
   });
 });
 

@@ -15,6 +15,8 @@ export interface JitsuTransportOptions {
   gzipMinBytes?: number;
   /** Keep-alive sockets in the pool, default 4. */
   connections?: number;
+  /** An HTTP(S) forward proxy to reach Jitsu through (`http://user:pass@proxy:3128`); default none. */
+  proxy?: string;
 }
 
 export interface ResolvedJitsuOptions {
@@ -26,6 +28,7 @@ export interface ResolvedJitsuOptions {
   readonly requestTimeoutMs: number;
   readonly gzipMinBytes: number;
   readonly connections: number;
+  readonly proxy?: string;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -60,7 +63,23 @@ export function resolveJitsuOptions(options: JitsuTransportOptions): ResolvedJit
     requestTimeoutMs: timeoutMs('requestTimeoutMs', options.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS),
     gzipMinBytes: gzipThreshold(options.gzipMinBytes),
     connections: positiveInteger('connections', options.connections, DEFAULT_CONNECTIONS),
+    proxy: proxyUrl(options.proxy),
   };
+}
+
+/** Checked here, not at the first request; never quoted back: it may carry the proxy's password. */
+function proxyUrl(value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value.trim()) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new TypeError('Jitsu transport option proxy must be an http:// or https:// URL, e.g. "http://proxy.internal:3128"');
+  }
+  return url.href;
 }
 
 function parseJitsuUrl(value: unknown): URL {

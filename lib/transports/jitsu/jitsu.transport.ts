@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { type Dispatcher, Pool, ProxyAgent } from 'undici';
 import { DeliveryError } from '../delivery-error.js';
 import type { AnalyticsTransport, QueuedEvent } from '../transport.interface.js';
 import { buildClassicBatchBody, buildNextBatchBody } from './batch-body.js';
@@ -36,12 +36,14 @@ export interface JitsuTransport extends AnalyticsTransport {
 export function createJitsuTransport(options: JitsuTransportOptions): JitsuTransport {
   const config = resolveJitsuOptions(options);
   const secrets = secretsOf(config.writeKey);
-  const pool = new Pool(config.origin, {
+  const poolOptions = {
     connections: config.connections,
     pipelining: 1,
     headersTimeout: config.requestTimeoutMs,
     bodyTimeout: config.requestTimeoutMs,
-  });
+  };
+  // Through a proxy: a CONNECT tunnel to Jitsu's origin, the same keep-alive pool inside it.
+  const pool: Dispatcher = config.proxy ? new ProxyAgent({ uri: config.proxy, ...poolOptions }) : new Pool(config.origin, poolOptions);
   const baseHeaders: Record<string, string> = {
     'content-type': 'application/json',
     'user-agent': USER_AGENT,
@@ -86,6 +88,7 @@ export function createJitsuTransport(options: JitsuTransportOptions): JitsuTrans
     let outcome: JitsuDeliveryResult | DeliveryError;
     try {
       const response = await pool.request({
+        origin: config.origin,
         path: config.path,
         method: 'POST',
         headers,
@@ -136,7 +139,7 @@ function withInvalid(
   return { ...result, rejected: [...invalid, ...(result.rejected ?? [])] };
 }
 
-async function closePool(pool: Pool): Promise<void> {
+async function closePool(pool: Dispatcher): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const graceful = pool.close().then(
     () => true,

@@ -41,10 +41,26 @@ export function networkDeliveryError(error: unknown, facts: NetworkFailureFacts)
       cause: error,
     });
   }
-  const kind = describe(error, facts);
+  const proxyStatus = facts.abortCause === undefined ? tunnelRefusal(error) : undefined;
+  if (proxyStatus === 407) {
+    // Wrong or missing proxy credentials: every attempt would be refused alike.
+    return new DeliveryError(`Could not deliver to Jitsu at ${facts.origin}: the proxy refused to open a tunnel (HTTP 407): check the credentials in proxy`, {
+      retryable: false,
+      dropReason: 'unauthorized',
+      cause: error,
+    });
+  }
+  const kind = proxyStatus === undefined ? describe(error, facts) : `the proxy answered HTTP ${proxyStatus} instead of opening a tunnel`;
   // undici refused to build the request (a header it cannot send): every attempt would fail alike.
   const retryable = errorCode(error) !== 'UND_ERR_INVALID_ARG';
   return new DeliveryError(`Could not deliver to Jitsu at ${facts.origin}: ${kind}`, { retryable, cause: error });
+}
+
+/** undici's ProxyAgent fails a refused `CONNECT` with "Proxy response (407) !== 200 when HTTP Tunneling". */
+function tunnelRefusal(error: unknown): number | undefined {
+  const message = error instanceof Error ? error.message : undefined;
+  const status = message === undefined ? undefined : /^Proxy response \((\d{3})\)/.exec(message)?.[1];
+  return status === undefined ? undefined : Number(status);
 }
 
 function describe(error: unknown, facts: NetworkFailureFacts): string {
