@@ -22,6 +22,7 @@ export function analyticsOptionsFromEnv(env: EnvLookup, weatherApiUrl: string): 
     jitsuUrl,
     writeKey: setting(env, 'JITSU_WRITE_KEY'),
     protocol: setting(env, 'JITSU_PROTOCOL') as JitsuAnalyticsOptions['protocol'],
+    proxy: setting(env, 'JITSU_PROXY'),
     destination: jitsuUrl ? 'jitsu' : { type: 'warehouse', url: `sqlite:${warehouseFile(dataDir(env))}` },
     enabled: setting(env, 'ANALYTICS_ENABLED') ?? true,
     batchSize: setting(env, 'ANALYTICS_BATCH_SIZE'),

@@ -26,6 +26,7 @@ describe('the sample app configuration from the environment', () => {
       env({
         JITSU_URL: 'http://jitsu.internal:8080',
         JITSU_WRITE_KEY: 'key:secret',
+        JITSU_PROXY: 'http://proxy.internal:3128',
         ANALYTICS_ENABLED: 'true',
         ANALYTICS_BATCH_SIZE: '25',
         ANALYTICS_BATCH_TIMEOUT: '250',
@@ -39,6 +40,7 @@ describe('the sample app configuration from the environment', () => {
       destination: { type: 'jitsu' },
       jitsuUrl: 'http://jitsu.internal:8080',
       writeKey: 'key:secret',
+      proxy: 'http://proxy.internal:3128',
       batchSize: 25,
       batchTimeout: 250,
       debug: true,
