@@ -20,14 +20,14 @@ function isErrorStatus(value: unknown): value is number {
 }
 
 /**
- * Nest's microservices answer a guard that returns false with `RpcException('Forbidden resource')`
- * (its HTTP platform with `ForbiddenException`, the same words): a refusal, recorded as 403 on every
- * transport.
+ * Nest answers a guard that returns false with `RpcException('Forbidden resource')` in
+ * microservices and `WsException('Forbidden resource')` in gateways (its HTTP platform with
+ * `ForbiddenException`, the same words): a refusal, recorded as 403 on every transport.
  */
 const NEST_FORBIDDEN_MESSAGE = 'Forbidden resource';
 
-/** The status of what a microservice handler (or its guard) threw: as `statusOfError`, a guard's refusal 403. */
-export function statusOfRpcError(error: unknown): number {
+/** The status of what a microservice or gateway handler (or its guard) threw: as `statusOfError`, a guard's refusal 403. */
+export function statusOfTransportError(error: unknown): number {
   return isNestRefusal(error) ? 403 : statusOfError(error);
 }
 

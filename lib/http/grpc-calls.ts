@@ -1,4 +1,4 @@
-import { statusOfRpcError } from './error-status.js';
+import { statusOfTransportError } from './error-status.js';
 
 /** The pattern `@GrpcMethod()`/`@GrpcStreamMethod()` declare: `{ service, rpc, streaming }`. */
 interface GrpcPattern {
@@ -47,7 +47,7 @@ const HTTP_STATUS_OF_GRPC_CODE: readonly number[] = [
  */
 export function statusOfGrpcError(error: unknown): number {
   const code = grpcCodeOf(error);
-  return code !== undefined && code > 0 ? HTTP_STATUS_OF_GRPC_CODE[code] : statusOfRpcError(error);
+  return code !== undefined && code > 0 ? HTTP_STATUS_OF_GRPC_CODE[code] : statusOfTransportError(error);
 }
 
 /**

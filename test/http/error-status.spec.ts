@@ -1,6 +1,7 @@
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
-import { statusOfError, statusOfRpcError } from '../../lib/http/error-status.js';
+import { WsException } from '@nestjs/websockets';
+import { statusOfError, statusOfTransportError } from '../../lib/http/error-status.js';
 
 describe('statusOfError', () => {
   it.each([
@@ -33,15 +34,16 @@ describe('statusOfError', () => {
   });
 });
 
-describe('statusOfRpcError', () => {
+describe('statusOfTransportError', () => {
   it.each([
-    ["Nest's answer to a guard that returned false", new RpcException('Forbidden resource'), 403],
+    ["Nest's answer to a microservice guard that returned false", new RpcException('Forbidden resource'), 403],
+    ["Nest's answer to a gateway guard that returned false", new WsException('Forbidden resource'), 403],
     ['an RpcException with other words', new RpcException('Forbidden resources'), 500],
     ['an RpcException with an object', new RpcException({ message: 'Forbidden resource' }), 500],
     ['an HttpException', new NotFoundException(), 404],
     ['a string', 'Forbidden resource', 500],
   ])('%s → %d', (_label, error, status) => {
-    expect(statusOfRpcError(error)).toBe(status);
+    expect(statusOfTransportError(error)).toBe(status);
   });
 
   it('is 500 when reading the error throws', () => {
@@ -50,6 +52,6 @@ describe('statusOfRpcError', () => {
         throw new Error('nope');
       },
     };
-    expect(statusOfRpcError(hostile)).toBe(500);
+    expect(statusOfTransportError(hostile)).toBe(500);
   });
 });

@@ -1,4 +1,4 @@
-import { statusOfRpcError } from '../error-status.js';
+import { statusOfTransportError } from '../error-status.js';
 import { grpcMethodOfCall, statusOfGrpcError } from '../grpc-calls.js';
 import type { CallDescription, ContextParser } from './call-description.js';
 import { patternText } from './call-description.js';
@@ -25,7 +25,7 @@ export const parseRpcContext: ContextParser = (context, handler) => {
   const route = handler.declaredPattern ?? concrete;
   const call: CallDescription = { method: 'RPC', path: concrete ?? route ?? handler.name ?? 'unknown', route, standalone: true };
   if (typeof transport === 'object' && transport !== null) call.callKey = transport;
-  call.statusOfError = handler.grpc || grpcMethod !== undefined ? statusOfGrpcError : statusOfRpcError;
+  call.statusOfError = handler.grpc || grpcMethod !== undefined ? statusOfGrpcError : statusOfTransportError;
   return call;
 };
 

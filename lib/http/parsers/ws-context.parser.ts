@@ -1,4 +1,5 @@
 import { applyIpPolicy, clientIp } from '../../privacy/ip-policy.js';
+import { statusOfTransportError } from '../error-status.js';
 import type { ContextParser } from './call-description.js';
 import { patternText } from './call-description.js';
 
@@ -28,5 +29,6 @@ export const parseWsContext: ContextParser = (context, handler, settings) => {
     ipAddress: applyIpPolicy(ip, settings.ipPolicy),
     userAgent: Array.isArray(agent) ? agent[0] : agent,
     standalone: true,
+    statusOfError: statusOfTransportError,
   };
 };

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { createRequire } from 'node:module';
-import { type INestApplication, Module, UseInterceptors } from '@nestjs/common';
+import { type ArgumentsHost, type CanActivate, Catch, type INestApplication, Injectable, Module, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
-import { MessageBody, SubscribeMessage, WebSocketGateway, WsException } from '@nestjs/websockets';
+import { BaseWsExceptionFilter, MessageBody, SubscribeMessage, WebSocketGateway, WsException } from '@nestjs/websockets';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
-import { AnalyticsInterceptor, AnalyticsService, SkipTracking } from '../../../lib/index.js';
+import { AnalyticsInterceptor, AnalyticsService, recordApiException, SkipTracking } from '../../../lib/index.js';
 import type { AnalyticsEvent } from '../../../lib/events/analytics-event.interface.js';
 import { AnalyticsRecorder } from '../../../lib/testing/index.js';
 import { analyticsOrNone } from '../../support/analytics-or-none.js';
@@ -33,8 +33,30 @@ class OrdersGateway {
   }
 }
 
+/** Lets no message through: Nest answers the refusal itself. */
+@Injectable()
+class ClosedGuard implements CanActivate {
+  canActivate(): boolean {
+    return false;
+  }
+}
+
+/** The README's recipe for what no global filter sees in a gateway: a guard's refusal. */
+@Catch()
+class RecordingWsFilter extends BaseWsExceptionFilter {
+  constructor(private readonly analytics: AnalyticsService) {
+    super();
+  }
+
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    recordApiException(this.analytics, exception, host);
+    super.catch(exception, host);
+  }
+}
+
 /** A gateway that asks for the library's interceptor itself, as one must under NestJS 11. */
 @UseInterceptors(AnalyticsInterceptor)
+@UseFilters(RecordingWsFilter)
 @WebSocketGateway({ path: '/ws-counting' })
 class CountingGateway {
   @SubscribeMessage('orders.count')
@@ -45,6 +67,12 @@ class CountingGateway {
   @SubscribeMessage('orders.explode')
   explode() {
     throw new WsException('count lost');
+  }
+
+  @UseGuards(ClosedGuard)
+  @SubscribeMessage('orders.reset')
+  reset() {
+    return { event: 'orders.counted', data: 0 };
   }
 }
 
@@ -65,7 +93,7 @@ async function start(kind: AdapterKind, withAnalytics: boolean): Promise<Running
   @Module({
     imports: analytics.imports,
     // CountingGateway needs the library's interceptor, so it runs only with the library.
-    providers: [OrdersGateway, ...(withAnalytics ? [CountingGateway] : []), ...analytics.providers],
+    providers: [OrdersGateway, ...(withAnalytics ? [CountingGateway, ClosedGuard] : []), ...analytics.providers],
   })
   class GatewayModule {}
 
@@ -202,6 +230,23 @@ describe.each(ADAPTERS)('a gateway (%s) with @UseInterceptors(AnalyticsIntercept
       ['API Call', 'orders.count', 200, 'count'],
       ['Backend Error', 'orders.explode', 500, undefined],
       ['API Call', 'orders.explode', 500, 'explode'],
+    ]);
+  });
+
+  it("records a message its guard refused through the README's gateway filter, once, as a 403", async () => {
+    client.send('orders.reset', {});
+    // A later call that is answered and recorded proves nothing more came of the refused one.
+    client.send('orders.count', { n: 5 });
+    // The refusal's answer, where the adapter sends one, comes first.
+    let reply: unknown;
+    do reply = await client.reply();
+    while ((reply as { event?: unknown }).event !== 'orders.counted');
+    await recorder.waitFor((e) => e.event === 'API Call');
+    await recorder.flush();
+    const recorded = recorder.events().map((e) => [e.event, e.properties.route, e.properties.status_code, e.properties.error_message]);
+    expect(recorded).toEqual([
+      ['Backend Error', 'orders.reset', 403, 'Forbidden resource'],
+      ['API Call', 'orders.count', 200, undefined],
     ]);
   });
 });
