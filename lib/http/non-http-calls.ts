@@ -92,7 +92,11 @@ export function endNonHttpCall(tracker: ApiTracker, call: NonHttpCall): void {
 export function captureNonHttpError(tracker: ApiTracker, type: NonHttpContextType, host: ArgumentsHost, error: unknown): void {
   const description = CONTEXT_PARSERS[type](host as ExecutionContext, NO_HANDLER, tracker.settings);
   const http = httpStateFor(tracker, description);
-  if (http) return tracker.captureError(http, error);
+  if (http) {
+    // GraphQL over HTTP whose root field a guard refused: the request is still named by that field.
+    if (description.standalone && http.handlerStartedAt === undefined) nameHttpRequest(http, description, refusedHandler(tracker, type, description));
+    return tracker.captureError(http, error);
+  }
   const seen = description.callKey && tracker.nonHttpCalls.get(description.callKey);
   if (seen) {
     // Something outside the interceptor (an app's interceptor around it) may throw another error.
@@ -107,11 +111,16 @@ export function captureNonHttpError(tracker: ApiTracker, type: NonHttpContextTyp
 }
 
 function recordRefusedCall(tracker: ApiTracker, type: NonHttpContextType, context: ExecutionContext, described: CallDescription, error: unknown): void {
-  const ref = tracker.refusedCallHandlers?.find(type, described.route);
-  const handler = ref ? tracker.handlers.get(ref.cls, ref.fn) : NO_HANDLER;
-  const call = newCall(tracker, ref ? CONTEXT_PARSERS[type](context, handler, tracker.settings) : described, handler);
+  const handler = refusedHandler(tracker, type, described);
+  const call = newCall(tracker, handler === NO_HANDLER ? described : CONTEXT_PARSERS[type](context, handler, tracker.settings), handler);
   failNonHttpCall(tracker, call, error);
   endNonHttpCall(tracker, call);
+}
+
+/** The handler a refused call's route declares, as far as the app's classes tell. */
+function refusedHandler(tracker: ApiTracker, type: NonHttpContextType, described: CallDescription): HandlerFacts {
+  const ref = tracker.refusedCallHandlers?.find(type, described.route);
+  return ref ? tracker.handlers.get(ref.cls, ref.fn) : NO_HANDLER;
 }
 
 function recordOnce(tracker: ApiTracker, error: unknown, description: CallDescription, origin: CallOrigin): void {
@@ -133,11 +142,18 @@ function httpStateFor(tracker: ApiTracker, description: CallDescription): HttpCa
   return state?.owner === tracker ? state : undefined;
 }
 
-/** GraphQL over HTTP: the request is the call, named by its (first) root field. */
+/** GraphQL over HTTP: the request is the call, named by its (first) root field whose handler runs. */
 function joinHttpRequest(state: HttpCallState, description: CallDescription, handler: HandlerFacts): void {
-  if (handler.skip) state.skip = true;
-  if (state.handlerStartedAt !== undefined) return;
+  if (state.handlerStartedAt !== undefined) {
+    if (handler.skip) state.skip = true;
+    return;
+  }
   state.handlerStartedAt = performance.now();
+  nameHttpRequest(state, description, handler);
+}
+
+function nameHttpRequest(state: HttpCallState, description: CallDescription, handler: HandlerFacts): void {
+  if (handler.skip) state.skip = true;
   state.route = description.route;
   state.controller = handler.controller;
   state.handler = handler.name;
