@@ -173,10 +173,15 @@ describe('outbound HTTP tracking', () => {
     expect(events.map((e) => [e.properties.endpoint, e.properties.success, e.properties.status_code])).toEqual([['/slow/abandoned', false, undefined]]);
   });
 
-  it("never records the Jitsu transport's own requests, but does record other calls to the same server", async () => {
+  it.each([
+    ['directly', false],
+    ['through a proxy (its CONNECT included)', true],
+  ])("never records the Jitsu transport's own requests, sent %s, but does record other calls to the same server", async (_how, viaProxy) => {
+    fake.reset();
     const observer = tracked();
+    const proxy = viaProxy ? await forwardProxy() : undefined;
     const jitsu = createAnalytics(
-      { jitsuUrl: fake.url, writeKey: fake.writeKey, batchSize: 1, batchTimeout: 10, outboundHttp: { enabled: true }, system: { enabled: false } },
+      { jitsuUrl: fake.url, writeKey: fake.writeKey, proxy: proxy?.url, batchSize: 1, batchTimeout: 10, outboundHttp: { enabled: true }, system: { enabled: false } },
       { logger: false },
     );
     try {
@@ -189,8 +194,10 @@ describe('outbound HTTP tracking', () => {
 
       await (await fetch(`${fake.url}/api/s/s2s/batch`, { method: 'POST', body: '{}' })).text();
       expect((await calls(observer)).map((e) => e.properties.endpoint)).toEqual(['/api/s/s2s/batch']);
+      if (proxy) expect(proxy.tunnels()).toBe(1);
     } finally {
       await jitsu.shutdown();
+      await proxy?.close();
     }
   });
 
