@@ -3,20 +3,13 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import { type Client, createClient } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { AnalyticsRecorder } from '../../../lib/testing/index.js';
 import { analyticsOrNone } from '../../support/analytics-or-none.js';
 import { eventsOf } from '../http/fixture/app-factory.js';
 import { describeGraphqlApp } from './fixture/graphql-app-cases.js';
+import { graphqlWsClient } from './fixture/graphql-ws-client.js';
 import { ORDER_UPDATES_TYPE_DEFS, ORDERS_TYPE_DEFS, OrdersResolver, OrderUpdatesGuard, OrderUpdatesResolver, UPDATE_GAP_MS } from './fixture/orders.resolver.js';
-
-/** A WebSocket that says who it is, as a browser's does. */
-class NamedWebSocket extends WebSocket {
-  constructor(url: string, protocols?: string | string[]) {
-    super(url, protocols, { headers: { 'user-agent': 'orders-watcher/1.0' } });
-  }
-}
 
 interface Running {
   app: INestApplication;
@@ -74,7 +67,7 @@ describe('GraphQL subscriptions over graphql-ws (Apollo) with the library', () =
   });
 
   function subscribe(app: Running, query: string, take = Number.POSITIVE_INFINITY) {
-    const client = createClient({ url: app.url.replace('http', 'ws'), webSocketImpl: NamedWebSocket, retryAttempts: 0 });
+    const client = graphqlWsClient(app.url, { 'user-agent': 'orders-watcher/1.0' });
     clients.push(client);
     const received: unknown[] = [];
     const ended = new Promise<{ error?: unknown }>((resolve) => {

@@ -3,10 +3,9 @@ import { ListeningAppProcess } from '../../support/listening-app-process.js';
 import { until } from '../../support/until.js';
 import { FakeJitsuServer } from '../../fake-jitsu/fake-jitsu-server.js';
 import type { JsonObject } from '../../fake-jitsu/jitsu-protocol.js';
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
 import { nextRequestId } from '../http/fixture/app-factory.js';
 import { describeGraphqlApp } from './fixture/graphql-app-cases.js';
+import { graphqlWsClient } from './fixture/graphql-ws-client.js';
 import { UPDATE_GAP_MS } from './fixture/orders.resolver.js';
 
 /**
@@ -53,12 +52,7 @@ describeGraphqlApp('a GraphQL app (Mercurius on Fastify, in its own process) wit
 describe('a GraphQL subscription on Mercurius, whose WebSocket handshake Fastify routes like any request', () => {
   it('is recorded as that request: 101, lasting as long as the socket, with the events its resolver tracked', async () => {
     const requestId = nextRequestId('mercurius-subscription');
-    class Handshake extends WebSocket {
-      constructor(url: string, protocols?: string | string[]) {
-        super(url, protocols, { headers: { 'x-request-id': requestId, 'user-agent': 'orders-watcher/1.0' } });
-      }
-    }
-    const client = createClient({ url: tracked.url.replace('http', 'ws'), webSocketImpl: Handshake, retryAttempts: 0 });
+    const client = graphqlWsClient(tracked.url, { 'x-request-id': requestId, 'user-agent': 'orders-watcher/1.0' });
     const received: unknown[] = [];
     const started = performance.now();
     await new Promise<void>((resolve, reject) =>
@@ -83,5 +77,32 @@ describe('a GraphQL subscription on Mercurius, whose WebSocket handshake Fastify
     });
     expect(call.duration_ms).toBeGreaterThanOrEqual(2 * UPDATE_GAP_MS - 5);
     expect(call.duration_ms).toBeLessThanOrEqual(elapsed);
+  });
+
+  it("a subscription its guard refuses: the handshake's API Call (101) named by it, and a Backend Error (403); the client gets what it gets without the library", async () => {
+    const requestId = nextRequestId('mercurius-refused');
+    const refusal = async (url: string, headers: Record<string, string>) => {
+      const client = graphqlWsClient(url, headers);
+      const received: unknown[] = [];
+      const outcome = await new Promise<unknown>((resolve) =>
+        client.subscribe(
+          { query: 'subscription { orderUpdates(id: 403) { status } }' },
+          { next: (value) => received.push(value), error: (error) => resolve({ error }), complete: () => resolve('complete') },
+        ),
+      );
+      await client.dispose();
+      return { outcome, received };
+    };
+    const answer = await refusal(tracked.url, { 'x-request-id': requestId });
+    expect(answer).toEqual(await refusal(plain.url, {}));
+    expect(answer).toMatchObject({ outcome: { error: [{ message: 'Forbidden resource' }] }, received: [] });
+
+    const events = await eventsOf(requestId, 2);
+    expect(events.map((e) => [e.event, e.properties!.route, e.properties!.status_code]).sort()).toEqual([
+      ['API Call', 'Subscription.orderUpdates', 101],
+      ['Backend Error', 'Subscription.orderUpdates', 403],
+    ]);
+    expect(events.find((e) => e.event === 'API Call')!.properties).toMatchObject({ method: 'GET', path: '/graphql', controller: 'OrderUpdatesResolver', handler: 'updates' });
+    expect(events.find((e) => e.event === 'Backend Error')!.properties).toMatchObject({ error_name: 'ForbiddenException' });
   });
 });
