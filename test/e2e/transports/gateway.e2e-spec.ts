@@ -50,7 +50,7 @@ class RecordingWsFilter extends BaseWsExceptionFilter {
 
   override catch(exception: unknown, host: ArgumentsHost): void {
     recordApiException(this.analytics, exception, host);
-    super.catch(exception, host);
+    return super.catch(exception, host);
   }
 }
 

@@ -1,9 +1,22 @@
 import 'reflect-metadata';
-import { type CanActivate, Controller, Injectable, type INestApplication, type INestMicroservice, Module, NotFoundException, UseGuards, UseInterceptors } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  type CanActivate,
+  Catch,
+  Controller,
+  Injectable,
+  type INestApplication,
+  type INestMicroservice,
+  Module,
+  NotFoundException,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ClientProxyFactory, type ClientProxy, EventPattern, MessagePattern, Payload, RpcException, Transport } from '@nestjs/microservices';
-import { lastValueFrom } from 'rxjs';
-import { AnalyticsInterceptor, AnalyticsService, type ApiTrackingOptions, SkipTracking } from '../../../lib/index.js';
+import { BaseRpcExceptionFilter, ClientProxyFactory, type ClientProxy, EventPattern, MessagePattern, Payload, RpcException, Transport } from '@nestjs/microservices';
+import { lastValueFrom, type Observable } from 'rxjs';
+import { AnalyticsInterceptor, AnalyticsService, type ApiTrackingOptions, recordApiException, SkipTracking } from '../../../lib/index.js';
 import type { AnalyticsEvent } from '../../../lib/events/analytics-event.interface.js';
 import { AnalyticsRecorder } from '../../../lib/testing/index.js';
 import { analyticsOrNone } from '../../support/analytics-or-none.js';
@@ -70,8 +83,22 @@ class OrderMessages {
   }
 }
 
+/** The README's recipe for what no global filter sees where NestJS gives none: a guard's refusal. */
+@Catch()
+class RecordingRpcFilter extends BaseRpcExceptionFilter {
+  constructor(private readonly analytics: AnalyticsService) {
+    super();
+  }
+
+  override catch(exception: unknown, host: ArgumentsHost): Observable<unknown> {
+    recordApiException(this.analytics, exception, host);
+    return super.catch(exception, host);
+  }
+}
+
 /** A controller of a microservice that asks for the library's interceptor itself. */
 @UseInterceptors(AnalyticsInterceptor)
+@UseFilters(RecordingRpcFilter)
 @Controller()
 class InvoiceMessages {
   @MessagePattern('invoices.get')
@@ -82,6 +109,12 @@ class InvoiceMessages {
   @MessagePattern('invoices.refuse')
   refuse() {
     throw new RpcException('invoice 3 is void');
+  }
+
+  @UseGuards(ClosedGuard)
+  @MessagePattern('invoices.void')
+  voidInvoice() {
+    return 'voided';
   }
 }
 
@@ -293,6 +326,18 @@ describe('a microservice connected to a hybrid app without inheritAppConfig', ()
       ['API Call', 'invoices.get', 200],
       ['Backend Error', 'invoices.refuse', 500],
       ['API Call', 'invoices.refuse', 500],
+    ]);
+  });
+
+  it("records a call its guard refused through the README's controller filter, as one API Call (403) and one Backend Error", async () => {
+    running.recorder!.clear();
+    expect(await failureOf(lastValueFrom(running.client.send('invoices.void', {})))).toEqual({ error: { status: 'error', message: 'Forbidden resource' } });
+    await running.recorder!.waitFor((e) => e.event === 'API Call');
+    await running.recorder!.flush();
+    const recorded = running.recorder!.events().map((e) => [e.event, e.properties.route, e.properties.status_code, e.properties.handler]);
+    expect(recorded).toEqual([
+      ['Backend Error', 'invoices.void', 403, undefined],
+      ['API Call', 'invoices.void', 403, 'voidInvoice'],
     ]);
   });
 });
