@@ -32,12 +32,20 @@ export function statusOfTransportError(error: unknown): number {
 }
 
 function isNestRefusal(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
+  return typeof error === 'object' && error !== null && carriedError(error) === NEST_FORBIDDEN_MESSAGE;
+}
+
+/**
+ * What an `RpcException` or `WsException` carries (`getError()`: a message or an object), else the
+ * error itself; undefined when reading it throws (a hostile `getError()` must not turn the error
+ * report into a crash).
+ */
+export function carriedError(error: unknown): unknown {
+  if (typeof error !== 'object' || error === null) return error;
   try {
     const getError = (error as { getError?: unknown }).getError;
-    return typeof getError === 'function' && (getError as () => unknown).call(error) === NEST_FORBIDDEN_MESSAGE;
+    return typeof getError === 'function' ? (getError as () => unknown).call(error) : error;
   } catch {
-    // A hostile getError() must not turn the error report into a crash.
-    return false;
+    return undefined;
   }
 }

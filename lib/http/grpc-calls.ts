@@ -1,4 +1,4 @@
-import { statusOfTransportError } from './error-status.js';
+import { carriedError, statusOfTransportError } from './error-status.js';
 
 /** The pattern `@GrpcMethod()`/`@GrpcStreamMethod()` declare: `{ service, rpc, streaming }`. */
 interface GrpcPattern {
@@ -69,11 +69,10 @@ export function grpcMethodOfCall(call: unknown): string | undefined {
 }
 
 function grpcCodeOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
+  const carried = carriedError(error);
+  if (typeof carried !== 'object' || carried === null) return undefined;
   try {
-    const getError = (error as { getError?: unknown }).getError;
-    const carried: unknown = typeof getError === 'function' ? (getError as () => unknown).call(error) : error;
-    const code = typeof carried === 'object' && carried !== null ? (carried as { code?: unknown }).code : undefined;
+    const code = (carried as { code?: unknown }).code;
     return typeof code === 'number' && Number.isInteger(code) && code >= 0 && code < HTTP_STATUS_OF_GRPC_CODE.length ? code : undefined;
   } catch {
     // A hostile getter must not turn the error report into a crash.
