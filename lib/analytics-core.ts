@@ -9,6 +9,7 @@ import type { KindEvent } from './events/event-builders.js';
 import { EnvelopeBuilder, invalidDraft, LIBRARY } from './events/envelope-builder.js';
 import { envelopeDefaults, FlatEventWriter } from './events/flat-event-writer.js';
 import { MessageIdGenerator } from './events/message-id.js';
+import { callerFields, type FieldReading } from './events/readable-fields.js';
 import { Sanitizer } from './events/sanitize.js';
 import { assessPipelineHealth, type QueueLimits } from './health/pipeline-health.js';
 import { describeThrown } from './options/describe-thrown.js';
@@ -55,6 +56,10 @@ export class AnalyticsCore {
   /** Every string of an event passes through it: the privacy rules plus `redact.keys` and the configured write key. */
   private readonly scrub: (text: string) => string;
   private readonly features = new Map<object, AttachedFeature>();
+  private readonly fieldReading: FieldReading = {
+    unreadable: () => this.sanitizer.unreadable(),
+    warn: (message) => this.reporter.warn('invalid_properties', message),
+  };
   /** The app's own shutdown() and then Nest's onApplicationShutdown report what was left once. */
   private shutdownReported = false;
   /** What `queued`/`queuedBytes` are measured against for health. */
@@ -183,6 +188,11 @@ export class AnalyticsCore {
   /** A text through the privacy rules every string of an event passes. */
   scrubText(text: string): string {
     return this.scrub(text);
+  }
+
+  /** A caller's fields, copied as handed over (see callerFields); a field that throws counts in `warnings.unserialisable`. */
+  callerFields(value: unknown, what: string): Record<string, unknown> | undefined {
+    return callerFields(value, what, this.fieldReading);
   }
 
   /** Whether a field named so holds a secret (the default names and `redact.keys`). */

@@ -18,7 +18,6 @@ import type { AnalyticsEventMap } from './pipeline/analytics-reporter.js';
 import { resolveDatabaseOptions } from './instrumentation/database-options.js';
 import { dbErrorCode, safeDbError } from './instrumentation/db-error-message.js';
 import type { SqlDialect } from './privacy/sql-dialect.js';
-import { UNREADABLE } from './events/sanitize.js';
 import { errorStatus } from './decorators/default-extractors.js';
 import { describeThrown } from './options/describe-thrown.js';
 import type { AnalyticsStats } from './pipeline/analytics-stats.interface.js';
@@ -42,19 +41,20 @@ export class AnalyticsService {
   /** Queues a custom event; it goes to `options.table`, else `custom_events` (`tables.custom`). */
   track(event: string, properties?: object | null, options?: TrackOptions): void {
     if (!this.core.enabled) return;
+    const fields = this.fieldsOf('track() properties', properties);
     try {
       this.core.record({
         event,
         table: options?.table ?? this.core.options.tables.custom,
-        // `event_action` defaults to 'custom' in the envelope, not here: see `snapshot`.
-        properties: this.propertiesOf(properties),
+        // `event_action` defaults to 'custom' in the envelope, not here: see `callerFields`.
+        properties: fields,
         userId: options?.userId,
         anonymousId: options?.anonymousId,
         timestamp: options?.timestamp,
       });
     } catch {
-      // record() never throws; this guards hostile options, or properties that cannot even be listed (a revoked proxy).
-      this.core.reporter.dropped('invalid_event', ['(unassigned)'], 'track() properties or options could not be read');
+      // record() never throws; this guards options whose fields cannot be read.
+      this.core.reporter.dropped('invalid_event', ['(unassigned)'], 'track() options could not be read');
     }
   }
 
@@ -65,11 +65,11 @@ export class AnalyticsService {
   }
 
   trackUserAuth(action: string, userId: string | number | null | undefined, success: boolean, extra?: Extra): Promise<void> {
-    return this.kind(() => authEvent(action, userId, success, extra));
+    return this.kind('trackUserAuth', extra, (fields) => authEvent(action, userId, success, fields));
   }
 
   trackPayment(action: string, amount: number, currency: string, success: boolean, extra?: Extra): Promise<void> {
-    return this.kind(() => paymentEvent(action, amount, currency, success, extra));
+    return this.kind('trackPayment', extra, (fields) => paymentEvent(action, amount, currency, success, fields));
   }
 
   /**
@@ -79,17 +79,7 @@ export class AnalyticsService {
    */
   trackDbQuery(query: string, durationMs: number, success: boolean, extra?: Extra): Promise<void> {
     if (!this.core.enabled) return queued;
-    let fields: { error: unknown; rest: Record<string, unknown> };
-    try {
-      const { error, ...rest } = extra ?? {};
-      fields = { error, rest };
-    } catch (thrown) {
-      // A getter or proxy in `extra` threw: neither event can be built.
-      const ids = success ? ['(unassigned)'] : ['(unassigned)', '(unassigned)'];
-      this.core.reporter.dropped('invalid_event', ids, `trackDbQuery() extra could not be read: ${describeThrown(thrown)}`);
-      return queued;
-    }
-    const { error, rest } = fields;
+    const { error, ...rest } = this.fieldsOf('trackDbQuery() extra', extra);
     this.record(() => databaseQueryEvent(query, durationMs, success, rest, this.sqlDialect));
     if (!success) {
       const fallback = rest.errorCode === undefined ? 'query failed' : `query failed with code ${String(rest.errorCode)}`;
@@ -101,15 +91,15 @@ export class AnalyticsService {
 
   /** Records the recipient's domain only, never the address. */
   trackEmailSend(to: string, template: string, success: boolean, extra?: Extra): Promise<void> {
-    return this.kind(() => emailEvent(to, template, success, extra));
+    return this.kind('trackEmailSend', extra, (fields) => emailEvent(to, template, success, fields));
   }
 
   trackFileOperation(operation: string, fileType: string, fileSize: number, success: boolean, extra?: Extra): Promise<void> {
-    return this.kind(() => fileEvent(operation, fileType, fileSize, success, extra));
+    return this.kind('trackFileOperation', extra, (fields) => fileEvent(operation, fileType, fileSize, success, fields));
   }
 
   trackExternalApiCall(service: string, endpoint: string, durationMs: number, success: boolean, extra?: Extra): Promise<void> {
-    return this.kind(() => externalApiEvent(service, endpoint, durationMs, success, extra));
+    return this.kind('trackExternalApiCall', extra, (fields) => externalApiEvent(service, endpoint, durationMs, success, fields));
   }
 
   /**
@@ -120,15 +110,10 @@ export class AnalyticsService {
    */
   trackApiError(error: unknown, request?: { method?: string; url?: string; route?: { path?: string } }): Promise<void> {
     if (request !== undefined && captureRequestError(this.core, request, error)) return queued;
-    return this.kind(() =>
-      backendErrorEvent({
-        source: 'api',
-        error,
-        statusCode: errorStatus(error),
-        method: request?.method,
-        route: request?.route?.path ?? request?.url?.split('?')[0],
-      }),
-    );
+    if (!this.core.enabled) return queued;
+    const { method, route } = requestFields(request);
+    this.record(() => backendErrorEvent({ source: 'api', error, statusCode: errorStatus(error), method, route }));
+    return queued;
   }
 
   /** Express/Fastify middleware for routes no Nest controller serves. */
@@ -176,12 +161,14 @@ export class AnalyticsService {
   /** Adds a `Backend Error` for a failed tracked operation. */
   recordError(source: string, error: unknown, extra?: Extra): void {
     if (!this.core.enabled) return;
-    this.record(() => backendErrorEvent({ source, error, statusCode: errorStatus(error) }, extra));
+    const fields = this.fieldsOf('recordError() extra', extra);
+    this.record(() => backendErrorEvent({ source, error, statusCode: errorStatus(error) }, fields));
   }
 
-  private kind(build: () => KindEvent): Promise<void> {
+  private kind(method: string, extra: Extra, build: (fields: Record<string, unknown>) => KindEvent): Promise<void> {
     if (!this.core.enabled) return queued;
-    this.record(build);
+    const fields = this.fieldsOf(`${method}() extra`, extra);
+    this.record(() => build(fields));
     return queued;
   }
 
@@ -193,36 +180,16 @@ export class AnalyticsService {
     }
   }
 
-  /** A snapshot of the caller's properties (events are built after `track()` returns). */
-  private propertiesOf(properties: unknown): Record<string, unknown> {
-    if (properties === undefined || properties === null) return {};
-    if (properties instanceof Map) return Object.fromEntries([...properties].map(([key, value]) => [String(key), value]));
-    if (typeof properties === 'object' && !Array.isArray(properties) && !(properties instanceof Date) && !(properties instanceof Error)) {
-      return snapshot(properties);
-    }
-    const kind = Array.isArray(properties) ? 'an array' : properties instanceof Date ? 'a Date' : properties instanceof Error ? 'an Error' : typeof properties;
-    this.core.reporter.warn('invalid_properties', `track() properties should be an object, got ${kind}: kept as { value }`);
-    return { value: properties };
+  private fieldsOf(what: string, value: unknown): Record<string, unknown> {
+    return this.core.callerFields(value, what) ?? {};
   }
 }
 
-/**
- * The object's own fields, copied (a spread keeps V8 on its fast copy: 41 ns against 110 ns with
- * a leading literal field); a field whose getter throws becomes "[Unreadable]" and the others stay.
- */
-function snapshot(properties: object): Record<string, unknown> {
+/** The method and route of the request `trackApiError` was given, or none if it cannot be read. */
+function requestFields(request: { method?: string; url?: string; route?: { path?: string } } | undefined): { method?: string; route?: string } {
   try {
-    return { ...properties };
+    return { method: request?.method, route: request?.route?.path ?? request?.url?.split('?')[0] };
   } catch {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(properties)) {
-      try {
-        out[key] = (properties as Record<string, unknown>)[key];
-      } catch {
-        out[key] = UNREADABLE;
-      }
-    }
-    return out;
+    return {};
   }
 }
-

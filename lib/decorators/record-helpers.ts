@@ -33,17 +33,10 @@ export function succeeded(readers: CommonReaders, call: TrackedCall, failed: boo
   return readers.success ? Boolean(extract('success', readers.success, call)) : byDefault;
 }
 
-/** The `properties` option's value as an object, or undefined; anything else is kept as `{ value }` with a warning. */
+/** The `properties` option's value, copied as `AnalyticsCore.callerFields` copies a caller's fields. */
 export function extraProperties(core: AnalyticsCore, readers: CommonReaders, call: TrackedCall): Record<string, unknown> | undefined {
   if (readers.properties === undefined) return undefined;
-  const value = extract('properties', readers.properties, call);
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  core.reporter.warn(
-    'invalid_properties',
-    `${readers.site}: the 'properties' extractor returned ${Array.isArray(value) ? 'an array' : typeof value}, expected an object: kept as { value }`,
-  );
-  return { value };
+  return core.callerFields(extract('properties', readers.properties, call), `${readers.site}: the 'properties' extractor's value`);
 }
 
 /** Records a kind event with the extracted user id (when there is one) as its `userId`. */

@@ -4,6 +4,7 @@ import { safeErrorMessage } from '../privacy/error-message.js';
 import { type SqlDialect, describeSql } from '../privacy/sql-fingerprint.js';
 import { stackFingerprint } from '../privacy/stack-fingerprint.js';
 import { errorName } from './error-name.js';
+import { UNREADABLE } from './sanitize.js';
 import { eventKindSpec, EventKind } from './event-catalog.js';
 
 /**
@@ -167,17 +168,29 @@ export function systemEvent(f: SystemFields, extra?: Extra): KindEvent {
 }
 
 export function backendErrorEvent(f: BackendErrorFields, extra?: Extra): KindEvent {
-  const err = f.error as { message?: unknown } | null | undefined;
-  const isObject = typeof err === 'object' && err !== null;
+  const { name, message } = describeError(f.error);
   return kindEvent('error', extra, {
     error_source: f.source,
-    error_name: errorName(f.error),
-    error_message: isObject ? safeErrorMessage(err, optionalString(err.message)) : optionalString(f.error),
+    error_name: name,
+    error_message: message,
     status_code: f.statusCode,
     method: f.method,
     route: f.route,
     stack_fingerprint: stackFingerprint(f.error),
   });
+}
+
+/** An error whose fields throw when read (a hostile proxy, a throwing `message` getter) still happened: it is recorded with what can be read. */
+function describeError(error: unknown): { name: string; message?: string } {
+  let name = UNREADABLE;
+  try {
+    name = errorName(error);
+    const err = error as { message?: unknown } | null | undefined;
+    const isObject = typeof err === 'object' && err !== null;
+    return { name, message: isObject ? safeErrorMessage(err, optionalString(err.message)) : optionalString(error) };
+  } catch {
+    return { name };
+  }
 }
 
 /**

@@ -249,6 +249,11 @@ export class Sanitizer {
     return rawKey.length <= KEY_MEMO_MAX_LENGTH ? remember(this.keyMemo, rawKey, facts, KEY_MEMO_SIZE) : facts;
   }
 
+  /** The stand-in for a value that threw when read, counted like the ones found here. */
+  unreadable(): string {
+    return this.stand(UNREADABLE);
+  }
+
   private stand<T>(replacement: T): T {
     this.note('unserialisable');
     return replacement;

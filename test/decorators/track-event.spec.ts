@@ -30,6 +30,12 @@ class Reports {
   list(...ids: number[]): number {
     return ids.length;
   }
+
+  // An entity with a getter that throws until it is loaded, say, handed over whole.
+  @TrackEvent('Report Archived', { properties: ({ args }) => args[0] as Record<string, unknown> })
+  archive(report: object): void {
+    void report;
+  }
 }
 
 describe('@TrackEvent', () => {
@@ -84,5 +90,23 @@ describe('@TrackEvent', () => {
     reports.list(1, 2);
     expect(only(await h.events()).properties.value).toEqual([1, 2]);
     expect(h.analytics.stats().warnings.invalid_properties).toBe(1);
+  });
+
+  it('keeps the event when a getter of the extracted properties throws: that field is "[Unreadable]", the others stay', async () => {
+    const report = Object.defineProperty({ id: 7 }, 'owner', {
+      enumerable: true,
+      get() {
+        throw new Error('relation not loaded');
+      },
+    });
+    reports.archive(report);
+    const { revoke, proxy } = Proxy.revocable({}, {});
+    revoke();
+    reports.archive(proxy);
+    const events = await h.events();
+    expect(events.map((e) => e.event)).toEqual(['Report Archived', 'Report Archived']);
+    expect(events[0]!.properties).toMatchObject({ id: 7, owner: '[Unreadable]', success: true });
+    expect(events[1]!.properties).toMatchObject({ event_action: 'custom', success: true });
+    expect(h.analytics.stats()).toMatchObject({ dropped: {}, warnings: { unserialisable: 1, invalid_properties: 1 } });
   });
 });

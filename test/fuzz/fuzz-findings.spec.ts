@@ -27,6 +27,8 @@ const throwingGetter = (thrown: () => unknown, key = 'trap') =>
     },
   });
 
+type Harness = ReturnType<typeof fuzzAnalytics>;
+
 async function deliveredOne(track: (h: ReturnType<typeof fuzzAnalytics>) => unknown) {
   const h = fuzzAnalytics({ environment: 'test' });
   try {
@@ -72,16 +74,65 @@ describe('event properties', () => {
   });
 });
 
-describe('calls that must not throw', () => {
-  it('trackDbQuery with an extra whose getter throws: nothing reaches the caller, both events are counted as dropped', async () => {
+describe('fields that cannot be read cost the field, not the event', () => {
+  it('trackDbQuery with an extra whose getter throws: both events are recorded, the field marked', async () => {
     const { events, drops } = await deliveredOne((h) => h.analytics.trackDbQuery('SELECT 1', 2, false, throwingGetter(revoked)));
-    expect(events).toEqual([]);
-    expect(drops).toEqual([expect.objectContaining({ reason: 'invalid_event', count: 2 })]);
+    expect(events.map((e) => e.event)).toEqual(['Database Query', 'Backend Error']);
+    expect(events[0]!.properties).toMatchObject({ query_type: 'SELECT', trap: '[Unreadable]' });
+    expect(drops).toEqual([]);
   });
 
-  it('a builder failing on a thrown revoked proxy is a counted drop, not an exception', async () => {
-    const { drops } = await deliveredOne((h) => h.analytics.trackPayment('charge', 1, 'usd', true, throwingGetter(revoked)));
-    expect(drops).toEqual([expect.objectContaining({ reason: 'invalid_event', count: 1, detail: 'could not build the event: a value that cannot be read' })]);
+  it.each([
+    ['trackPayment', (h: Harness, extra: object) => h.analytics.trackPayment('charge', 1, 'usd', true, extra as Record<string, unknown>), 'Payment Processing'],
+    ['trackUserAuth', (h: Harness, extra: object) => h.analytics.trackUserAuth('login', 'u1', true, extra as Record<string, unknown>), 'User Authentication'],
+    ['trackEmailSend', (h: Harness, extra: object) => h.analytics.trackEmailSend('a@b.io', 'welcome', true, extra as Record<string, unknown>), 'Email Send'],
+    ['recordError', (h: Harness, extra: object) => h.analytics.recordError('custom', new Error('x'), extra as Record<string, unknown>), 'Backend Error'],
+  ])('%s keeps its event when a getter of extra throws, and counts the field as unserialisable', async (_, call, event) => {
+    const h = fuzzAnalytics();
+    try {
+      await call(h, Object.defineProperty({ plan: 'pro' }, 'trap', { enumerable: true, get: () => { throw revoked(); } }));
+      const { payloads, drops } = await h.settle();
+      const events = payloads.map((p) => JSON.parse(p) as { event: string; properties: Record<string, unknown> });
+      expect(events.map((e) => e.event)).toEqual([event]);
+      expect(events[0]!.properties).toMatchObject({ plan: 'pro', trap: '[Unreadable]' });
+      expect(drops).toEqual([]);
+      expect(h.analytics.stats().warnings).toMatchObject({ unserialisable: 1 });
+    } finally {
+      await h.analytics.shutdown();
+    }
+  });
+
+  it('an extra or properties object that cannot even be listed (a revoked proxy) leaves the event without them, with a warning', async () => {
+    const h = fuzzAnalytics();
+    try {
+      await h.analytics.trackPayment('charge', 7, 'usd', true, revoked() as Record<string, unknown>);
+      h.analytics.track('Signed Up', revoked());
+      const { payloads, drops } = await h.settle();
+      const events = payloads.map((p) => JSON.parse(p) as { event: string; properties: Record<string, unknown> });
+      expect(events.map((e) => e.event)).toEqual(['Payment Processing', 'Signed Up']);
+      expect(events[0]!.properties).toMatchObject({ payment_amount: 7, payment_currency: 'USD' });
+      expect(drops).toEqual([]);
+      expect(h.logger.lines.join('\n')).toMatch(/trackPayment\(\) extra could not be read/);
+      expect(h.analytics.stats().warnings).toMatchObject({ invalid_properties: 2 });
+    } finally {
+      await h.analytics.shutdown();
+    }
+  });
+
+  it('an error whose fields throw when read is still recorded: by name when that can be read, else as unreadable', async () => {
+    const hostile = new Proxy({}, { get: () => { throw new Error('trap'); }, getPrototypeOf: () => { throw new Error('trap'); } });
+    const silent = Object.defineProperty(new TypeError('hidden'), 'message', { get: () => { throw new Error('trap'); } });
+    const { events, drops } = await deliveredOne(async (h) => {
+      await h.analytics.trackApiError(hostile);
+      h.analytics.recordError('payment', silent);
+      await h.analytics.trackApiError(new Error('boom'), new Proxy({}, { get: () => { throw new Error('trap'); } }));
+    });
+    expect(events.map((e) => [e.properties.error_source, e.properties.error_name, e.properties.error_message])).toEqual([
+      ['api', '[Unreadable]', undefined],
+      ['payment', 'TypeError', undefined],
+      ['api', 'Error', 'boom'],
+    ]);
+    expect(drops).toEqual([]);
   });
 });
 
