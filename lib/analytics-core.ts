@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { ResolvedOptions } from './analytics-options.resolver.js';
+import { AttachedFeatures } from './attached-features.js';
 import { DeliveryScope } from './context/delivery-scope.js';
 import { RequestContext, type RequestFacts } from './context/request-context.js';
 import type { AnalyticsEvent } from './events/analytics-event.interface.js';
@@ -26,9 +27,6 @@ import { openSpool } from './spool/open-spool.js';
 import { resolveSpoolOptions } from './spool/spool-options.resolver.js';
 import type { AnalyticsTransport } from './transports/transport.interface.js';
 
-/** A feature attached to a core; one with a `stop()` is stopped (once) when the core shuts down. */
-export type AttachedFeature = object & { stop?(): void | Promise<void> };
-
 /**
  * Everything one analytics instance owns: options, request context, reporter and pipeline. The
  * Nest module and `createAnalytics` both wrap one of these; nothing here is process-global.
@@ -38,6 +36,8 @@ export class AnalyticsCore {
   readonly reporter: AnalyticsReporter;
   readonly requestContext = new RequestContext();
   readonly deliveryScope = new DeliveryScope();
+  /** What was started for this instance; stopped at shutdown, before the final flush. */
+  readonly features = new AttachedFeatures();
   /**
    * Errors a decorated method already recorded as a `Backend Error`: one error passing through
    * nested decorated calls (a decorated method calling another, stacked decorators) is recorded
@@ -55,7 +55,6 @@ export class AnalyticsCore {
   private readonly envelopes: EnvelopeBuilder;
   /** Every string of an event passes through it: the privacy rules plus `redact.keys` and the configured write key. */
   private readonly scrub: (text: string) => string;
-  private readonly features = new Map<object, AttachedFeature>();
   private readonly fieldReading: FieldReading = {
     unreadable: () => this.sanitizer.unreadable(),
     warn: (message) => this.reporter.warn('invalid_properties', message),
@@ -224,30 +223,9 @@ export class AnalyticsCore {
     return this.pipeline ? this.pipeline.flush() : Promise.resolve();
   }
 
-  /**
-   * Registers something started for this instance (system sampler, outbound HTTP subscription,
-   * query subscriber) under `key` (its class, or the object it instruments), so other features
-   * can find it and shutdown stops it before the final flush. Replaces a feature of the same key.
-   */
-  attach<T extends AttachedFeature>(key: object, feature: T): T {
-    this.features.set(key, feature);
-    return feature;
-  }
-
-  attached<T extends AttachedFeature>(key: object): T | undefined {
-    return this.features.get(key) as T | undefined;
-  }
-
-  /** Forgets the feature under `key` (only if it is still `feature`, when given); does not stop it. */
-  detach(key: object, feature?: AttachedFeature): void {
-    if (feature === undefined || this.features.get(key) === feature) this.features.delete(key);
-  }
-
   async shutdown(timeoutMs = this.options.shutdownTimeout): Promise<void> {
-    const features = [...this.features.values()];
-    this.features.clear();
     // A feature that fails to stop must not keep the queue from being delivered.
-    await Promise.allSettled(features.map(async (feature) => feature.stop?.()));
+    await this.features.stopAll();
     if (!this.pipeline) return;
     this.intake?.drain();
     const droppedBefore = this.reporter.snapshot().dropped.shutdown ?? 0;

@@ -43,8 +43,3 @@ export function extraProperties(core: AnalyticsCore, readers: CommonReaders, cal
 export function recordKind(core: AnalyticsCore, built: KindEvent, userId: unknown): void {
   core.recordKind(built, userId === undefined || userId === null ? undefined : { userId });
 }
-
-/** Durations keep microseconds, like the event builders. */
-export function roundMs(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
-}

@@ -1,5 +1,6 @@
 import { DecoratorArguments, extract } from './decorator-arguments.js';
-import { COMMON_OPTIONS, commonReaders, extraProperties, roundMs, succeeded } from './record-helpers.js';
+import { roundMs } from '../events/field-values.js';
+import { COMMON_OPTIONS, commonReaders, extraProperties, succeeded } from './record-helpers.js';
 import type { TrackOptionsBase } from './tracked-call.interface.js';
 import { trackingDecorator, type TrackingDecorator } from './tracking-decorator.js';
 

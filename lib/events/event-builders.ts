@@ -4,6 +4,7 @@ import { safeErrorMessage } from '../privacy/error-message.js';
 import { type SqlDialect, describeSql } from '../privacy/sql-fingerprint.js';
 import { stackFingerprint } from '../privacy/stack-fingerprint.js';
 import { errorName } from './error-name.js';
+import { idString, optionalInt, optionalMs, optionalString, putField, round2, roundMs, stripQuery } from './field-values.js';
 import { UNREADABLE } from './sanitize.js';
 import { eventKindSpec, EventKind } from './event-catalog.js';
 
@@ -203,7 +204,7 @@ function kindEvent(kind: EventKind, extra: Extra, owned: Record<string, unknown>
   const spec = eventKindSpec(kind);
   const properties: Record<string, unknown> = {};
   if (extra !== undefined && extra !== null) {
-    for (const key of Object.keys(extra)) put(properties, key, extra[key]);
+    for (const key of Object.keys(extra)) putField(properties, key, extra[key]);
   }
   properties.event_category = 'backend';
   properties.event_action = spec.action;
@@ -214,46 +215,6 @@ function kindEvent(kind: EventKind, extra: Extra, owned: Record<string, unknown>
   return { kind, properties };
 }
 
-/** An own `__proto__` key stays a key, as a spread would keep it: assigned, it would replace the prototype. */
-function put(out: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  else out[key] = value;
-}
-
 function withWarnings(event: KindEvent, warnings: string[]): KindEvent {
   return warnings.length > 0 ? { ...event, warnings } : event;
-}
-
-function stripQuery(path: string): string {
-  const q = path.search(/[?#]/);
-  return q === -1 ? path : path.slice(0, q);
-}
-
-function idString(id: unknown): string | undefined {
-  if (typeof id === 'string') return id === '' ? undefined : id;
-  if (typeof id === 'number' || typeof id === 'bigint') return String(id);
-  return undefined;
-}
-
-function optionalString(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return undefined;
-}
-
-function optionalInt(value: unknown): number | undefined {
-  const n = typeof value === 'string' ? Number(value) : value;
-  return typeof n === 'number' && Number.isInteger(n) ? n : undefined;
-}
-
-function optionalMs(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? roundMs(value) : undefined;
-}
-
-function roundMs(ms: number): number {
-  return Number.isFinite(ms) ? Math.round(ms * 1000) / 1000 : 0;
-}
-
-function round2(n: number): number {
-  return Number.isFinite(n) ? Math.round(n * 100) / 100 : 0;
 }

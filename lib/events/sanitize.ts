@@ -1,5 +1,6 @@
 import { isCardNumber, REDACTED_CARD } from '../privacy/scrub-string.js';
 import { remember } from './bounded-memo.js';
+import { putField } from './field-values.js';
 
 /**
  * Turns any caller-supplied value into plain JSON data, once, at enqueue: the caller's object can
@@ -230,11 +231,11 @@ export class Sanitizer {
   private field(out: Record<string, unknown>, rawKey: string, v: unknown, depth: number): void {
     const { key, sensitive } = this.keyFacts(rawKey);
     if (sensitive) {
-      if (v !== undefined) put(out, key, REDACTED);
+      if (v !== undefined) putField(out, key, REDACTED);
       return;
     }
     const item = this.value(v, depth);
-    if (item !== OMIT) put(out, key, item);
+    if (item !== OMIT) putField(out, key, item);
   }
 
   /** A key's scrubbed spelling and whether it is redacted. Keys are data too: `{ [email]: ... }` must not carry the address out. */
@@ -262,14 +263,4 @@ export class Sanitizer {
   private note(kind: keyof SanitizeReport): void {
     this.report[kind]++;
   }
-}
-
-/**
- * An own `__proto__` key (JSON.parse and spreads make them) stays a key: assigned, it would
- * replace the prototype, dropping the value and letting inherited fields shadow the ones the
- * envelope adds later.
- */
-function put(out: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  else out[key] = value;
 }

@@ -10,8 +10,8 @@ import { resolveApiTracking } from './api-tracking.resolver.js';
  */
 export function apiTrackerFor(core: AnalyticsCore): ApiTracker {
   return (
-    core.attached<ApiTracker>(ApiTracker) ??
-    core.attach(ApiTracker, new ApiTracker(core, resolveApiTracking(core.options.raw, core.options.ipPolicy)))
+    core.features.attached<ApiTracker>(ApiTracker) ??
+    core.features.attach(ApiTracker, new ApiTracker(core, resolveApiTracking(core.options.raw, core.options.ipPolicy)))
   );
 }
 

@@ -45,16 +45,16 @@ export function resolveInstrumentationOptions(raw: JitsuAnalyticsOptions): Instr
  */
 export function prepareInstrumentation(core: AnalyticsCore, options: InstrumentationOptions): Instrumentation {
   const parts: Array<SystemSampler | OutboundHttpInstrumentation> = [];
-  if (core.enabled && options.system.enabled) parts.push(core.attach(SystemSampler, new SystemSampler(core, options.system)));
+  if (core.enabled && options.system.enabled) parts.push(core.features.attach(SystemSampler, new SystemSampler(core, options.system)));
   if (core.enabled && options.outboundHttp.enabled) {
-    parts.push(core.attach(OutboundHttpInstrumentation, new OutboundHttpInstrumentation(core, options.outboundHttp)));
+    parts.push(core.features.attach(OutboundHttpInstrumentation, new OutboundHttpInstrumentation(core, options.outboundHttp)));
   }
   return {
     start: () => parts.forEach((part) => part.start()),
     stop: () =>
       parts.forEach((part) => {
         part.stop();
-        core.detach(part.constructor, part);
+        core.features.detach(part.constructor, part);
       }),
   };
 }

@@ -3,6 +3,7 @@ import { backendErrorEvent, databaseQueryEvent, type KindEvent } from '../events
 import type { SqlDialect } from '../privacy/sql-dialect.js';
 import type { ResolvedDatabaseOptions } from './database-options.js';
 import { dbErrorCode, safeDbError } from './db-error-message.js';
+import { roundMs } from '../events/field-values.js';
 
 /** Statements longer than this are classified every time rather than cached (bulk inserts are rarely repeated verbatim). */
 const MAX_CACHED_SQL_LENGTH = 4096;
@@ -53,7 +54,7 @@ export class QueryRecorder {
       const code = dbErrorCode(query.error);
       const properties: Record<string, unknown> = {
         ...shape.properties,
-        query_duration_ms: roundMs(query.durationMs),
+        query_duration_ms: roundMs(Math.max(0, query.durationMs)),
         query_success: query.success,
       };
       if (code !== undefined) properties.error_code = code;
@@ -114,8 +115,4 @@ export class QueryRecorder {
       ),
     );
   }
-}
-
-function roundMs(ms: number): number {
-  return Number.isFinite(ms) && ms >= 0 ? Math.round(ms * 1000) / 1000 : 0;
 }

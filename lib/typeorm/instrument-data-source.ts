@@ -54,7 +54,7 @@ export function instrumentDataSource(
   // The recorder caches fingerprints per statement, so it serves this DataSource's dialect only.
   const recorder = new QueryRecorder(core, resolved, typeOrmDialect(dataSource.options?.type), Math.random, dataSourceName);
   const subscriber = new AnalyticsQuerySubscriber(recorder);
-  core.attached<DataSourceInstrumentation>(dataSource)?.stop();
+  core.features.attached<DataSourceInstrumentation>(dataSource)?.stop();
   if (!core.enabled) return { dataSource, subscriber, stop: () => undefined };
 
   const facts: ConnectionFacts = { dataSource: dataSourceName, dbType: String(dataSource.options?.type ?? 'unknown') };
@@ -123,7 +123,7 @@ export function instrumentDataSource(
     // Under Nest the DataSource was initialised before any module could see it: this is that moment, reported late.
     connection('initialized');
   }
-  const removeGauge = core.attached<SystemSampler>(SystemSampler)?.addGauge(() => poolFigures(dataSource));
+  const removeGauge = core.features.attached<SystemSampler>(SystemSampler)?.addGauge(() => poolFigures(dataSource));
   const unhookErrorLog = onQueryErrorLogged(dataSource, unreported);
 
   const instrumentation: DataSourceInstrumentation = {
@@ -142,8 +142,8 @@ export function instrumentDataSource(
         if (ownBefore[key]) Object.assign(dataSource, { [key]: original[key] });
         else delete (dataSource as Partial<Lifecycle>)[key];
       }
-      core.detach(dataSource, instrumentation);
+      core.features.detach(dataSource, instrumentation);
     },
   };
-  return core.attach(dataSource, instrumentation);
+  return core.features.attach(dataSource, instrumentation);
 }

@@ -346,7 +346,7 @@ describe('trackApiRequest (the middleware form)', () => {
     const { analytics, delivered } = tracked();
     const req = fakeRequest('/orders/7');
     const res = fakeResponse(409);
-    const state = analytics.core.attached<ApiTracker>(ApiTracker)!.begin(req, res);
+    const state = analytics.core.features.attached<ApiTracker>(ApiTracker)!.begin(req, res);
     const conflict = new Error('order already paid');
     await analytics.trackApiError(conflict, req);
     await analytics.trackApiError(conflict, req);

@@ -289,7 +289,7 @@ describe('outbound HTTP tracking', () => {
     await (await fetch(`${base()}/b`)).text();
     expect((await calls(second)).map((e) => e.properties.endpoint)).toEqual(['/a', '/b']);
     expect(first.analytics.stats().dropped).toEqual({});
-    expect(first.analytics.core.attached(OutboundHttpInstrumentation)).toBeUndefined();
+    expect(first.analytics.core.features.attached(OutboundHttpInstrumentation)).toBeUndefined();
   });
 
   it('attributes a call to the request being served when it started', async () => {
@@ -319,7 +319,7 @@ describe('outbound HTTP tracking', () => {
   it('is off by default', async () => {
     const wa = wireAnalytics();
     running.push(wa);
-    expect(wa.analytics.core.attached(OutboundHttpInstrumentation)).toBeUndefined();
+    expect(wa.analytics.core.features.attached(OutboundHttpInstrumentation)).toBeUndefined();
     await (await fetch(`${base()}/a`)).text();
     expect(await calls(wa)).toEqual([]);
   });

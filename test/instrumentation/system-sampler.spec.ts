@@ -26,7 +26,7 @@ describe('SystemSampler', () => {
   let wa: WireAnalytics;
   afterEach(() => wa.analytics.shutdown());
 
-  const samplerOf = (analytics = wa.analytics) => analytics.core.attached<SystemSampler>(SystemSampler);
+  const samplerOf = (analytics = wa.analytics) => analytics.core.features.attached<SystemSampler>(SystemSampler);
 
   it('is on by default with createAnalytics, every 60 s, on an unref’d timer', () => {
     wa = wireAnalytics({ system: undefined });
@@ -202,8 +202,8 @@ describe('automatic sources in the Nest module', () => {
       imports: [JitsuAnalyticsTestingModule.forRoot({ system: { intervalMs: 100 }, outboundHttp: { enabled: true } })],
     }).compile();
     const core = moduleRef.get<AnalyticsCore>(ANALYTICS_CORE);
-    const sampler = core.attached<SystemSampler>(SystemSampler)!;
-    const outbound = core.attached<OutboundHttpInstrumentation>(OutboundHttpInstrumentation)!;
+    const sampler = core.features.attached<SystemSampler>(SystemSampler)!;
+    const outbound = core.features.attached<OutboundHttpInstrumentation>(OutboundHttpInstrumentation)!;
     expect(outbound).toBeInstanceOf(OutboundHttpInstrumentation);
     expect(sampler.running).toBe(false);
     const app = await moduleRef.init();
@@ -213,6 +213,6 @@ describe('automatic sources in the Nest module', () => {
     expect(event.JITSU_TABLE_NAME).toBe('system_performance_events');
     await app.close();
     expect(sampler.running).toBe(false);
-    expect(core.attached(OutboundHttpInstrumentation)).toBeUndefined();
+    expect(core.features.attached(OutboundHttpInstrumentation)).toBeUndefined();
   });
 });

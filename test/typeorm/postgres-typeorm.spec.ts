@@ -107,7 +107,7 @@ if (server) {
       await dataSource.initialize();
       try {
         instrumentDataSource(dataSource, wa.analytics);
-        const sampler = wa.analytics.core.attached<SystemSampler>(SystemSampler)!;
+        const sampler = wa.analytics.core.features.attached<SystemSampler>(SystemSampler)!;
         // Four transactions on a pool of three: three hold a connection, the fourth waits for one.
         const release: Array<() => void> = [];
         const busy = Array.from({ length: 4 }, () =>

@@ -353,7 +353,7 @@ describe('instrumentDataSource timing, failures and pools', () => {
     const pool = { totalCount: 4, idleCount: 1, waitingCount: 2, on: () => pool, off: () => pool };
     const dataSource = fakeDataSource('postgres', { isInitialized: true, driver: { master: pool } });
     const instrumentation = instrumentDataSource(dataSource as unknown as DataSource, wa.analytics);
-    const sampler = wa.analytics.core.attached<SystemSampler>(SystemSampler)!;
+    const sampler = wa.analytics.core.features.attached<SystemSampler>(SystemSampler)!;
     sampler.record();
     dataSource.isInitialized = false; // destroyed: its ended pool is no figure of the app's
     sampler.record();
