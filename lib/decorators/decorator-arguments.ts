@@ -1,9 +1,7 @@
 import { AnalyticsConfigError } from '../analytics-config.error.js';
 import { TABLE_NAME_PATTERN } from '../events/table-router.js';
-import { describeThrown } from '../options/describe-thrown.js';
 import { describeValue } from '../options/describe-value.js';
-import { isPromiseResult } from '../options/sync-result.js';
-import type { Extractor, TrackedCall } from './tracked-call.interface.js';
+import type { Extractor } from './tracked-call.interface.js';
 
 /**
  * Checks a decorator's arguments once, when the class is defined, so a typo fails at startup
@@ -104,38 +102,4 @@ function fieldReader<T>(option: unknown, fallback?: Extractor<T>): Extractor<unk
   if (typeof option === 'function') return option as Extractor<unknown>;
   if (option !== undefined) return () => option;
   return fallback;
-}
-
-/** Thrown inside the recording path only, to name the extractor that failed. */
-export class ExtractorFailure extends Error {
-  constructor(
-    readonly field: string,
-    readonly failure: unknown,
-  ) {
-    super(`the '${field}' extractor threw ${describeError(failure)}`);
-    this.name = 'ExtractorFailure';
-  }
-}
-
-/** Runs one extractor; a throw becomes an `ExtractorFailure` naming the field. */
-export function extract(field: string, read: Extractor<unknown> | undefined, call: TrackedCall): unknown {
-  if (read === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = read(call);
-  } catch (error) {
-    throw new ExtractorFailure(field, error);
-  }
-  if (isPromiseResult(value)) throw new ExtractorFailure(field, new Error('it returned a Promise; extractors must return their value synchronously'));
-  return value;
-}
-
-function describeError(error: unknown): string {
-  try {
-    if (error instanceof Error) return `${error.name}: ${describeThrown(error)}`;
-    return typeof error === 'string' ? error : typeof error;
-  } catch {
-    // A getter on the thrown value threw, or it is a revoked proxy.
-    return 'a value that cannot be read';
-  }
 }

@@ -3,7 +3,7 @@ import type { AnalyticsCore } from '../analytics-core.js';
 import { backendErrorEvent } from '../events/event-builders.js';
 import { describeThrown } from '../options/describe-thrown.js';
 import { scrubString } from '../privacy/scrub-string.js';
-import { ExtractorFailure } from './decorator-arguments.js';
+import { CallReader } from './call-reader.js';
 import { type DeferredOutcome, type Finish, generatorKind, timedGenerator, timedObservable } from './deferred-results.js';
 import { errorStatus } from './default-extractors.js';
 import { boundCore } from './instance-binding.js';
@@ -125,12 +125,13 @@ function settle(
 ): void {
   const durationMs = performance.now() - started;
   const { value: result, error, failed } = outcome;
+  const reader = new CallReader({ args, result, error, instance }, (why) =>
+    core.reporter.warn('extractor_failed', scrubString(`@${spec.decorator}() on ${spec.site}: ${why}; recorded without that field`)),
+  );
   try {
-    spec.record(core, { args, result, error, instance }, durationMs, failed);
+    spec.record(core, reader, durationMs, failed);
   } catch (problem) {
-    const extractor = isExtractorFailure(problem);
-    const why = extractor ? problem.message : `could not build the event: ${describeThrown(problem)}`;
-    core.reporter.dropped(extractor ? 'extractor_failed' : 'invalid_event', ['(unassigned)'], scrubString(`@${spec.decorator}() on ${spec.site}: ${why}`));
+    core.reporter.dropped('invalid_event', ['(unassigned)'], scrubString(`@${spec.decorator}() on ${spec.site}: could not build the event: ${describeThrown(problem)}`));
   }
   if (failed && !outcome.stopped) recordBackendError(core, spec, error);
 }
@@ -144,18 +145,5 @@ function recordBackendError(core: AnalyticsCore, spec: TrackedMethodSpec, error:
     core.recordKind(backendErrorEvent({ source: spec.errorSource, error, statusCode: errorStatus(error) }));
   } catch (problem) {
     core.reporter.dropped('invalid_event', ['(unassigned)'], scrubString(`@${spec.decorator}() on ${spec.site}: could not describe the error: ${describeThrown(problem)}`));
-  }
-}
-
-/**
- * What was thrown while recording may be anything a caller's getter threw, even a revoked proxy
- * that throws on `instanceof` and on every read: reporting it must not throw in turn, or the
- * failure would reach the decorated method's caller.
- */
-function isExtractorFailure(problem: unknown): problem is ExtractorFailure {
-  try {
-    return problem instanceof ExtractorFailure;
-  } catch {
-    return false;
   }
 }

@@ -1,7 +1,8 @@
 import type { AnalyticsCore } from '../analytics-core.js';
 import type { KindEvent } from '../events/event-builders.js';
-import { DecoratorArguments, extract } from './decorator-arguments.js';
-import type { Extractor, TrackedCall, TrackOptionsBase } from './tracked-call.interface.js';
+import type { CallReader } from './call-reader.js';
+import type { DecoratorArguments } from './decorator-arguments.js';
+import type { Extractor, TrackOptionsBase } from './tracked-call.interface.js';
 
 /** The readers of the options every decorator shares, resolved once per decorated method. */
 export interface CommonReaders {
@@ -27,16 +28,19 @@ export function commonReaders(
   };
 }
 
-/** A call that threw is a failure; otherwise the `success` extractor decides, else the decorator's own rule. */
-export function succeeded(readers: CommonReaders, call: TrackedCall, failed: boolean, byDefault = true): boolean {
+/**
+ * A call that threw is a failure; otherwise the `success` extractor decides, else (or when that
+ * extractor fails) the decorator's own rule.
+ */
+export function succeeded(readers: CommonReaders, reader: CallReader, failed: boolean, byDefault = true): boolean {
   if (failed) return false;
-  return readers.success ? Boolean(extract('success', readers.success, call)) : byDefault;
+  return readers.success ? Boolean(reader.field('success', readers.success, byDefault)) : byDefault;
 }
 
 /** The `properties` option's value, copied as `AnalyticsCore.callerFields` copies a caller's fields. */
-export function extraProperties(core: AnalyticsCore, readers: CommonReaders, call: TrackedCall): Record<string, unknown> | undefined {
+export function extraProperties(core: AnalyticsCore, readers: CommonReaders, reader: CallReader): Record<string, unknown> | undefined {
   if (readers.properties === undefined) return undefined;
-  return core.callerFields(extract('properties', readers.properties, call), `${readers.site}: the 'properties' extractor's value`);
+  return core.callerFields(reader.field('properties', readers.properties), `${readers.site}: the 'properties' extractor's value`);
 }
 
 /** Records a kind event with the extracted user id (when there is one) as its `userId`. */

@@ -1,5 +1,5 @@
 import { authEvent } from '../events/event-builders.js';
-import { DecoratorArguments, extract } from './decorator-arguments.js';
+import { DecoratorArguments } from './decorator-arguments.js';
 import { authAccepted, authUserId, failureReason } from './default-extractors.js';
 import { COMMON_OPTIONS, commonReaders, extraProperties, recordKind, succeeded } from './record-helpers.js';
 import type { FieldOption, TrackOptionsBase } from './tracked-call.interface.js';
@@ -43,15 +43,15 @@ export function TrackAuth(action: string, options?: TrackAuthOptions): TrackingD
       decorator: 'TrackAuth',
       site: site.label,
       errorSource: 'auth',
-      record(core, call, _durationMs, failed) {
-        const success = succeeded(readers, call, failed, authAccepted(call));
+      record(core, reader, _durationMs, failed) {
+        const success = succeeded(readers, reader, failed, authAccepted(reader.call));
         // A logout or refresh returns no user: inside a request, the request's user is the one.
-        const userId = extract('userId', readers.userId, call) ?? core.requestContext.get()?.userId;
-        const extra = extraProperties(core, readers, call);
+        const userId = reader.field('userId', readers.userId) ?? core.requestContext.get()?.userId;
+        const extra = extraProperties(core, readers, reader);
         const built = authEvent(authAction, userId, success, {
           ...extra,
-          method: extract('method', method, call),
-          failureReason: success ? undefined : extract('failureReason', reason, call),
+          method: reader.field('method', method),
+          failureReason: success ? undefined : reader.field('failureReason', reason),
         });
         recordKind(core, built, userId);
       },

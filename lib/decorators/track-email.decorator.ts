@@ -1,7 +1,7 @@
 import { emailEvent } from '../events/event-builders.js';
 import { Verbatim } from '../events/sanitize.js';
 import { emailAddress } from '../privacy/email.js';
-import { DecoratorArguments, extract } from './decorator-arguments.js';
+import { DecoratorArguments } from './decorator-arguments.js';
 import { emailRecipient, emailTemplate } from './default-extractors.js';
 import { COMMON_OPTIONS, commonReaders, extraProperties, recordKind, succeeded } from './record-helpers.js';
 import type { FieldOption, TrackOptionsBase } from './tracked-call.interface.js';
@@ -56,18 +56,18 @@ export function TrackEmail(options?: TrackEmailOptions): TrackingDecorator {
       decorator: 'TrackEmail',
       site: site.label,
       errorSource: 'email',
-      record(core, call, durationMs, failed) {
-        const success = succeeded(readers, call, failed);
-        const recipient = extract('to', to, call);
-        const extra = extraProperties(core, readers, call);
+      record(core, reader, durationMs, failed) {
+        const success = succeeded(readers, reader, failed);
+        const recipient = reader.field('to', to);
+        const extra = extraProperties(core, readers, reader);
         const address = includeRecipient ? emailAddress(recipient) : undefined;
-        const built = emailEvent(recipient, extract('template', template, call), success, {
+        const built = emailEvent(recipient, reader.field('template', template), success, {
           ...extra,
           ...(address === undefined ? undefined : { recipient: new Verbatim(address) }),
-          provider: extract('provider', provider, call),
+          provider: reader.field('provider', provider),
           durationMs,
         });
-        recordKind(core, built, extract('userId', readers.userId, call));
+        recordKind(core, built, reader.field('userId', readers.userId));
       },
     };
   });

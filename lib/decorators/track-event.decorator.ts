@@ -1,4 +1,4 @@
-import { DecoratorArguments, extract } from './decorator-arguments.js';
+import { DecoratorArguments } from './decorator-arguments.js';
 import { roundMs } from '../events/field-values.js';
 import { COMMON_OPTIONS, commonReaders, extraProperties, succeeded } from './record-helpers.js';
 import type { TrackOptionsBase } from './tracked-call.interface.js';
@@ -35,8 +35,8 @@ export function TrackEvent(name: string, options?: TrackEventOptions): TrackingD
       decorator: 'TrackEvent',
       site: site.label,
       errorSource: 'custom',
-      record(core, call, durationMs, failed) {
-        const extra = extraProperties(core, readers, call);
+      record(core, reader, durationMs, failed) {
+        const extra = extraProperties(core, readers, reader);
         core.record({
           event,
           table: table ?? core.options.tables.custom,
@@ -44,9 +44,9 @@ export function TrackEvent(name: string, options?: TrackEventOptions): TrackingD
             event_action: 'custom',
             ...extra,
             duration_ms: roundMs(durationMs),
-            success: succeeded(readers, call, failed),
+            success: succeeded(readers, reader, failed),
           },
-          userId: extract('userId', readers.userId, call),
+          userId: reader.field('userId', readers.userId),
         });
       },
     };

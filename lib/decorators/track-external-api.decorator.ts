@@ -1,5 +1,5 @@
 import { externalApiEvent } from '../events/event-builders.js';
-import { DecoratorArguments, extract } from './decorator-arguments.js';
+import { DecoratorArguments } from './decorator-arguments.js';
 import { responseStatus } from './default-extractors.js';
 import { COMMON_OPTIONS, commonReaders, extraProperties, recordKind, succeeded } from './record-helpers.js';
 import type { FieldOption, TrackOptionsBase } from './tracked-call.interface.js';
@@ -42,16 +42,16 @@ export function TrackExternalApi(service: string, endpoint: string, options?: Tr
       decorator: 'TrackExternalApi',
       site: site.label,
       errorSource: 'external_api',
-      record(core, call, durationMs, failed) {
-        const statusCode = extract('statusCode', status, call);
-        const success = succeeded(readers, call, failed, !(typeof statusCode === 'number' && statusCode >= 400));
-        const extra = extraProperties(core, readers, call);
+      record(core, reader, durationMs, failed) {
+        const statusCode = reader.field('statusCode', status);
+        const success = succeeded(readers, reader, failed, !(typeof statusCode === 'number' && statusCode >= 400));
+        const extra = extraProperties(core, readers, reader);
         const built = externalApiEvent(serviceName, endpointName, durationMs, success, {
           ...extra,
-          method: extract('method', method, call),
+          method: reader.field('method', method),
           statusCode,
         });
-        recordKind(core, built, extract('userId', readers.userId, call));
+        recordKind(core, built, reader.field('userId', readers.userId));
       },
     };
   });

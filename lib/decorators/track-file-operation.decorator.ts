@@ -1,5 +1,5 @@
 import { fileEvent } from '../events/event-builders.js';
-import { DecoratorArguments, extract } from './decorator-arguments.js';
+import { DecoratorArguments } from './decorator-arguments.js';
 import { fileSize, fileType } from './default-extractors.js';
 import { COMMON_OPTIONS, commonReaders, extraProperties, recordKind, succeeded } from './record-helpers.js';
 import type { FieldOption, TrackOptionsBase } from './tracked-call.interface.js';
@@ -41,14 +41,14 @@ export function TrackFileOperation(operation: string, options?: TrackFileOperati
       decorator: 'TrackFileOperation',
       site: site.label,
       errorSource: 'file',
-      record(core, call, durationMs, failed) {
-        const success = succeeded(readers, call, failed);
-        const extra = extraProperties(core, readers, call);
-        const built = fileEvent(fileOperation, extract('fileType', type, call), extract('fileSize', size, call), success, {
+      record(core, reader, durationMs, failed) {
+        const success = succeeded(readers, reader, failed);
+        const extra = extraProperties(core, readers, reader);
+        const built = fileEvent(fileOperation, reader.field('fileType', type), reader.field('fileSize', size), success, {
           ...extra,
           durationMs,
         });
-        recordKind(core, built, extract('userId', readers.userId, call));
+        recordKind(core, built, reader.field('userId', readers.userId));
       },
     };
   });

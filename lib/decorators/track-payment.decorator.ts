@@ -1,5 +1,5 @@
 import { paymentEvent } from '../events/event-builders.js';
-import { DecoratorArguments, extract } from './decorator-arguments.js';
+import { DecoratorArguments } from './decorator-arguments.js';
 import { paymentAmount, paymentCurrency } from './default-extractors.js';
 import { COMMON_OPTIONS, commonReaders, extraProperties, recordKind, succeeded } from './record-helpers.js';
 import type { FieldOption, TrackOptionsBase } from './tracked-call.interface.js';
@@ -44,15 +44,15 @@ export function TrackPayment(action: string, options?: TrackPaymentOptions): Tra
       decorator: 'TrackPayment',
       site: site.label,
       errorSource: 'payment',
-      record(core, call, durationMs, failed) {
-        const success = succeeded(readers, call, failed);
-        const extra = extraProperties(core, readers, call);
-        const built = paymentEvent(paymentAction, extract('amount', amount, call), extract('currency', currency, call), success, {
+      record(core, reader, durationMs, failed) {
+        const success = succeeded(readers, reader, failed);
+        const extra = extraProperties(core, readers, reader);
+        const built = paymentEvent(paymentAction, reader.field('amount', amount), reader.field('currency', currency), success, {
           ...extra,
-          provider: extract('provider', provider, call),
+          provider: reader.field('provider', provider),
           durationMs,
         });
-        recordKind(core, built, extract('userId', readers.userId, call));
+        recordKind(core, built, reader.field('userId', readers.userId));
       },
     };
   });

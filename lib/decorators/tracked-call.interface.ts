@@ -18,6 +18,10 @@ export interface TrackedCall<TArgs extends readonly unknown[] = any[], TResult =
   readonly instance: TInstance;
 }
 
+/**
+ * Reads one field of the event from a call. One that throws (or returns a Promise) costs that
+ * field only: the event is recorded without it, counted in `stats().warnings.extractor_failed`.
+ */
 export type Extractor<T> = (call: TrackedCall) => T;
 
 /** A fixed value, or an extractor computing it per call. */

@@ -1,6 +1,6 @@
 import type { AnalyticsCore } from '../analytics-core.js';
 import type { BackendErrorFields } from '../events/event-builders.js';
-import type { TrackedCall } from './tracked-call.interface.js';
+import type { CallReader } from './call-reader.js';
 
 /**
  * What one decorator knows about one decorated method, worked out once when the class is
@@ -10,15 +10,15 @@ import type { TrackedCall } from './tracked-call.interface.js';
 export interface TrackedMethodSpec {
   /** The decorator's name, without `@` (`TrackPayment`). */
   readonly decorator: string;
-  /** `Class.method`, for drop reports. */
+  /** `Class.method`, for what is reported (drops, extractor failures). */
   readonly site: string;
   /** `error_source` of the `Backend Error` added when the method throws. */
   readonly errorSource: BackendErrorFields['source'];
   /**
-   * Records the method's event. Throws `ExtractorFailure` when an extractor throws; the wrapper
-   * counts that as a drop. `failed` is true when the method threw or rejected.
+   * Records the method's event, its fields read through `reader` (an extractor that fails costs
+   * its field only). `failed` is true when the method threw or rejected.
    */
-  record(core: AnalyticsCore, call: TrackedCall, durationMs: number, failed: boolean): void;
+  record(core: AnalyticsCore, reader: CallReader, durationMs: number, failed: boolean): void;
 }
 
 /** Where a decorator was applied. */

@@ -10,7 +10,6 @@ export type DropReason =
   | 'invalid_event'
   | 'filtered'
   | 'before_send_failed'
-  | 'extractor_failed'
   | 'spool_full'
   | 'spool_failed'
   /** Spooled events lost with a spool file that was damaged or removed since they were written (ids unknown). */

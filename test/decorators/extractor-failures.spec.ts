@@ -57,34 +57,43 @@ describe('an extractor that throws', () => {
   });
   afterEach(() => h.close());
 
-  it('is counted as an extractor_failed drop naming the decorator, method and field, and the result is unaffected', async () => {
+  const warned = () => h.logger.lines.filter((line) => line.startsWith('warn '));
+
+  it('costs its field, not the event: counted in warnings.extractor_failed, announced naming decorator, method and field, the result unaffected', async () => {
     expect(await fragile.load()).toBe('loaded');
-    expect(await h.events()).toEqual([]);
-    expect(h.analytics.stats().dropped).toEqual({ extractor_failed: 1 });
-    expect(h.drops).toHaveLength(1);
-    expect(h.drops[0]!.detail).toBe("@TrackEvent() on Fragile.load: the 'properties' extractor threw TypeError: token=[REDACTED] is not readable");
+    const event = only(await h.events());
+    expect(event).toMatchObject({ event: 'Fragile', properties: { success: true, event_action: 'custom' } });
+    expect(h.analytics.stats()).toMatchObject({ dropped: {}, warnings: { extractor_failed: 1 } });
+    expect(h.drops).toEqual([]);
+    expect(warned()).toEqual([
+      "warn @TrackEvent() on Fragile.load: the 'properties' extractor threw TypeError: token=[REDACTED] is not readable; recorded without that field",
+    ]);
   });
 
-  it('on the failure path drops the method\'s event but still records the Backend Error, and the error reaches the caller', async () => {
+  it("keeps a failed call's event when an extractor reads the result it never had, beside its Backend Error; the error reaches the caller", async () => {
     expect(() => fragile.charge(true)).toThrow('gateway down');
     const events = await h.events();
-    expect(events.map((e) => e.event)).toEqual(['Backend Error']);
-    expect(events[0]!.properties.error_source).toBe('payment');
-    expect(h.drops.map((d) => d.reason)).toEqual(['extractor_failed']);
-    expect(h.drops[0]!.detail).toContain("'amount' extractor threw TypeError");
+    expect(events.map((e) => e.event)).toEqual(['Payment Processing', 'Backend Error']);
+    expect(events[0]!.properties).toMatchObject({ payment_action: 'charge', payment_success: false });
+    expect(events[0]!.properties).not.toHaveProperty('payment_amount');
+    expect(events[1]!.properties.error_source).toBe('payment');
+    expect(h.drops).toEqual([]);
+    expect(warned().join('\n')).toContain("'amount' extractor threw TypeError");
   });
 
   it('counts an async extractor as failed without letting its rejection go unhandled', async () => {
     expect(fragile.report()).toBe('reported');
-    expect(await h.events()).toEqual([]);
-    expect(h.drops[0]!.detail).toBe("@TrackEvent() on Fragile.report: the 'properties' extractor threw Error: it returned a Promise; extractors must return their value synchronously");
+    expect(only(await h.events()).event).toBe('Async Extractor');
+    expect(warned()).toEqual([
+      "warn @TrackEvent() on Fragile.report: the 'properties' extractor returned a Promise; extractors must return their value synchronously; recorded without that field",
+    ]);
     await new Promise((resolve) => setImmediate(resolve));
   });
 
-  it('does not affect an Observable\'s values or completion', async () => {
+  it("does not affect an Observable's values or completion; a failing success extractor gives way to the decorator's own rule", async () => {
     expect(await lastValueFrom(fragile.geocode())).toBe(1);
-    expect(await h.events()).toEqual([]);
-    expect(h.drops[0]!.detail).toContain("@TrackExternalApi() on Fragile.geocode: the 'success' extractor threw Error: boom");
+    expect(only(await h.events()).properties).toMatchObject({ service: 'maps', success: true });
+    expect(warned().join('\n')).toContain("@TrackExternalApi() on Fragile.geocode: the 'success' extractor threw Error: boom");
   });
 
   it('includes a default extractor meeting a hostile getter', async () => {
@@ -94,13 +103,15 @@ describe('an extractor that throws', () => {
       },
     });
     expect(fragile.chargeHostile(hostile)).toBe('ok');
-    expect(await h.events()).toEqual([]);
-    expect(h.analytics.stats().dropped.extractor_failed).toBe(1);
+    expect(only(await h.events()).properties).toMatchObject({ payment_action: 'charge', payment_success: true });
+    expect(h.analytics.stats().warnings.extractor_failed).toBe(1);
   });
 
   it('leaves the next call tracked normally', async () => {
     await fragile.load();
     expect(fragile.charge(false)).toEqual({ amount: 10 });
-    expect(only(await h.events()).properties.payment_amount).toBe(10);
+    const events = await h.events();
+    expect(events.map((e) => e.event)).toEqual(['Fragile', 'Payment Processing']);
+    expect(events[1]!.properties.payment_amount).toBe(10);
   });
 });

@@ -4,25 +4,29 @@ import type { AnalyticsEvent } from '../../../lib/events/analytics-event.interfa
 import type { DroppedInfo } from '../../../lib/pipeline/analytics-stats.interface.js';
 import { MemoryTransport } from '../../../lib/transports/memory.transport.js';
 import { bindTracking } from '../../../lib/decorators/bind-tracking.js';
+import { CapturingLogger } from '../../secrets/support/log-capture.js';
 
 /** Fields every event of the harness carries besides its own (the harness fixes the environment). */
 export const COMMON = { event_category: 'backend', environment: 'unit' } as const;
 
 /**
  * An analytics instance on the memory transport, outside Nest: `bind` attaches decorated
- * objects to it, `events()` delivers and returns what was recorded, `drops` collects drops.
+ * objects to it, `events()` delivers and returns what was recorded, `drops` collects drops and
+ * `logger.lines` what the library logged.
  */
 export function decoratorHarness(options: Omit<JitsuAnalyticsOptions, 'destination'> = {}) {
   const transport = new MemoryTransport();
+  const logger = new CapturingLogger();
   const analytics = createAnalytics(
     { batchSize: 1000, batchTimeout: 60_000, environment: 'unit', ...options, destination: transport },
-    { logger: false },
+    { logger },
   );
   const drops: DroppedInfo[] = [];
   analytics.on('dropped', (d) => drops.push(d));
   return {
     analytics,
     drops,
+    logger,
     bind: <T extends object>(instance: T): T => bindTracking(instance, analytics),
     async events(): Promise<AnalyticsEvent[]> {
       await analytics.flush();
