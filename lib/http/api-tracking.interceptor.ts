@@ -5,6 +5,7 @@ import { finalize, map, tap } from 'rxjs/operators';
 import type { ApiTracker } from './api-tracker.js';
 import { beginNonHttpCall, endNonHttpCall, failNonHttpCall, type CallTracking, type NonHttpCall } from './non-http-calls.js';
 import { isNonHttpContextType } from './parsers/context-parsers.js';
+import { followGrpcStreamCall } from './grpc-stream-calls.js';
 import { followSubscription } from './subscription-calls.js';
 
 /**
@@ -14,7 +15,7 @@ import { followSubscription } from './subscription-calls.js';
  * `Backend Error` is kept even when an app's own filter answers it. The `API Call` itself is
  * recorded when the response is over (see `ApiTracker`). Microservice, gateway and resolver
  * calls are timed from here to the end of their stream (`finalize`); a GraphQL subscription's to
- * the end of the event stream its resolver returns.
+ * the end of the event stream its resolver returns, a `@GrpcStreamCall()`'s to its answer.
  */
 export class ApiTrackingInterceptor implements NestInterceptor {
   constructor(private readonly tracker: ApiTracker) {}
@@ -63,8 +64,20 @@ export class ApiTrackingInterceptor implements NestInterceptor {
       return next.handle().pipe(tap({ error: (error: unknown) => tracker.captureError(state, error) }));
     }
     const call = tracking.call;
+    const endStreamCall = call.handler.grpcStreamCall ? followGrpcStreamCall(tracker, call, context.getArgs()) : undefined;
     const handled = tracker.core.requestContext.run(call.facts, () => next.handle());
     if (call.description.subscription) return this.subscription(call, handled);
+    if (endStreamCall) {
+      // The handler returned; its call goes on until the stream's answer is out (see followGrpcStreamCall).
+      return handled.pipe(
+        tap({
+          error: (error: unknown) => {
+            failNonHttpCall(tracker, call, error);
+            endStreamCall();
+          },
+        }),
+      );
+    }
     return handled.pipe(
       tap({ error: (error: unknown) => failNonHttpCall(tracker, call, error) }),
       finalize(() => endNonHttpCall(tracker, call)),

@@ -12,6 +12,11 @@ export function isGrpcPattern(pattern: unknown): pattern is GrpcPattern {
   return typeof service === 'string' && typeof rpc === 'string';
 }
 
+/** `@GrpcStreamCall()`'s pattern (`GrpcMethodStreamingType.PT_STREAMING`, a literal: `@nestjs/microservices` is optional). */
+export function isGrpcStreamCallPattern(pattern: unknown): boolean {
+  return isGrpcPattern(pattern) && (pattern as { streaming?: unknown }).streaming === 'pt_stream';
+}
+
 /** A gRPC method as its own path names it (`OrdersService/FindOne`), whatever its streaming kind. */
 export function grpcMethodName(pattern: GrpcPattern): string {
   return `${pattern.service}/${pattern.rpc}`;
@@ -66,6 +71,11 @@ export function grpcMethodOfCall(call: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What a gRPC answer's error argument means a failure: anything but none, or an OK status. */
+export function isGrpcFailure(error: unknown): boolean {
+  return error !== null && error !== undefined && grpcCodeOf(error) !== 0;
 }
 
 function grpcCodeOf(error: unknown): number | undefined {

@@ -1,4 +1,4 @@
-import { isGrpcPattern } from './grpc-calls.js';
+import { isGrpcPattern, isGrpcStreamCallPattern } from './grpc-calls.js';
 import { patternText } from './parsers/call-description.js';
 import { isTrackingSkipped } from './skip-tracking.decorator.js';
 
@@ -13,8 +13,10 @@ export interface HandlerFacts {
   skip: boolean;
   /** `@MessagePattern`/`@EventPattern` or `@SubscribeMessage` pattern, as text. */
   declaredPattern?: string;
-  /** A `@GrpcMethod()`/`@GrpcStreamMethod()` handler. */
+  /** A `@GrpcMethod()`/`@GrpcStreamMethod()`/`@GrpcStreamCall()` handler. */
   grpc?: true;
+  /** A `@GrpcStreamCall()` handler: it answers on grpc-js's call stream, after returning. */
+  grpcStreamCall?: true;
 }
 
 /**
@@ -47,6 +49,7 @@ function factsOf(cls: unknown, handler: unknown): HandlerFacts {
     const declared = patternText(messagePattern) ?? patternText(Reflect.getMetadata(WS_MESSAGE_METADATA, handler));
     if (declared !== undefined) facts.declaredPattern = declared;
     if (isGrpcPattern(messagePattern)) facts.grpc = true;
+    if (isGrpcStreamCallPattern(messagePattern)) facts.grpcStreamCall = true;
   }
   return facts;
 }

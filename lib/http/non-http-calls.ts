@@ -20,6 +20,8 @@ export interface NonHttpCall {
   readonly timestamp: number;
   hasError: boolean;
   error?: unknown;
+  /** Set when the call ended otherwise than its handler's outcome says (a client that cancelled a gRPC stream call). */
+  statusCode?: number;
 }
 
 /**
@@ -70,7 +72,7 @@ export function endNonHttpCall(tracker: ApiTracker, call: NonHttpCall): void {
         method: description.method,
         path: description.path,
         route: description.route,
-        statusCode: call.hasError ? errorStatus(description, call.error) : 200,
+        statusCode: call.statusCode ?? (call.hasError ? errorStatus(description, call.error) : 200),
         durationMs: performance.now() - call.startedAt,
         userAgent: description.userAgent,
         ipAddress: description.ipAddress,
