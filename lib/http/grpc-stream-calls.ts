@@ -3,6 +3,7 @@ import { isGrpcFailure } from './grpc-calls.js';
 import { endNonHttpCall, failNonHttpCall, type NonHttpCall } from './non-http-calls.js';
 
 interface CallStream {
+  emit(event: string, ...args: unknown[]): boolean;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   off(event: string, listener: (...args: unknown[]) => void): unknown;
   listenerCount(event: string): number;
@@ -15,7 +16,8 @@ interface CallStream {
  * handler emits on the response stream, or passes to the callback, is the call's failure; a call
  * the client cancels first is a 499, as an abandoned HTTP request is. `args` are the handler's
  * own (Nest hands interceptors the same array): the callback is replaced by one that notes the
- * answer and calls it. Returns how to end the call now (its handler threw), or undefined when the
+ * answer and calls it. The stream's events are emitted in the call's context (see
+ * `emitInCall`). Returns how to end the call now (its handler threw), or undefined when the
  * arguments are not a grpc-js call's, for the caller to time it as any other.
  */
 export function followGrpcStreamCall(tracker: ApiTracker, call: NonHttpCall, args: unknown[]): (() => void) | undefined {
@@ -51,7 +53,21 @@ export function followGrpcStreamCall(tracker: ApiTracker, call: NonHttpCall, arg
     if (stream.listenerCount('error') > 0) listeners.error = (error) => failNonHttpCall(tracker, call, error);
   }
   for (const [event, listener] of Object.entries(listeners)) stream.on(event, listener);
+  emitInCall(tracker, call, stream);
   return end;
+}
+
+/**
+ * What the handler does on the stream's events (`data`, `end`) runs when grpc-js emits them, in
+ * grpc-js's own async context; run in the call's instead, the events tracked there carry its
+ * request id, as those of the handler's own code do. On this call's stream object only.
+ */
+function emitInCall(tracker: ApiTracker, call: NonHttpCall, stream: CallStream): void {
+  const emit = stream.emit;
+  const context = tracker.core.requestContext;
+  stream.emit = function emitInCallContext(this: unknown, event: string, ...args: unknown[]): boolean {
+    return context.run(call.facts, () => emit.call(this, event, ...args));
+  };
 }
 
 /** nginx's "client closed request", as an HTTP request abandoned before its answer is recorded. */
@@ -60,5 +76,5 @@ const CLIENT_CLOSED_REQUEST = 499;
 function isCallStream(value: unknown): value is CallStream {
   if (typeof value !== 'object' || value === null) return false;
   const stream = value as Partial<Record<keyof CallStream, unknown>>;
-  return typeof stream.on === 'function' && typeof stream.off === 'function' && typeof stream.listenerCount === 'function';
+  return typeof stream.emit === 'function' && typeof stream.on === 'function' && typeof stream.off === 'function' && typeof stream.listenerCount === 'function';
 }

@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
+import { RequestContext } from '../../lib/context/request-context.js';
 import type { ApiTracker } from '../../lib/http/api-tracker.js';
 import { followGrpcStreamCall } from '../../lib/http/grpc-stream-calls.js';
 import type { NonHttpCall } from '../../lib/http/non-http-calls.js';
 
 /** A tracker that records nothing (API calls and errors off): these tests look at the call's arguments and listeners. */
-const tracker = { settings: { apiEnabled: false, errorsEnabled: false }, guard: (run: () => void) => run() } as unknown as ApiTracker;
+const requestContext = new RequestContext();
+const tracker = { settings: { apiEnabled: false, errorsEnabled: false }, guard: (run: () => void) => run(), core: { requestContext } } as unknown as ApiTracker;
 const newCall = () => ({ handler: { skip: false }, hasError: false, facts: { requestId: 'r1' }, description: { method: 'RPC', path: 'S/M', standalone: true } }) as unknown as NonHttpCall;
 
 describe('followGrpcStreamCall', () => {
@@ -58,5 +60,16 @@ describe('followGrpcStreamCall', () => {
     expect(call.statusCode).toBe(499);
     expect(['cancelled', 'finish', 'close'].map((e) => stream.listenerCount(e))).toEqual([0, 0, 0]);
     expect(stream.listenerCount('error')).toBe(1);
+  });
+
+  it("emits the stream's events in the call's context, so the handler's listeners track events tied to the call", () => {
+    const stream = new EventEmitter();
+    const call = newCall();
+    followGrpcStreamCall(tracker, call, [stream]);
+    const seen: unknown[] = [];
+    stream.on('data', (message) => seen.push([message, requestContext.get()]));
+    expect(stream.emit('data', { id: 1 })).toBe(true);
+    expect(seen).toEqual([[{ id: 1 }, call.facts]]);
+    expect(requestContext.get()).toBeUndefined();
   });
 });

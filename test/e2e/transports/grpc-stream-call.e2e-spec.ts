@@ -116,14 +116,14 @@ describe('@GrpcStreamCall handlers with the library', () => {
     return recorder.events();
   }
 
-  it('times a bidirectional stream call until its answer is over', async () => {
+  it('times a bidirectional stream call until its answer is over, and ties the events tracked in its listeners to it', async () => {
     const answer = await chat(running.client, [1, 2]);
     expect(answer).toEqual({ messages: [{ id: 1, status: 'seen' }, { id: 2, status: 'seen' }], code: GrpcStatus.OK });
     const events = await recorded();
     const call = events.find((e) => e.event === 'API Call')!;
     expect(call.properties).toMatchObject({ method: 'RPC', route: 'OrdersService/Chat', status_code: 200, handler: 'chat' });
     expect(call.properties.duration_ms).toBeGreaterThanOrEqual(ANSWER_MS - 5);
-    expect(events.filter((e) => e.event === 'Order Chatted')).toHaveLength(2);
+    expect(events.filter((e) => e.event === 'Order Chatted').map((e) => e.properties.request_id)).toEqual([call.properties.request_id, call.properties.request_id]);
   });
 
   it('records an error the handler emits on the stream: its gRPC code as the status, and a Backend Error', async () => {
