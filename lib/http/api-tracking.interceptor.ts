@@ -5,7 +5,7 @@ import { finalize, map, tap } from 'rxjs/operators';
 import type { ApiTracker } from './api-tracker.js';
 import { beginNonHttpCall, endNonHttpCall, failNonHttpCall, type CallTracking, type NonHttpCall } from './non-http-calls.js';
 import { isNonHttpContextType } from './parsers/context-parsers.js';
-import { followGrpcStreamCall } from './grpc-stream-calls.js';
+import { followGrpcStream } from './grpc-stream-calls.js';
 import { followSubscription } from './subscription-calls.js';
 
 /**
@@ -64,11 +64,11 @@ export class ApiTrackingInterceptor implements NestInterceptor {
       return next.handle().pipe(tap({ error: (error: unknown) => tracker.captureError(state, error) }));
     }
     const call = tracking.call;
-    const endStreamCall = call.handler.grpcStreamCall ? followGrpcStreamCall(tracker, call, context.getArgs()) : undefined;
+    const endStreamCall = call.handler.grpcStreaming ? followGrpcStream(tracker, call, context.getArgs()) : undefined;
     const handled = tracker.core.requestContext.run(call.facts, () => next.handle());
     if (call.description.subscription) return this.subscription(call, handled);
     if (endStreamCall) {
-      // The handler returned; its call goes on until the stream's answer is out (see followGrpcStreamCall).
+      // The handler returned; its call goes on until the stream's answer is out (see followGrpcStream).
       return handled.pipe(
         tap({
           error: (error: unknown) => {

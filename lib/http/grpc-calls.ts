@@ -12,9 +12,16 @@ export function isGrpcPattern(pattern: unknown): pattern is GrpcPattern {
   return typeof service === 'string' && typeof rpc === 'string';
 }
 
-/** `@GrpcStreamCall()`'s pattern (`GrpcMethodStreamingType.PT_STREAMING`, a literal: `@nestjs/microservices` is optional). */
-export function isGrpcStreamCallPattern(pattern: unknown): boolean {
-  return isGrpcPattern(pattern) && (pattern as { streaming?: unknown }).streaming === 'pt_stream';
+/**
+ * How a gRPC handler takes its requests: `rx` for `@GrpcStreamMethod()` (an Observable Nest feeds
+ * from the call's stream), `pt` for `@GrpcStreamCall()` (grpc-js's call stream itself), undefined
+ * for a single request. Nest's `GrpcMethodStreamingType` values, as literals: `@nestjs/microservices`
+ * is optional.
+ */
+export function grpcStreamingOf(pattern: unknown): 'rx' | 'pt' | undefined {
+  if (!isGrpcPattern(pattern)) return undefined;
+  const { streaming } = pattern as { streaming?: unknown };
+  return streaming === 'rx_stream' ? 'rx' : streaming === 'pt_stream' ? 'pt' : undefined;
 }
 
 /** A gRPC method as its own path names it (`OrdersService/FindOne`), whatever its streaming kind. */

@@ -10,6 +10,19 @@ interface CallStream {
 }
 
 /**
+ * A gRPC call with a stream of requests, followed past its handler's return. Both forms emit the
+ * request stream's events in the call's context (see `emitInCall`): `@GrpcStreamMethod()`'s
+ * Observable is fed from the call object (its third argument), `@GrpcStreamCall()`'s listeners are
+ * the handler's own (see `followGrpcStreamCall`). Returns how to end the call now, for a
+ * `@GrpcStreamCall()` whose handler threw; undefined when the call ends with its handler's stream.
+ */
+export function followGrpcStream(tracker: ApiTracker, call: NonHttpCall, args: unknown[]): (() => void) | undefined {
+  if (call.handler.grpcStreaming === 'pt') return followGrpcStreamCall(tracker, call, args);
+  if (call.handler.grpcStreaming === 'rx' && isCallStream(args[2])) emitInCall(tracker, call, args[2]);
+  return undefined;
+}
+
+/**
  * A `@GrpcStreamCall()` handler gets grpc-js's call stream (and, for a client-streaming method,
  * the callback that answers it) and returns at once: the call lasts until its answer is out. That
  * is the response stream finishing (its status sent) or the callback being called; an error the
@@ -20,7 +33,7 @@ interface CallStream {
  * `emitInCall`). Returns how to end the call now (its handler threw), or undefined when the
  * arguments are not a grpc-js call's, for the caller to time it as any other.
  */
-export function followGrpcStreamCall(tracker: ApiTracker, call: NonHttpCall, args: unknown[]): (() => void) | undefined {
+function followGrpcStreamCall(tracker: ApiTracker, call: NonHttpCall, args: unknown[]): (() => void) | undefined {
   const stream = args[0];
   if (!isCallStream(stream)) return undefined;
   let ended = false;
@@ -58,9 +71,10 @@ export function followGrpcStreamCall(tracker: ApiTracker, call: NonHttpCall, arg
 }
 
 /**
- * What the handler does on the stream's events (`data`, `end`) runs when grpc-js emits them, in
- * grpc-js's own async context; run in the call's instead, the events tracked there carry its
- * request id, as those of the handler's own code do. On this call's stream object only.
+ * What listens to the stream's events (`data`, `end`: the handler's listeners, or Nest feeding its
+ * Observable) runs when grpc-js emits them, in grpc-js's own async context; run in the call's
+ * instead, the events tracked there carry its request id, as those of the handler's own code do.
+ * On this call's stream object only.
  */
 function emitInCall(tracker: ApiTracker, call: NonHttpCall, stream: CallStream): void {
   const emit = stream.emit;

@@ -1,4 +1,4 @@
-import { isGrpcPattern, isGrpcStreamCallPattern } from './grpc-calls.js';
+import { grpcStreamingOf, isGrpcPattern } from './grpc-calls.js';
 import { patternText } from './parsers/call-description.js';
 import { isTrackingSkipped } from './skip-tracking.decorator.js';
 
@@ -15,8 +15,8 @@ export interface HandlerFacts {
   declaredPattern?: string;
   /** A `@GrpcMethod()`/`@GrpcStreamMethod()`/`@GrpcStreamCall()` handler. */
   grpc?: true;
-  /** A `@GrpcStreamCall()` handler: it answers on grpc-js's call stream, after returning. */
-  grpcStreamCall?: true;
+  /** How a gRPC handler takes a stream of requests (see `grpcStreamingOf`). */
+  grpcStreaming?: 'rx' | 'pt';
 }
 
 /**
@@ -41,7 +41,7 @@ export class HandlerFactsCache {
 function factsOf(cls: unknown, handler: unknown): HandlerFacts {
   const facts: HandlerFacts = { skip: isTrackingSkipped(handler, cls) };
   const controller = nameOf(cls);
-  const name = nameOf(handler);
+  const name = nameOf(handler) ?? methodKeyOf(cls, handler);
   if (controller) facts.controller = controller;
   if (name) facts.name = name;
   if (typeof handler === 'function') {
@@ -49,7 +49,8 @@ function factsOf(cls: unknown, handler: unknown): HandlerFacts {
     const declared = patternText(messagePattern) ?? patternText(Reflect.getMetadata(WS_MESSAGE_METADATA, handler));
     if (declared !== undefined) facts.declaredPattern = declared;
     if (isGrpcPattern(messagePattern)) facts.grpc = true;
-    if (isGrpcStreamCallPattern(messagePattern)) facts.grpcStreamCall = true;
+    const streaming = grpcStreamingOf(messagePattern);
+    if (streaming) facts.grpcStreaming = streaming;
   }
   return facts;
 }
@@ -59,6 +60,25 @@ export function messagePatternsOf(handler: object): unknown[] {
   const patterns: unknown = Reflect.getMetadata(MESSAGE_PATTERN_METADATA, handler);
   if (patterns === undefined) return [];
   return Array.isArray(patterns) ? patterns : [patterns];
+}
+
+/**
+ * The property a class holds its handler under, for a handler without a name of its own:
+ * `@GrpcStreamMethod()` replaces the method with an anonymous function. Descriptors only, so no
+ * getter of the class runs.
+ */
+function methodKeyOf(cls: unknown, handler: unknown): string | undefined {
+  if (typeof cls !== 'function' || typeof handler !== 'function') return undefined;
+  try {
+    for (let proto: unknown = cls.prototype; typeof proto === 'object' && proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+      for (const key of Object.getOwnPropertyNames(proto)) {
+        if (Object.getOwnPropertyDescriptor(proto, key)?.value === handler) return key;
+      }
+    }
+  } catch {
+    // A proxied prototype whose traps throw: the handler stays unnamed.
+  }
+  return undefined;
 }
 
 function nameOf(target: unknown): string | undefined {

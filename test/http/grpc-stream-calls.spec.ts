@@ -1,19 +1,19 @@
 import { EventEmitter } from 'node:events';
 import { RequestContext } from '../../lib/context/request-context.js';
 import type { ApiTracker } from '../../lib/http/api-tracker.js';
-import { followGrpcStreamCall } from '../../lib/http/grpc-stream-calls.js';
+import { followGrpcStream } from '../../lib/http/grpc-stream-calls.js';
 import type { NonHttpCall } from '../../lib/http/non-http-calls.js';
 
 /** A tracker that records nothing (API calls and errors off): these tests look at the call's arguments and listeners. */
 const requestContext = new RequestContext();
 const tracker = { settings: { apiEnabled: false, errorsEnabled: false }, guard: (run: () => void) => run(), core: { requestContext } } as unknown as ApiTracker;
-const newCall = () => ({ handler: { skip: false }, hasError: false, facts: { requestId: 'r1' }, description: { method: 'RPC', path: 'S/M', standalone: true } }) as unknown as NonHttpCall;
+const newCall = (grpcStreaming: 'rx' | 'pt' = 'pt') => ({ handler: { skip: false, grpcStreaming }, hasError: false, facts: { requestId: 'r1' }, description: { method: 'RPC', path: 'S/M', standalone: true } }) as unknown as NonHttpCall;
 
-describe('followGrpcStreamCall', () => {
+describe('followGrpcStream', () => {
   it('leaves arguments that are not a grpc-js call alone, for the call to be timed as any other', () => {
     const args = [{ id: 1 }, () => undefined];
     const before = [...args];
-    expect(followGrpcStreamCall(tracker, newCall(), args)).toBeUndefined();
+    expect(followGrpcStream(tracker, newCall(), args)).toBeUndefined();
     expect(args).toEqual(before);
   });
 
@@ -25,7 +25,7 @@ describe('followGrpcStreamCall', () => {
     };
     const args: unknown[] = [new EventEmitter(), respond];
     const call = newCall();
-    expect(followGrpcStreamCall(tracker, call, args)).toEqual(expect.any(Function));
+    expect(followGrpcStream(tracker, call, args)).toEqual(expect.any(Function));
     expect(args[1]).not.toBe(respond);
     const self = { server: true };
     expect((args[1] as (...a: unknown[]) => unknown).call(self, { code: 3, details: 'bad' }, undefined, 'trailer')).toBe('sent');
@@ -37,7 +37,7 @@ describe('followGrpcStreamCall', () => {
     for (const answer of [null, undefined, { code: 0, details: 'OK' }]) {
       const args: unknown[] = [new EventEmitter(), () => undefined];
       const call = newCall();
-      followGrpcStreamCall(tracker, call, args);
+      followGrpcStream(tracker, call, args);
       (args[1] as (error: unknown) => void)(answer);
       expect(call.hasError).toBe(false);
     }
@@ -45,7 +45,7 @@ describe('followGrpcStreamCall', () => {
 
   it('adds no error listener to a stream that had none: an error nobody handles still surfaces', () => {
     const stream = new EventEmitter();
-    followGrpcStreamCall(tracker, newCall(), [stream]);
+    followGrpcStream(tracker, newCall(), [stream]);
     expect(stream.listenerCount('error')).toBe(0);
     expect(() => stream.emit('error', new Error('unhandled'))).toThrow('unhandled');
   });
@@ -54,7 +54,7 @@ describe('followGrpcStreamCall', () => {
     const stream = new EventEmitter();
     stream.on('error', () => undefined);
     const call = newCall();
-    followGrpcStreamCall(tracker, call, [stream]);
+    followGrpcStream(tracker, call, [stream]);
     expect(stream.listenerCount('finish')).toBe(1);
     stream.emit('cancelled', 'cancelled');
     expect(call.statusCode).toBe(499);
@@ -65,11 +65,23 @@ describe('followGrpcStreamCall', () => {
   it("emits the stream's events in the call's context, so the handler's listeners track events tied to the call", () => {
     const stream = new EventEmitter();
     const call = newCall();
-    followGrpcStreamCall(tracker, call, [stream]);
+    followGrpcStream(tracker, call, [stream]);
     const seen: unknown[] = [];
     stream.on('data', (message) => seen.push([message, requestContext.get()]));
     expect(stream.emit('data', { id: 1 })).toBe(true);
     expect(seen).toEqual([[{ id: 1 }, call.facts]]);
     expect(requestContext.get()).toBeUndefined();
+  });
+
+  it("for @GrpcStreamMethod, emits the call object's events (what Nest feeds the handler's Observable from) in the call's context, and follows nothing else", () => {
+    const grpcCall = new EventEmitter();
+    const call = newCall('rx');
+    const args: unknown[] = [{ subscribe: () => undefined }, {}, grpcCall];
+    expect(followGrpcStream(tracker, call, args)).toBeUndefined();
+    const seen: unknown[] = [];
+    grpcCall.on('data', () => seen.push(requestContext.get()));
+    grpcCall.emit('data', { id: 2 });
+    expect(seen).toEqual([call.facts]);
+    expect(['finish', 'close', 'cancelled'].map((e) => grpcCall.listenerCount(e))).toEqual([0, 0, 0]);
   });
 });

@@ -4,7 +4,9 @@ import { credentials, loadPackageDefinition, type ServerDuplexStream, type Serve
 import { loadSync } from '@grpc/proto-loader';
 import { Controller, type INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { GrpcStreamCall, type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { GrpcStreamCall, GrpcStreamMethod, type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import type { Observable } from 'rxjs';
+import { map } from 'rxjs/operators';
 import { AnalyticsService } from '../../../lib/index.js';
 import { AnalyticsRecorder } from '../../../lib/testing/index.js';
 import { analyticsOrNone } from '../../support/analytics-or-none.js';
@@ -44,6 +46,17 @@ class OrderStreamsController {
     stream.on('end', () => setTimeout(() => stream.end(), ANSWER_MS));
   }
 
+  /** The rx form: Nest turns the request stream into an Observable, fed from grpc-js's 'data' events. */
+  @GrpcStreamMethod('OrdersService', 'Tally')
+  tally(requests: Observable<OrderById>): Observable<Order> {
+    return requests.pipe(
+      map((request) => {
+        this.analytics.track('Order Tallied', { order_id: request.id });
+        return { id: request.id, status: 'tallied' };
+      }),
+    );
+  }
+
   @GrpcStreamCall('OrdersService', 'Total')
   total(stream: ServerReadableStream<OrderById, Order>, callback: sendUnaryData<Order>): void {
     let sum = 0;
@@ -59,6 +72,7 @@ class OrderStreamsController {
 
 type Client = {
   chat(): import('@grpc/grpc-js').ClientDuplexStream<OrderById, Order>;
+  tally(): import('@grpc/grpc-js').ClientDuplexStream<OrderById, Order>;
   total(callback: (error: { code?: number } | null, value?: Order) => void): import('@grpc/grpc-js').ClientWritableStream<OrderById>;
   close(): void;
 };
@@ -79,10 +93,10 @@ async function start(): Promise<{ app: INestMicroservice; client: Client; close(
   return { app, client, close: async () => (client.close(), await app.close()) };
 }
 
-function chat(client: Client, ids: number[]): Promise<{ messages: Order[]; code: number }> {
+function chat(client: Client, ids: number[], method: 'chat' | 'tally' = 'chat'): Promise<{ messages: Order[]; code: number }> {
   return new Promise((resolve) => {
     const messages: Order[] = [];
-    const stream = client.chat();
+    const stream = client[method]();
     stream.on('data', (m: Order) => messages.push(m));
     stream.on('error', (e: { code: number }) => resolve({ messages, code: e.code }));
     stream.on('status', (s: { code: number }) => s.code === GrpcStatus.OK && resolve({ messages, code: s.code }));
@@ -99,7 +113,7 @@ function total(client: Client, ids: number[]): Promise<{ value?: Order; code: nu
   });
 }
 
-describe('@GrpcStreamCall handlers with the library', () => {
+describe('gRPC stream handlers with the library', () => {
   let running: Awaited<ReturnType<typeof start>>;
   let recorder: AnalyticsRecorder;
 
@@ -155,5 +169,14 @@ describe('@GrpcStreamCall handlers with the library', () => {
     stream.cancel();
     const events = await recorded();
     expect(events.filter((e) => e.event !== 'Order Chatted').map((e) => [e.event, e.properties.status_code])).toEqual([['API Call', 499]]);
+  });
+
+  it('ties the events a @GrpcStreamMethod handler tracks as request messages arrive to its call', async () => {
+    const answer = await chat(running.client, [7, 8], 'tally');
+    expect(answer.messages.map((m) => m.status)).toEqual(['tallied', 'tallied']);
+    const events = await recorded();
+    const call = events.find((e) => e.event === 'API Call')!;
+    expect(call.properties).toMatchObject({ route: 'OrdersService/Tally', status_code: 200, handler: 'tally' });
+    expect(events.filter((e) => e.event === 'Order Tallied').map((e) => e.properties.request_id)).toEqual([call.properties.request_id, call.properties.request_id]);
   });
 });
