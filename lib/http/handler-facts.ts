@@ -4,7 +4,7 @@ import { isTrackingSkipped } from './skip-tracking.decorator.js';
 
 /** Nest's metadata keys, as literals: `@nestjs/microservices` and `@nestjs/websockets` are optional. */
 const MESSAGE_PATTERN_METADATA = 'microservices:pattern';
-const WS_MESSAGE_METADATA = 'message';
+export const WS_MESSAGE_METADATA = 'message';
 
 /** What never changes for one handler: read from its metadata once, on its first call. */
 export interface HandlerFacts {

@@ -22,6 +22,8 @@ export interface NonHttpCall {
   error?: unknown;
   /** Set when the call ended otherwise than its handler's outcome says (a client that cancelled a gRPC stream call). */
   statusCode?: number;
+  /** Set for a call whose handler never ran (a guard refused it): nothing of its own to time. */
+  durationMs?: number;
 }
 
 /**
@@ -73,7 +75,7 @@ export function endNonHttpCall(tracker: ApiTracker, call: NonHttpCall): void {
         path: description.path,
         route: description.route,
         statusCode: call.statusCode ?? (call.hasError ? errorStatus(description, call.error) : 200),
-        durationMs: performance.now() - call.startedAt,
+        durationMs: call.durationMs ?? performance.now() - call.startedAt,
         userAgent: description.userAgent,
         ipAddress: description.ipAddress,
         controller: handler.controller,
@@ -115,6 +117,7 @@ export function captureNonHttpError(tracker: ApiTracker, type: NonHttpContextTyp
 function recordRefusedCall(tracker: ApiTracker, type: NonHttpContextType, context: ExecutionContext, described: CallDescription, error: unknown): void {
   const handler = refusedHandler(tracker, type, described);
   const call = newCall(tracker, handler === NO_HANDLER ? described : CONTEXT_PARSERS[type](context, handler, tracker.settings), handler);
+  call.durationMs = 0;
   failNonHttpCall(tracker, call, error);
   endNonHttpCall(tracker, call);
 }

@@ -1,7 +1,7 @@
 import { DiscoveryService, type ModulesContainer } from '@nestjs/core';
 import type { NonHttpContextType } from './api-tracking.resolver.js';
 import { classMethods } from './class-methods.js';
-import { messagePatternsOf } from './handler-facts.js';
+import { messagePatternsOf, WS_MESSAGE_METADATA } from './handler-facts.js';
 import { patternText } from './parsers/call-description.js';
 import { wildcardMatcher } from './wildcard-patterns.js';
 
@@ -20,7 +20,8 @@ export interface HandlerRef {
  * The handler a non-HTTP call was for, by its route: what names a call that a guard refused. Nest
  * hands an exception filter the call's arguments but not its handler, and the interceptor never
  * ran. Microservice handlers by their declared patterns (`orders.get`, `OrdersService/FindOne`),
- * resolvers by their root field (`Subscription.orderUpdates`); a concrete subject by the wildcard
+ * gateway handlers by their message (`orders.reset`), resolvers by their root field
+ * (`Subscription.orderUpdates`); a concrete subject by the wildcard
  * pattern it falls under (`orders.*.created`), so it stays one route. Built on first use, when
  * every class is known.
  */
@@ -52,6 +53,8 @@ export class RefusedCallHandlers {
       }
     }
     for (const { cls, name, fn } of classMethods(discovery.getProviders())) {
+      const message = patternText(Reflect.getMetadata(WS_MESSAGE_METADATA, fn));
+      if (message !== undefined && !index.has(`ws ${message}`)) index.set(`ws ${message}`, { cls, fn });
       const type: unknown = Reflect.getMetadata(RESOLVER_TYPE_METADATA, fn);
       if (typeof type !== 'string' || !ROOT_TYPES.has(type)) continue;
       const field: unknown = Reflect.getMetadata(RESOLVER_NAME_METADATA, fn);

@@ -22,8 +22,8 @@ export interface CallDescription {
   subscription?: boolean;
   /**
    * One object per call that the transport hands both the interceptor and the exception filter
-   * (a microservice message's context, a resolver's `info`): how the filter tells a call the
-   * interceptor saw from one refused before it (by a guard).
+   * (a microservice message's context, a resolver's `info`, a gateway message's object payload):
+   * how the filter tells a call the interceptor saw from one refused before it (by a guard).
    */
   callKey?: object;
   /** The status of what the handler threw, where the transport has its own (gRPC codes, microservice refusals); else `statusOfError`. */

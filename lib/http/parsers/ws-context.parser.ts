@@ -1,6 +1,6 @@
 import { applyIpPolicy, clientIp } from '../../privacy/ip-policy.js';
 import { statusOfTransportError } from '../error-status.js';
-import type { ContextParser } from './call-description.js';
+import type { CallDescription, ContextParser } from './call-description.js';
 import { patternText } from './call-description.js';
 
 type WsClient = {
@@ -22,7 +22,7 @@ export const parseWsContext: ContextParser = (context, handler, settings) => {
   const remoteAddress = client?.handshake?.address ?? client?._socket?.remoteAddress ?? client?.request?.socket?.remoteAddress;
   const ip = clientIp({ remoteAddress, forwardedFor: headers?.['x-forwarded-for'], trustProxy: settings.trustProxy });
   const agent = headers?.['user-agent'];
-  return {
+  const call: CallDescription = {
     method: 'WS',
     path: event,
     route: handler.declaredPattern ?? event,
@@ -31,4 +31,7 @@ export const parseWsContext: ContextParser = (context, handler, settings) => {
     standalone: true,
     statusOfError: statusOfTransportError,
   };
+  const data: unknown = ws.getData();
+  if (typeof data === 'object' && data !== null) call.callKey = data;
+  return call;
 };

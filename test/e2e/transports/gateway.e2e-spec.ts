@@ -69,6 +69,11 @@ class CountingGateway {
     throw new WsException('count lost');
   }
 
+  @SubscribeMessage('orders.shout')
+  shout() {
+    throw 'count shouted';
+  }
+
   @UseGuards(ClosedGuard)
   @SubscribeMessage('orders.reset')
   reset() {
@@ -233,7 +238,23 @@ describe.each(ADAPTERS)('a gateway (%s) with @UseInterceptors(AnalyticsIntercept
     ]);
   });
 
-  it("records a message its guard refused through the README's gateway filter, once, as a 403", async () => {
+  it("records a string a handler throws once, though the library's interceptor and the README's filter both see it", async () => {
+    client.send('orders.shout', { loud: true });
+    client.send('orders.count', { n: 7 });
+    let reply: unknown;
+    do reply = await client.reply();
+    while ((reply as { event?: unknown }).event !== 'orders.counted');
+    await recorder.waitFor((e) => e.event === 'API Call' && e.properties.route === 'orders.count');
+    await recorder.flush();
+    const recorded = recorder.events().map((e) => [e.event, e.properties.route, e.properties.status_code]);
+    expect(recorded).toEqual([
+      ['Backend Error', 'orders.shout', 500],
+      ['API Call', 'orders.shout', 500],
+      ['API Call', 'orders.count', 200],
+    ]);
+  });
+
+  it("records a message its guard refused through the README's gateway filter, once, as a 403 API Call named by its handler and a Backend Error", async () => {
     client.send('orders.reset', {});
     // A later call that is answered and recorded proves nothing more came of the refused one.
     client.send('orders.count', { n: 5 });
@@ -243,11 +264,13 @@ describe.each(ADAPTERS)('a gateway (%s) with @UseInterceptors(AnalyticsIntercept
     while ((reply as { event?: unknown }).event !== 'orders.counted');
     await recorder.waitFor((e) => e.event === 'API Call');
     await recorder.flush();
-    const recorded = recorder.events().map((e) => [e.event, e.properties.route, e.properties.status_code, e.properties.error_message]);
+    const recorded = recorder.events().map((e) => [e.event, e.properties.route, e.properties.status_code, e.properties.error_message, e.properties.handler]);
     expect(recorded).toEqual([
-      ['Backend Error', 'orders.reset', 403, 'Forbidden resource'],
-      ['API Call', 'orders.count', 200, undefined],
+      ['Backend Error', 'orders.reset', 403, 'Forbidden resource', undefined],
+      ['API Call', 'orders.reset', 403, undefined, 'reset'],
+      ['API Call', 'orders.count', 200, undefined, 'count'],
     ]);
+    expect(recorder.events()[1]!.properties.duration_ms).toBe(0);
   });
 });
 
