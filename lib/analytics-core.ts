@@ -10,7 +10,7 @@ import type { KindEvent } from './events/event-builders.js';
 import { EnvelopeBuilder, invalidDraft, LIBRARY } from './events/envelope-builder.js';
 import { envelopeDefaults, FlatEventWriter } from './events/flat-event-writer.js';
 import { MessageIdGenerator } from './events/message-id.js';
-import { callerFields, type FieldReading } from './events/readable-fields.js';
+import { callerFields, type FieldReading } from './events/caller-fields.js';
 import { Sanitizer } from './events/sanitize.js';
 import { assessPipelineHealth, type QueueLimits } from './health/pipeline-health.js';
 import { describeThrown } from './options/describe-thrown.js';
@@ -190,8 +190,8 @@ export class AnalyticsCore {
   }
 
   /** A caller's fields, copied as handed over (see callerFields); a field that throws counts in `warnings.unserialisable`. */
-  callerFields(value: unknown, what: string): Record<string, unknown> | undefined {
-    return callerFields(value, what, this.fieldReading);
+  callerFields(value: unknown, what: string, otherValues?: 'kept' | 'left out'): Record<string, unknown> | undefined {
+    return callerFields(value, what, this.fieldReading, otherValues);
   }
 
   /** Whether a field named so holds a secret (the default names and `redact.keys`). */

@@ -41,12 +41,12 @@ export class AnalyticsService {
   /** Queues a custom event; it goes to `options.table`, else `custom_events` (`tables.custom`). */
   track(event: string, properties?: object | null, options?: TrackOptions): void {
     if (!this.core.enabled) return;
-    const fields = this.fieldsOf('track() properties', properties);
+    const fields = this.core.callerFields(properties, 'track() properties') ?? {};
     try {
       this.core.record({
         event,
         table: options?.table ?? this.core.options.tables.custom,
-        // `event_action` defaults to 'custom' in the envelope, not here: see `callerFields`.
+        // `event_action` defaults to 'custom' in the envelope, not here: a field added to the copy would slow it (see `callerFields`).
         properties: fields,
         userId: options?.userId,
         anonymousId: options?.anonymousId,
@@ -79,7 +79,7 @@ export class AnalyticsService {
    */
   trackDbQuery(query: string, durationMs: number, success: boolean, extra?: Extra): Promise<void> {
     if (!this.core.enabled) return queued;
-    const { error, ...rest } = this.fieldsOf('trackDbQuery() extra', extra);
+    const { error, ...rest } = this.extraOf('trackDbQuery', extra);
     this.record(() => databaseQueryEvent(query, durationMs, success, rest, this.sqlDialect));
     if (!success) {
       const fallback = rest.errorCode === undefined ? 'query failed' : `query failed with code ${String(rest.errorCode)}`;
@@ -161,13 +161,13 @@ export class AnalyticsService {
   /** Adds a `Backend Error` for a failed tracked operation. */
   recordError(source: string, error: unknown, extra?: Extra): void {
     if (!this.core.enabled) return;
-    const fields = this.fieldsOf('recordError() extra', extra);
+    const fields = this.extraOf('recordError', extra);
     this.record(() => backendErrorEvent({ source, error, statusCode: errorStatus(error) }, fields));
   }
 
   private kind(method: string, extra: Extra, build: (fields: Record<string, unknown>) => KindEvent): Promise<void> {
     if (!this.core.enabled) return queued;
-    const fields = this.fieldsOf(`${method}() extra`, extra);
+    const fields = this.extraOf(method, extra);
     this.record(() => build(fields));
     return queued;
   }
@@ -180,8 +180,9 @@ export class AnalyticsService {
     }
   }
 
-  private fieldsOf(what: string, value: unknown): Record<string, unknown> {
-    return this.core.callerFields(value, what) ?? {};
+  /** The fields of a method's `extra`, copied; one that is no object of fields is left out (see `callerFields`). */
+  private extraOf(method: string, extra: unknown): Record<string, unknown> {
+    return this.core.callerFields(extra, `${method}() extra`, 'left out') ?? {};
   }
 }
 

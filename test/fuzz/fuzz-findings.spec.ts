@@ -119,6 +119,22 @@ describe('fields that cannot be read cost the field, not the event', () => {
     }
   });
 
+  it('an Error handed over as an extra is left out of the event, not kept with its message (a driver quotes the values)', async () => {
+    const failure = Object.assign(new Error("Duplicate entry 'bob-secret' for key 'users.name'"), { sqlMessage: "Duplicate entry 'bob-secret'" });
+    const h = fuzzAnalytics();
+    try {
+      await h.analytics.trackDbQuery('INSERT INTO users (name) VALUES (?)', 3, false, failure as unknown as Record<string, unknown>);
+      await h.analytics.trackPayment('charge', 5, 'usd', false, failure as unknown as Record<string, unknown>);
+      const { payloads, drops } = await h.settle();
+      expect(payloads.map((p) => (JSON.parse(p) as { event: string }).event)).toEqual(['Database Query', 'Backend Error', 'Payment Processing']);
+      expect(payloads.join('\n')).not.toContain('bob-secret');
+      expect(drops).toEqual([]);
+      expect(h.logger.lines.join('\n')).toContain('trackDbQuery() extra should be an object, got an Error: left out');
+    } finally {
+      await h.analytics.shutdown();
+    }
+  });
+
   it('an error whose fields throw when read is still recorded: by name when that can be read, else as unreadable', async () => {
     const hostile = new Proxy({}, { get: () => { throw new Error('trap'); }, getPrototypeOf: () => { throw new Error('trap'); } });
     const silent = Object.defineProperty(new TypeError('hidden'), 'message', { get: () => { throw new Error('trap'); } });

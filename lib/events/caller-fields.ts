@@ -10,18 +10,20 @@ export interface FieldReading {
  * others, what a decorator's `properties` extractor returns), copied once as it is handed over:
  * events are built after the call returns, and the builders destructure what they are given.
  * What cannot be read costs the field, or all the fields, never the event: the call happened.
- * A Map gives its entries; a value that is not an object is kept as `{ value }`, with a warning;
- * `undefined` means no fields (none given, or not even listable, as a revoked proxy).
+ * A Map gives its entries; a value that is not an object is, with a warning, kept as `{ value }`
+ * (an event's own properties) or left out (an `extra`, whose fields only add to the event's: an
+ * Error handed over as one would carry its message, a driver's with the statement's values);
+ * `undefined` means no fields (none given, left out, or not even listable, as a revoked proxy).
  */
-export function callerFields(value: unknown, what: string, reading: FieldReading): Record<string, unknown> | undefined {
+export function callerFields(value: unknown, what: string, reading: FieldReading, otherValues: 'kept' | 'left out' = 'kept'): Record<string, unknown> | undefined {
   if (value === undefined || value === null) return undefined;
   let fields: Record<string, unknown> | undefined;
   try {
     if (value instanceof Map) return Object.fromEntries([...value].map(([key, entry]) => [String(key), entry]));
     if (typeof value !== 'object' || Array.isArray(value) || value instanceof Date || value instanceof Error) {
       const kind = Array.isArray(value) ? 'an array' : value instanceof Date ? 'a Date' : value instanceof Error ? 'an Error' : typeof value;
-      reading.warn(`${what} should be an object, got ${kind}: kept as { value }`);
-      return { value };
+      reading.warn(`${what} should be an object, got ${kind}: ${otherValues === 'kept' ? 'kept as { value }' : 'left out'}`);
+      return otherValues === 'kept' ? { value } : undefined;
     }
     fields = readFields(value, reading.unreadable);
   } catch {

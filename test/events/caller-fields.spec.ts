@@ -1,4 +1,4 @@
-import { callerFields, type FieldReading } from '../../lib/events/readable-fields.js';
+import { callerFields, type FieldReading } from '../../lib/events/caller-fields.js';
 
 function reading(): FieldReading & { warnings: string[]; unreadableCount: number } {
   const r = {
@@ -65,5 +65,14 @@ describe('callerFields', () => {
     expect(callerFields(undefined, 'extra', r)).toBeUndefined();
     expect(callerFields(null, 'extra', r)).toBeUndefined();
     expect(r.warnings).toEqual([]);
+  });
+
+  it("leaves out, with a warning, what is no object of fields when asked to (an extra: an Error's message must not ride along)", () => {
+    const r = reading();
+    const failure = new Error("Duplicate entry 'bob-secret' for key 'users.name'");
+    expect(callerFields(failure, 'trackDbQuery() extra', r, 'left out')).toBeUndefined();
+    expect(callerFields('note', 'trackPayment() extra', r, 'left out')).toBeUndefined();
+    expect(callerFields({ plan: 'pro' }, 'trackPayment() extra', r, 'left out')).toEqual({ plan: 'pro' });
+    expect(r.warnings).toEqual(['trackDbQuery() extra should be an object, got an Error: left out', 'trackPayment() extra should be an object, got string: left out']);
   });
 });
