@@ -18,7 +18,8 @@ import { hostileKey, hostileValue, materialize } from './support/hostile-values.
  * `@Track*` methods whose extractors throw (anything, even a revoked proxy) or return hostile
  * values, called with hostile arguments and producing hostile results or errors: the caller gets
  * exactly what the undecorated method produced — the same value, the same thrown object, the same
- * resolution, rejection or emissions — nothing crashes, and whatever is recorded is well formed.
+ * resolution, rejection or emissions — nothing crashes, whatever is recorded is well formed, and a
+ * call that failed always has its event.
  */
 
 /** What each extractor does on the current run: return a value or throw one. */
@@ -115,6 +116,24 @@ class Fuzzed {
 
 const METHODS = ['event', 'auth', 'payment', 'email', 'file', 'externalApi', 'authDefaults', 'paymentDefaults', 'emailDefaults', 'fileDefaults', 'externalApiDefaults'] as const;
 
+/** The event each method records. */
+const EVENT_OF: Record<(typeof METHODS)[number], string> = {
+  event: 'Fuzzed Event',
+  auth: 'User Authentication',
+  authDefaults: 'User Authentication',
+  payment: 'Payment Processing',
+  paymentDefaults: 'Payment Processing',
+  email: 'Email Send',
+  emailDefaults: 'Email Send',
+  file: 'File Operation',
+  fileDefaults: 'File Operation',
+  externalApi: 'External API Call',
+  externalApiDefaults: 'External API Call',
+};
+
+/** Modes whose outcome is settled once the caller has it (a returned or resolved value may be a thenable that never settles). */
+const SETTLED_FAILURES: readonly Mode[] = ['throw', 'reject', 'error'];
+
 /** Results shaped like what default extractors look for, with hostile field values. */
 const resultLike: Arbitrary<unknown> = fc
   .array(fc.tuple(fc.oneof(fc.constantFrom('amount', 'currency', 'status', 'statusCode', 'to', 'template', 'size', 'mimetype', 'user', 'id'), hostileKey), hostileValue), { maxLength: 4 })
@@ -145,7 +164,7 @@ describe('@Track* extractors and results that misbehave', () => {
   const subject = bindTracking(new Fuzzed(), harness.analytics) as unknown as Record<(typeof METHODS)[number], (...args: unknown[]) => unknown>;
   afterAll(() => harness.analytics.shutdown());
 
-  it(`never change what the decorated method returns or throws, and never crash (${FUZZ_RUNS} runs)`, async () => {
+  it(`never change what the decorated method returns or throws, never crash, and never cost a failed call its event (${FUZZ_RUNS} runs)`, async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async ({ method, mode, value, args, extractors }) => {
         run.mode = mode;
@@ -195,6 +214,11 @@ describe('@Track* extractors and results that misbehave', () => {
         }
         const { payloads } = await harness.settle();
         for (const json of payloads) expect(shapeProblems(json)).toEqual([]);
+        // A failed call's event is the one most worth having: no extractor or result can cost it.
+        if (SETTLED_FAILURES.includes(mode)) {
+          const events = payloads.map((json) => (JSON.parse(json) as { event: string }).event);
+          if (!events.includes(EVENT_OF[method])) throw new Error(`a failed ${method}() call recorded no ${EVENT_OF[method]} (got ${events.join(', ') || 'nothing'})`);
+        }
       }),
       fuzzParameters(),
     );
