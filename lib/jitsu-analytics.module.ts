@@ -8,9 +8,10 @@ import {
   type OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
-import { DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
+import { DiscoveryModule, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { AnalyticsConfigError } from './analytics-config.error.js';
 import { AnalyticsCore } from './analytics-core.js';
+import { analyticsInstances } from './analytics-instances.js';
 import { resolveOptions } from './analytics-options.resolver.js';
 import type { JitsuAnalyticsOptions } from './analytics.options.js';
 import { AnalyticsService } from './analytics.service.js';
@@ -61,6 +62,7 @@ import { describeDestination, resolveTransport } from './transports/resolve-tran
 export class JitsuAnalyticsModule extends ConfigurableModuleClass implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(ANALYTICS_CORE) private readonly core: AnalyticsCore,
+    private readonly modules: ModulesContainer,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
     super();
@@ -73,6 +75,14 @@ export class JitsuAnalyticsModule extends ConfigurableModuleClass implements Nes
 
   onApplicationBootstrap(): void {
     this.core.logger?.log(describeDestination(this.core.options));
+    const instances = analyticsInstances(this.modules, JitsuAnalyticsModule, ANALYTICS_CORE);
+    // Said once, by the first instance.
+    if (instances.length > 1 && instances[0] === this.core) {
+      this.core.logger?.warn(
+        `JitsuAnalyticsModule is imported ${instances.length} times (each forRoot()/forRootAsync() call makes an analytics instance of its own): ` +
+          'each request is recorded by one of them only, and each samples the system. Import it once, in the root module: it is global.',
+      );
+    }
   }
 
   /** After the HTTP server has closed, so the last requests' events are part of the final flush. */
