@@ -1,4 +1,5 @@
 import { describeValue } from '../options/describe-value.js';
+import { escapeRegExp } from '../options/escape-reg-exp.js';
 
 /**
  * `api.exclude`: compiled once at bootstrap into one predicate over request paths. A string
@@ -11,7 +12,6 @@ import { describeValue } from '../options/describe-value.js';
 export type PathPredicate = (path: string) => boolean;
 
 const NEVER: PathPredicate = () => false;
-const SPECIAL = /[.+?^${}()|[\]\\*]/g;
 const PARAM_SEGMENT = /^:[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Returns the predicate, or the problems with the patterns (each naming its index). */
@@ -60,7 +60,7 @@ function patternToRegExp(pattern: string): RegExp | string {
   const body = rest ? path.slice(0, -1) : path;
   if (body.includes('*')) return `expected '*' only at the end of the pattern (e.g. '/internal/*')`;
   const segments = body.split('/').map((segment) => {
-    if (!segment.includes(':')) return segment.replace(SPECIAL, '\\$&');
+    if (!segment.includes(':')) return escapeRegExp(segment);
     return PARAM_SEGMENT.test(segment) ? '[^/]+' : undefined;
   });
   if (segments.includes(undefined)) return `expected each ':name' to be a whole segment (e.g. '/users/:id/avatar')`;

@@ -1,3 +1,5 @@
+import { escapeRegExp } from '../options/escape-reg-exp.js';
+
 type Wildcard = 'one' | 'oneOrMore' | 'zeroOrMore';
 
 /** NATS (`*` one token, `>` the rest) and RabbitMQ topics (`*` one word, `#` zero or more), on dots. */
@@ -27,7 +29,7 @@ export function wildcardMatcher(pattern: string): ((subject: string) => boolean)
     return kind === 'one' || i === tokens.length - 1 ? kind : undefined;
   });
   if (kinds.every((kind) => kind === undefined)) return undefined;
-  const sep = escapeRegex(separator);
+  const sep = escapeRegExp(separator);
   const word = `[^${sep}]+`;
   const source = tokens
     .map((token, i) => {
@@ -40,14 +42,10 @@ export function wildcardMatcher(pattern: string): ((subject: string) => boolean)
         case 'zeroOrMore':
           return i === 0 ? `(?:${word}(?:${sep}${word})*)?` : `(?:${sep}${word})*`;
         default:
-          return lead + escapeRegex(token);
+          return lead + escapeRegExp(token);
       }
     })
     .join('');
   const regex = new RegExp(`^${source}$`);
   return (subject) => regex.test(subject);
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

@@ -1,3 +1,5 @@
+import { escapeRegExp } from '../options/escape-reg-exp.js';
+
 /** Whether a statement is on the `ignore` list; see `DatabaseOptions.ignore` for the matching rules. */
 export type QueryMatcher = (sql: string) => boolean;
 
@@ -18,8 +20,4 @@ export function queryMatcher(patterns: ReadonlyArray<string | RegExp>): QueryMat
         : p,
   );
   return (sql) => compiled.some((r) => r.test(sql));
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
