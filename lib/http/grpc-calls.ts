@@ -1,4 +1,5 @@
 import { carriedError, statusOfTransportError } from './error-status.js';
+import { httpStatusOfGrpcCode, isGrpcCode } from './grpc-status-codes.js';
 
 /** The pattern `@GrpcMethod()`/`@GrpcStreamMethod()` declare: `{ service, rpc, streaming }`. */
 interface GrpcPattern {
@@ -30,36 +31,12 @@ export function grpcMethodName(pattern: GrpcPattern): string {
 }
 
 /**
- * gRPC status codes as HTTP statuses, as Google's API guidelines map them (and grpc-gateway
- * answers them), so that `status_code` reads the same for every transport. OK (0) is no error.
- */
-const HTTP_STATUS_OF_GRPC_CODE: readonly number[] = [
-  200, // OK
-  499, // CANCELLED
-  500, // UNKNOWN
-  400, // INVALID_ARGUMENT
-  504, // DEADLINE_EXCEEDED
-  404, // NOT_FOUND
-  409, // ALREADY_EXISTS
-  403, // PERMISSION_DENIED
-  429, // RESOURCE_EXHAUSTED
-  400, // FAILED_PRECONDITION
-  409, // ABORTED
-  400, // OUT_OF_RANGE
-  501, // UNIMPLEMENTED
-  500, // INTERNAL
-  503, // UNAVAILABLE
-  500, // DATA_LOSS
-  401, // UNAUTHENTICATED
-];
-
-/**
  * The status of what a gRPC handler threw: the gRPC code of an `RpcException({ code, message })`
  * (or of an error carrying one itself), mapped to HTTP; otherwise as for any microservice handler.
  */
 export function statusOfGrpcError(error: unknown): number {
   const code = grpcCodeOf(error);
-  return code !== undefined && code > 0 ? HTTP_STATUS_OF_GRPC_CODE[code] : statusOfTransportError(error);
+  return code !== undefined && code > 0 ? httpStatusOfGrpcCode(code) : statusOfTransportError(error);
 }
 
 /**
@@ -90,7 +67,7 @@ function grpcCodeOf(error: unknown): number | undefined {
   if (typeof carried !== 'object' || carried === null) return undefined;
   try {
     const code = (carried as { code?: unknown }).code;
-    return typeof code === 'number' && Number.isInteger(code) && code >= 0 && code < HTTP_STATUS_OF_GRPC_CODE.length ? code : undefined;
+    return isGrpcCode(code) ? code : undefined;
   } catch {
     // A hostile getter must not turn the error report into a crash.
     return undefined;

@@ -3,7 +3,10 @@ import { type ServiceNameMap, serviceNameMap } from './service-names.js';
 
 /** `outboundHttp`: `External API Call` events for requests the application makes. */
 export interface OutboundHttpOptions {
-  /** Track calls made with the global `fetch`, undici and `node:http`/`https` clients. Default false. */
+  /**
+   * Track calls made with the global `fetch`, undici and `node:http`/`https` clients, and on Node
+   * 22.17+/24.2+ `node:http2` ones (gRPC clients included). Default false.
+   */
   enabled?: boolean | string;
   /**
    * Service names by host: `{ 'api.stripe.com': 'stripe', '*.sendgrid.net': 'sendgrid',

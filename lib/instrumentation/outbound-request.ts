@@ -60,6 +60,29 @@ export function clientRequestTarget(request: ClientRequestLike, services: Servic
   };
 }
 
+/** The request headers Node publishes on `http2.client.stream.created`: pseudo-headers included. */
+export type Http2HeadersLike = Readonly<Record<string, unknown>>;
+
+/** A `node:http2` client stream's request (gRPC clients' calls included), read from its pseudo-headers. */
+export function http2Target(headers: Http2HeadersLike, services: ServiceNameMap): OutboundTarget | undefined {
+  const method = typeof headers[':method'] === 'string' ? headers[':method'] : 'GET';
+  if (isTunnel(method) || isJitsuTransportRequest({ headers })) return undefined;
+  const authority = headers[':authority'] ?? headers.host;
+  if (typeof authority !== 'string' || authority === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(`http://${authority}`);
+  } catch {
+    return undefined;
+  }
+  const host = unbracket(url.hostname);
+  return {
+    service: serviceName(services, host, url.port || undefined),
+    endpoint: withoutPathCredentials(host, pathOnly(headers[':path'])),
+    method,
+  };
+}
+
 /**
  * A request to a forward proxy names its target in absolute form (`GET http://api.stripe.com/v1/charges`):
  * axios and other `node:http` clients send calls through an `HTTP(S)_PROXY` so, and undici's

@@ -1,4 +1,4 @@
-import { clientRequestTarget, pathOnly, undiciTarget } from '../../lib/instrumentation/outbound-request.js';
+import { clientRequestTarget, http2Target, pathOnly, undiciTarget } from '../../lib/instrumentation/outbound-request.js';
 import { serviceName, serviceNameMap } from '../../lib/instrumentation/service-names.js';
 import { MARKER_HEADER, MARKER_VALUE } from '../../lib/transports/jitsu/request-marker.js';
 
@@ -106,5 +106,21 @@ describe('outbound request targets', () => {
     expect(clientRequestTarget(request, services)).toEqual({ service: 'inventory', endpoint: '/stock', method: 'DELETE' });
     headers[MARKER_HEADER] = MARKER_VALUE;
     expect(clientRequestTarget(request, services)).toBeUndefined();
+  });
+
+  it('reads an HTTP/2 stream from its pseudo-headers, the port from its authority', () => {
+    const headers = { ':method': 'POST', ':authority': 'localhost:4000', ':path': '/stock?sku=1', ':scheme': 'http' };
+    expect(http2Target(headers, services)).toEqual({ service: 'inventory', endpoint: '/stock', method: 'POST' });
+    expect(http2Target({ ':path': `/services/T0/B0/${'x'.repeat(24)}`, ':authority': 'hooks.slack.com' }, services)).toEqual({
+      service: 'hooks.slack.com',
+      endpoint: '/services/T0/B0/[REDACTED]',
+      method: 'GET',
+    });
+    expect(http2Target({ ':authority': '[::1]:50051', ':path': '/pkg.Svc/Call' }, services)?.service).toBe('::1');
+    expect(http2Target({ host: 'api.stripe.com', ':path': '/v1' }, services)?.service).toBe('stripe');
+    expect(http2Target({ ...headers, [MARKER_HEADER]: MARKER_VALUE }, services)).toBeUndefined();
+    expect(http2Target({ ...headers, ':method': 'CONNECT' }, services)).toBeUndefined();
+    expect(http2Target({ ':path': '/no-authority' }, services)).toBeUndefined();
+    expect(http2Target({ ':authority': 'exa mple.com', ':path': '/' }, services)).toBeUndefined();
   });
 });
