@@ -64,6 +64,16 @@ export class AnalyticsQuerySubscriber implements EntitySubscriberInterface {
     this.record({ query, queryRunner, success: false, error });
   }
 
+  /**
+   * A statement `QueryRunner.stream()` ran, which subscribers hear nothing of, timed until its
+   * stream was over. An error the driver also logged (SQL Server, Oracle) is recorded once.
+   */
+  queryStreamed(query: string, durationMs: number, error: unknown): void {
+    const success = error === undefined;
+    if (!success && this.seen(error)) return;
+    this.recorder.record({ sql: query, durationMs, success, error });
+  }
+
   private record(event: AfterQueryEventLike): void {
     const startedAt = this.takeStart(event);
     const measured = startedAt === undefined ? 0 : performance.now() - startedAt;

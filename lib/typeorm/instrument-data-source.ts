@@ -8,6 +8,7 @@ import { SystemSampler } from '../instrumentation/system-sampler.js';
 import { AnalyticsQuerySubscriber } from './analytics-query.subscriber.js';
 import { eventPool, poolFigures } from './pool-gauge.js';
 import { onQueryErrorLogged, onSqlitePrepareFailed } from './query-failure-hooks.js';
+import { onQueryStreamed } from './query-stream-hooks.js';
 import { typeOrmDialect } from './typeorm-dialect.js';
 
 export interface InstrumentDataSourceOptions extends DatabaseOptions {
@@ -35,12 +36,14 @@ type Lifecycle = Pick<DataSource, 'initialize' | 'destroy'>;
  *
  * TypeORM APIs relied on (present in 0.3.23+ and 1.x): `dataSource.subscribers` (the array the
  * broadcaster reads on every query), `beforeQuery`/`afterQuery` of `EntitySubscriberInterface`,
- * `logger.logQueryError` and, for better-sqlite3, `driver.databaseConnection.prepare` and
+ * `logger.logQueryError`, `createQueryRunner()` and its runners' `stream()` (streamed statements
+ * reach no subscriber), and, for better-sqlite3, `driver.databaseConnection.prepare` and
  * `driver.queryRunner` (0.3's better-sqlite3 driver tells subscribers of no failure),
  * `isInitialized`, `options.type`, `initialize()`/`destroy()`, and `driver.master` (the `pg.Pool`).
  * `initialize()` replaces `subscribers` with the ones in the DataSource options, and neither
  * version has a hook for initialise/destroy, so those two methods are wrapped on this instance
- * only (never on the prototype) and restored by `stop()`, as are `logQueryError` and `prepare`.
+ * only (never on the prototype) and restored by `stop()`, as are `logQueryError`, `prepare` and
+ * `createQueryRunner`.
  */
 export function instrumentDataSource(
   dataSource: DataSource,
@@ -125,6 +128,9 @@ export function instrumentDataSource(
   }
   const removeGauge = core.features.attached<SystemSampler>(SystemSampler)?.addGauge(() => poolFigures(dataSource));
   const unhookErrorLog = onQueryErrorLogged(dataSource, unreported);
+  const unhookStreams = onQueryStreamed(dataSource, (query, durationMs, error) => {
+    if (dataSource.subscribers.includes(subscriber)) subscriber.queryStreamed(query, durationMs, error);
+  });
 
   const instrumentation: DataSourceInstrumentation = {
     dataSource,
@@ -136,6 +142,7 @@ export function instrumentDataSource(
       listenedPool = undefined;
       removeGauge?.();
       unhookErrorLog();
+      unhookStreams();
       unhookPrepare?.();
       for (const key of ['initialize', 'destroy'] as const) {
         if (dataSource[key] !== wrapped[key]) continue;

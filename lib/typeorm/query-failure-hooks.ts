@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { replaceOwn } from './replace-own.js';
 
 /** Hears a failed statement: the driver's error, its SQL and the query runner that ran it. */
 export type QueryErrorListener = (error: unknown, query: string, queryRunner: object) => void;
@@ -66,24 +67,4 @@ function ranOn(dataSource: DataSource, queryRunner: unknown): queryRunner is obj
   if (typeof queryRunner !== 'object' || queryRunner === null) return false;
   const runner = queryRunner as { dataSource?: unknown; connection?: unknown };
   return (runner.dataSource ?? runner.connection) === dataSource;
-}
-
-/**
- * Puts `wrapped` in place of `target[key]` on that instance only. The returned function puts back
- * what was there (its own property, or none, so the class's method shows again) unless another
- * wrapper went on top meanwhile. A frozen instance keeps its method: nothing to undo.
- */
-function replaceOwn<K extends string>(target: Partial<Record<K, unknown>>, key: K, wrapped: unknown): () => void {
-  const ownBefore = Object.hasOwn(target, key);
-  const before = target[key];
-  try {
-    target[key] = wrapped;
-  } catch {
-    return () => undefined;
-  }
-  return () => {
-    if (target[key] !== wrapped) return;
-    if (ownBefore) target[key] = before;
-    else delete target[key];
-  };
 }

@@ -10,5 +10,6 @@ if (server) {
     freshOptions: async () => ({ type: 'mariadb', host: server.host, port: server.port, username: 'root', database: await server.createDatabase() }),
     placeholder: () => '?',
     uniqueViolationCode: 'ER_DUP_ENTRY',
+    streams: { missingTableCode: 'ER_NO_SUCH_TABLE' },
   });
 }

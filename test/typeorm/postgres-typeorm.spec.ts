@@ -39,6 +39,7 @@ const harness: TypeOrmHarness = {
   freshOptions: async () => ({ type: 'postgres', url: await freshUrl() }),
   placeholder: (i) => `$${i}`,
   uniqueViolationCode: '23505',
+  streams: { missingTableCode: '42P01' },
 };
 
 const connectionEvents = (events: AnalyticsEvent[]) => events.filter((e) => e.event === 'Database Connection');

@@ -12,6 +12,8 @@ export interface TypeOrmHarness {
   placeholder(i: number): string;
   /** The SQLSTATE / driver code of a unique violation. */
   uniqueViolationCode: string;
+  /** The code of a statement on a table that does not exist, where the driver streams results (not SQLite). */
+  streams?: { missingTableCode: string };
 }
 
 /** Values that must never leave the process: each is distinctive enough not to appear by chance. */
@@ -192,6 +194,63 @@ export function describeTypeOrmAcceptance(label: string, h: TypeOrmHarness): voi
       );
       expect(types(rolledBack)).toEqual(['BEGIN', 'DELETE', 'ROLLBACK']);
       expect(await dataSource.getRepository(Customer).countBy({ email: SECRETS.email })).toBe(1);
+    });
+
+    const { streams } = h;
+    (streams ? it : it.skip)("records a streamed statement (QueryBuilder.stream()), which reaches no subscriber, until its stream is read to the end", async () => {
+      const customers = dataSource.getRepository(Customer);
+      await customers.insert([
+        { email: SECRETS.email, name: SECRETS.name, age: SECRETS.age },
+        { email: SECRETS.otherEmail, name: SECRETS.otherName, age: SECRETS.otherAge },
+      ]);
+      const READ_PAUSE_MS = 50;
+      let rows = 0;
+      const events = await during(async () => {
+        const stream = await customers.createQueryBuilder('c').where('c.age >= :age', { age: SECRETS.otherAge }).stream();
+        stream.pause();
+        await new Promise((resolve) => setTimeout(resolve, READ_PAUSE_MS));
+        for await (const row of stream) rows += row ? 1 : 0;
+      });
+      expect(rows).toBe(2);
+      expect(dataStatements(events)).toEqual([{ type: 'SELECT', table: 'customers' }]);
+      expect(dbQueries(events)[0].properties).toMatchObject({ query_success: true, query_fingerprint: expect.stringContaining('>= ?') });
+      expect(dbQueries(events)[0].properties.query_duration_ms as number).toBeGreaterThanOrEqual(READ_PAUSE_MS - 5);
+      expect(await wa.payload()).not.toContain(String(SECRETS.otherAge));
+    });
+
+    (streams ? it : it.skip)('records a streamed statement that fails, with a Backend Error, and one its reader closes early once', async () => {
+      const runner = dataSource.createQueryRunner();
+      let failure: unknown;
+      const failed = await during(async () => {
+        const stream = await runner.stream('SELECT * FROM no_such_table_here');
+        await new Promise<void>((resolve) => {
+          stream.on('error', (error) => (failure = error));
+          stream.on('close', resolve);
+          stream.resume();
+        });
+      });
+      expect(failure).toMatchObject({ code: streams?.missingTableCode });
+      expect(dbQueries(failed).map((e) => [e.properties.query_success, e.properties.error_code])).toEqual([[false, streams?.missingTableCode]]);
+      expect(failed.filter((e) => e.event === 'Backend Error').map((e) => e.properties.error_source)).toEqual(['database']);
+
+      await dataSource.getRepository(Customer).insert({ email: SECRETS.email, name: SECRETS.name, age: SECRETS.age });
+      const closed = await during(async () => {
+        const stream = await runner.stream('SELECT * FROM customers');
+        await new Promise<void>((resolve) => {
+          stream.once('data', () => stream.destroy());
+          stream.on('close', () => resolve());
+        });
+      });
+      expect(dbQueries(closed).map((e) => e.properties.query_success)).toEqual([true]);
+      await runner.release();
+    });
+
+    (streams ? it.skip : it)('leaves a driver without streams to refuse stream() as it does, recording nothing', async () => {
+      const runner = dataSource.createQueryRunner();
+      const events = await during(async () => {
+        await expect(Promise.resolve().then(() => runner.stream('SELECT * FROM customers'))).rejects.toThrow(/not supported/i);
+      });
+      expect(events).toEqual([]);
     });
 
     it('never puts a literal value of the data into the wire payload', async () => {
