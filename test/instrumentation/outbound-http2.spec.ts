@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { channel, subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { channel } from 'node:diagnostics_channel';
 import { fileURLToPath } from 'node:url';
 import http2, { type Http2Server } from 'node:http2';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +7,7 @@ import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
 import type { AnalyticsEvent } from '../../lib/events/analytics-event.interface.js';
 import { MARKER_HEADER, MARKER_VALUE } from '../../lib/transports/jitsu/request-marker.js';
+import { h2Get, nodePublishesHttp2 } from '../support/http2-channels.js';
 import { wireAnalytics, type WireAnalytics } from './wire-analytics.js';
 
 const SLOW_MS = 60;
@@ -149,8 +150,7 @@ describe('outbound HTTP/2 tracking, as Node publishes it', () => {
   });
 });
 
-const nodePublishesHttp2 = await publishesHttp2Channels();
-const onNodeThatPublishes = nodePublishesHttp2 ? describe : describe.skip;
+const onNodeThatPublishes = (await nodePublishesHttp2()) ? describe : describe.skip;
 
 onNodeThatPublishes('outbound HTTP/2 tracking with real clients', () => {
   let server: Http2Server;
@@ -243,33 +243,3 @@ onNodeThatPublishes('outbound HTTP/2 tracking with real clients', () => {
     });
   });
 });
-
-function h2Get(session: http2.ClientHttp2Session, path: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = session.request({ ':path': path });
-    let status = 0;
-    request.on('response', (headers) => (status = Number(headers[':status'])));
-    request.on('error', reject);
-    request.on('end', () => resolve(status));
-    request.resume();
-    request.end();
-  });
-}
-
-/** Whether this Node publishes `http2.client.stream.*` (22.17+, 24.2+): a request to a local server, watched. */
-async function publishesHttp2Channels(): Promise<boolean> {
-  let seen = false;
-  const watch = () => (seen = true);
-  subscribe('http2.client.stream.finish', watch);
-  const server = http2.createServer((_req, res) => res.end());
-  try {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const session = http2.connect(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    await h2Get(session, '/');
-    session.close();
-  } finally {
-    unsubscribe('http2.client.stream.finish', watch);
-    await new Promise((resolve) => server.close(resolve));
-  }
-  return seen;
-}
