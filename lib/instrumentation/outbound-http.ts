@@ -24,6 +24,7 @@ export const OUTBOUND_CHANNELS = {
   undiciCreate: 'undici:request:create',
   undiciHeaders: 'undici:request:headers',
   undiciError: 'undici:request:error',
+  undiciSendHeaders: 'undici:client:sendHeaders',
   httpStart: 'http.client.request.start',
   httpResponse: 'http.client.response.finish',
   httpError: 'http.client.request.error',
@@ -69,6 +70,8 @@ export class OutboundHttpInstrumentation {
   private readonly pending = new WeakMap<object, PendingCall>();
   private readonly handlers: Record<keyof typeof OUTBOUND_CHANNELS, (message: unknown) => void>;
   private started = false;
+  /** undici is about to open an HTTP/2 stream for a request it publishes itself (see `undiciSendsHttp2`). */
+  private undiciStreamNext = false;
 
   constructor(
     private readonly core: AnalyticsCore,
@@ -86,6 +89,7 @@ export class OutboundHttpInstrumentation {
       undiciCreate: guard((m) => this.begin((m as Message | null)?.request, (r) => undiciTarget(r as UndiciRequestLike, this.options.services))),
       undiciHeaders: guard((m) => this.respond(m)),
       undiciError: guard((m) => this.fail(m)),
+      undiciSendHeaders: guard((m) => this.undiciSendsHttp2(m)),
       httpStart: guard((m) => this.beginHttp(m)),
       httpResponse: guard((m) => this.respond(m)),
       httpError: guard((m) => this.fail(m)),
@@ -154,6 +158,10 @@ export class OutboundHttpInstrumentation {
    * error channel has given its code.
    */
   private beginHttp2(message: Http2Message | null): void {
+    if (this.undiciStreamNext) {
+      this.undiciStreamNext = false;
+      return;
+    }
     const stream = message?.stream;
     const headers = stream?.sentHeaders;
     if (!stream || typeof headers !== 'object' || headers === null) return;
@@ -161,6 +169,18 @@ export class OutboundHttpInstrumentation {
     stream.once('close', () => {
       this.finish(stream, { success: false, errorCode: this.pending.get(stream)?.failure ?? http2FailureCode(undefined, stream.rstCode) });
     });
+  }
+
+  /**
+   * undici (`allowH2`) sends a request over a `node:http2` session, so Node publishes its stream
+   * too, and the call would count twice. undici publishes `sendHeaders` on an h2 socket right
+   * before it opens the stream, in the same synchronous run: the next stream created is that one.
+   */
+  private undiciSendsHttp2(message: unknown): void {
+    const socket = (message as { socket?: { alpnProtocol?: unknown } } | null)?.socket;
+    if (socket?.alpnProtocol !== 'h2') return;
+    this.undiciStreamNext = true;
+    queueMicrotask(() => (this.undiciStreamNext = false));
   }
 
   private respondHttp2(message: Http2Message | null): void {

@@ -7,7 +7,9 @@ import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
 import type { AnalyticsEvent } from '../../lib/events/analytics-event.interface.js';
 import { MARKER_HEADER, MARKER_VALUE } from '../../lib/transports/jitsu/request-marker.js';
+import { Agent, fetch as undiciFetch, request as undiciRequest } from 'undici';
 import { h2Get, nodePublishesHttp2 } from '../support/http2-channels.js';
+import { localhostTls } from '../support/localhost-tls.js';
 import { wireAnalytics, type WireAnalytics } from './wire-analytics.js';
 
 const SLOW_MS = 60;
@@ -184,6 +186,33 @@ onNodeThatPublishes('outbound HTTP/2 tracking with real clients', () => {
     ]);
     expect(events[0].properties.duration_ms).toBeGreaterThanOrEqual(SLOW_MS - 5);
     expect(await errorsOf(wa)).toEqual([expect.objectContaining({ properties: expect.objectContaining({ error_source: 'external_api', error_code: 'ECONNREFUSED' }) })]);
+  });
+
+  it('records a request undici sends over HTTP/2 (allowH2) once, as its own', async () => {
+    const tls = localhostTls();
+    const secure = http2.createSecureServer({ ...tls, allowHTTP1: true }, (_req, res) => res.writeHead(201).end('ok'));
+    await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
+    const agent = new Agent({ allowH2: true, connect: { ca: tls.cert } });
+    try {
+      const wa = tracked();
+      const url = `https://localhost:${(secure.address() as AddressInfo).port}`;
+      const first = await undiciRequest(`${url}/v1/first?key=k-1`, { dispatcher: agent });
+      await first.body.text();
+      const second = await undiciFetch(`${url}/v1/second`, { dispatcher: agent });
+      await second.text();
+      const plain = http2.connect(url, { ca: tls.cert });
+      const third = await h2Get(plain, '/v1/third');
+      plain.close();
+      expect([first.statusCode, second.status, third]).toEqual([201, 201, 201]);
+      expect((await calls(wa)).map((e) => [e.properties.endpoint, e.properties.status_code])).toEqual([
+        ['/v1/first', 201],
+        ['/v1/second', 201],
+        ['/v1/third', 201],
+      ]);
+    } finally {
+      await agent.close();
+      await new Promise((resolve) => secure.close(resolve));
+    }
   });
 
   describe('gRPC clients (@grpc/grpc-js, which Nest’s ClientGrpc uses)', () => {
