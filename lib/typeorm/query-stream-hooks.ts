@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { DataSource } from 'typeorm';
 import { replaceOwn } from './replace-own.js';
 
@@ -57,8 +58,11 @@ function wrapStream(runner: { stream?: Stream }, listener: QueryStreamListener):
     const result = original.call(this, query, ...rest);
     const sql = typeof query === 'string' ? query : '';
     if (result instanceof Promise) {
+      // Rows arrive on the connection's socket, in the context it was opened in: the statement
+      // belongs to the request that called stream().
+      const over = AsyncResource.bind((error: unknown) => listener(sql, performance.now() - startedAt, error));
       result.then(
-        (readable: unknown) => followStream(readable, (error) => listener(sql, performance.now() - startedAt, error)),
+        (readable: unknown) => followStream(readable, over),
         () => undefined,
       );
     }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import type { DataSource } from 'typeorm';
 import { onQueryStreamed } from '../../lib/typeorm/query-stream-hooks.js';
@@ -33,6 +34,23 @@ describe('onQueryStreamed', () => {
     stream.emit('close');
     expect(heard).toEqual([['SELECT 1', expect.any(Number), undefined]]);
     expect(heard[0][1]).toBeGreaterThanOrEqual(15);
+  });
+
+  it('hears a stream in the context stream() was called in, not the one its rows arrive in', async () => {
+    const { dataSource, asDataSource } = fakeDataSource();
+    const request = new AsyncLocalStorage<string>();
+    const contexts: Array<string | undefined> = [];
+    onQueryStreamed(asDataSource, () => contexts.push(request.getStore()));
+    const runner = dataSource.createQueryRunner();
+    const stream = await request.run('req-1', () => runner.stream('SELECT 1'));
+    // The connection's socket delivers the last row: outside the request.
+    await new Promise<void>((resolve) =>
+      setTimeout(() => {
+        stream.emit('end');
+        resolve();
+      }, 1),
+    );
+    expect(contexts).toEqual(['req-1']);
   });
 
   it("records an error once, and throws it on as Node would when nobody else listens", async () => {

@@ -205,15 +205,22 @@ export function describeTypeOrmAcceptance(label: string, h: TypeOrmHarness): voi
       ]);
       const READ_PAUSE_MS = 50;
       let rows = 0;
-      const events = await during(async () => {
-        const stream = await customers.createQueryBuilder('c').where('c.age >= :age', { age: SECRETS.otherAge }).stream();
-        stream.pause();
-        await new Promise((resolve) => setTimeout(resolve, READ_PAUSE_MS));
-        for await (const row of stream) rows += row ? 1 : 0;
-      });
+      // Inside a request: the statement belongs to it, though its rows arrive on a connection opened before.
+      const events = await during(() =>
+        wa.analytics.core.requestContext.run({ requestId: 'req-streamed-1' }, async () => {
+          const stream = await customers.createQueryBuilder('c').where('c.age >= :age', { age: SECRETS.otherAge }).stream();
+          stream.pause();
+          await new Promise((resolve) => setTimeout(resolve, READ_PAUSE_MS));
+          for await (const row of stream) rows += row ? 1 : 0;
+        }),
+      );
       expect(rows).toBe(2);
       expect(dataStatements(events)).toEqual([{ type: 'SELECT', table: 'customers' }]);
-      expect(dbQueries(events)[0].properties).toMatchObject({ query_success: true, query_fingerprint: expect.stringContaining('>= ?') });
+      expect(dbQueries(events)[0].properties).toMatchObject({
+        query_success: true,
+        query_fingerprint: expect.stringContaining('>= ?'),
+        request_id: 'req-streamed-1',
+      });
       expect(dbQueries(events)[0].properties.query_duration_ms as number).toBeGreaterThanOrEqual(READ_PAUSE_MS - 5);
       expect(await wa.payload()).not.toContain(String(SECRETS.otherAge));
     });
