@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import type { AnalyticsCore } from './analytics-core.js';
 import type { TrackOptions } from './events/event-draft.interface.js';
@@ -17,6 +18,7 @@ import { trackApiRequest, type MiddlewareNext } from './http/track-api-request.j
 import type { AnalyticsEventMap } from './pipeline/analytics-reporter.js';
 import { resolveDatabaseOptions } from './instrumentation/database-options.js';
 import { dbErrorCode, safeDbError } from './instrumentation/db-error-message.js';
+import { isReadableStream, onStreamOver } from './instrumentation/stream-end.js';
 import type { SqlDialect } from './privacy/sql-dialect.js';
 import { errorStatus } from './decorators/default-extractors.js';
 import { describeThrown } from './options/describe-thrown.js';
@@ -121,17 +123,30 @@ export class AnalyticsService {
     trackApiRequest(this.core, req, res, next);
   }
 
-  /** Times a raw driver query and records it like `trackDbQuery`; the result or error passes through untouched. */
+  /**
+   * Times a raw driver query and records it like `trackDbQuery`; the result or error passes
+   * through untouched. A query that gives back a stream of rows (`pg-query-stream`, mysql2's
+   * `stream()`) is timed until the stream ends, fails or is closed by its reader.
+   */
   async timeDbQuery<T>(sql: string, run: () => T | Promise<T>): Promise<T> {
     const started = performance.now();
+    const done = (error?: unknown) => {
+      const durationMs = performance.now() - started;
+      void (error === undefined
+        ? this.trackDbQuery(sql, durationMs, true)
+        : this.trackDbQuery(sql, durationMs, false, { errorCode: dbErrorCode(error), error }));
+    };
+    let result: T;
     try {
-      const result = await run();
-      void this.trackDbQuery(sql, performance.now() - started, true);
-      return result;
+      result = await run();
     } catch (error) {
-      void this.trackDbQuery(sql, performance.now() - started, false, { errorCode: dbErrorCode(error), error });
+      done(error);
       throw error;
     }
+    // The rows arrive in the connection's context: the query belongs to this caller's request.
+    if (isReadableStream(result)) onStreamOver(result, AsyncResource.bind(done));
+    else done();
+    return result;
   }
 
   /** Resolves when everything queued before the call is delivered or finally dropped. */

@@ -1,5 +1,6 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { DataSource } from 'typeorm';
+import { isReadableStream, onStreamOver } from '../instrumentation/stream-end.js';
 import { replaceOwn } from './replace-own.js';
 
 /** Hears a streamed statement once its stream is over: its SQL, how long it ran, its error if it failed. */
@@ -7,10 +8,6 @@ export type QueryStreamListener = (query: string, durationMs: number, error: unk
 
 type CreateQueryRunner = (...args: unknown[]) => unknown;
 type Stream = (query: unknown, ...rest: unknown[]) => unknown;
-
-interface EmitterLike {
-  once(event: string, listener: (...args: unknown[]) => void): unknown;
-}
 
 /**
  * `QueryRunner.stream()` (a query builder's `stream()`, on PostgreSQL, MySQL/MariaDB, SQL Server,
@@ -62,32 +59,12 @@ function wrapStream(runner: { stream?: Stream }, listener: QueryStreamListener):
       // belongs to the request that called stream().
       const over = AsyncResource.bind((error: unknown) => listener(sql, performance.now() - startedAt, error));
       result.then(
-        (readable: unknown) => followStream(readable, over),
+        (readable: unknown) => {
+          if (isReadableStream(readable)) onStreamOver(readable, over);
+        },
         () => undefined,
       );
     }
     return result;
-  });
-}
-
-/**
- * Calls `done` once: at the stream's end, its first error (mysql2 emits one without destroying
- * its stream, and ends it after) or its close before either (a reader that stopped early). An
- * error nobody else listens to is thrown on, as Node would throw it with no listener at all.
- */
-function followStream(readable: unknown, done: (error: unknown) => void): void {
-  const stream = readable as (Partial<EmitterLike> & { listenerCount?(event: string): number }) | null;
-  if (typeof stream?.once !== 'function') return;
-  let over = false;
-  const finish = (error: unknown) => {
-    if (over) return;
-    over = true;
-    done(error);
-  };
-  stream.once('end', () => finish(undefined));
-  stream.once('close', () => finish(undefined));
-  stream.once('error', (error) => {
-    finish(error ?? new Error('stream failed'));
-    if (stream.listenerCount?.('error') === 0) throw error;
   });
 }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { UUID_V7_PATTERN } from '../../lib/events/message-id.js';
 import { createAnalytics } from '../../lib/create-analytics.js';
 import { DeliveryError } from '../../lib/transports/delivery-error.js';
@@ -117,6 +118,37 @@ describe('AnalyticsService events', () => {
     expect(events[2]!.properties).toMatchObject({ error_source: 'database', error_message: `Duplicate entry '?' for key 'users.email'` });
     expect(events[1]!.properties.error_code).toBe('ER_DUP_ENTRY');
     expect(JSON.stringify(events)).not.toContain('bob');
+  });
+
+  it("timeDbQuery times a query that gives back a stream until the stream is over, in the caller's request", async () => {
+    const { analytics, delivered } = memoryAnalytics();
+    const PAUSE_MS = 30;
+    const rows = new Readable({ objectMode: true, read: () => undefined });
+    const returned = await analytics.core.requestContext.run({ requestId: 'req-rows' }, () => analytics.timeDbQuery('SELECT * FROM t', () => rows));
+    expect(returned).toBe(rows);
+    // The rows arrive later, from the connection's socket: outside the request.
+    setTimeout(() => {
+      rows.push({ id: 1 });
+      rows.push(null);
+    }, PAUSE_MS);
+    for await (const row of rows) expect(row).toEqual({ id: 1 });
+
+    const failing = new Readable({ read: () => undefined });
+    await analytics.timeDbQuery('SELECT * FROM missing', async () => failing);
+    const failure = Object.assign(new Error('relation "missing" does not exist'), { code: '42P01' });
+    const seen = new Promise((resolve) => failing.once('error', resolve));
+    failing.destroy(failure);
+    expect(await seen).toBe(failure);
+
+    const events = await delivered();
+    expect(events.map((e) => [e.event, e.properties.query_success ?? e.properties.error_source])).toEqual([
+      ['Database Query', true],
+      ['Database Query', false],
+      ['Backend Error', 'database'],
+    ]);
+    expect(events[1]!.properties.error_code).toBe('42P01');
+    expect(events[0]!.properties.request_id).toBe('req-rows');
+    expect(events[0]!.properties.query_duration_ms as number).toBeGreaterThanOrEqual(PAUSE_MS - 5);
   });
 
   it("reads trackDbQuery/timeDbQuery SQL by database.dialect, and safely under every dialect's rules without it", async () => {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import QueryStream from 'pg-query-stream';
 import { DataSource } from 'typeorm';
 import type { AnalyticsEvent } from '../../lib/events/analytics-event.interface.js';
 import { SystemSampler } from '../../lib/instrumentation/system-sampler.js';
@@ -128,6 +129,34 @@ if (server) {
         ]);
       } finally {
         await dataSource.destroy();
+        await wa.analytics.shutdown();
+      }
+    });
+  });
+
+  describe('timeDbQuery on the pg driver itself', () => {
+    it("times a pg-query-stream until its rows are read, in the caller's request, with no value of the query in the event", async () => {
+      const wa = wireAnalytics();
+      const client = new pg.Client({ connectionString: server!.url });
+      await client.connect();
+      try {
+        const READ_PAUSE_MS = 40;
+        const sql = 'SELECT n, $1::text AS tag FROM generate_series(1, 500) AS n';
+        let rows = 0;
+        await wa.analytics.core.requestContext.run({ requestId: 'req-pg-stream' }, async () => {
+          const stream = await wa.analytics.timeDbQuery(sql, () => client.query(new QueryStream(sql, ['tag-secret-7781'])));
+          stream.pause();
+          await new Promise((resolve) => setTimeout(resolve, READ_PAUSE_MS));
+          for await (const row of stream) rows += row ? 1 : 0;
+        });
+        expect(rows).toBe(500);
+        const [query, ...others] = await wa.events();
+        expect(others).toEqual([]);
+        expect(query.properties).toMatchObject({ query_type: 'SELECT', query_success: true, request_id: 'req-pg-stream' });
+        expect(query.properties.query_duration_ms as number).toBeGreaterThanOrEqual(READ_PAUSE_MS - 5);
+        expect(await wa.payload()).not.toContain('tag-secret-7781');
+      } finally {
+        await client.end();
         await wa.analytics.shutdown();
       }
     });

@@ -1,14 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { EventEmitter } from 'node:events';
+import { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { onQueryStreamed } from '../../lib/typeorm/query-stream-hooks.js';
 
 /** The parts of a DataSource and its runners the hook touches, as TypeORM has them. */
 class FakeRunner {
-  readonly streams: EventEmitter[] = [];
-  stream(query: string): Promise<EventEmitter> {
+  readonly streams: Readable[] = [];
+  stream(query: string): Promise<Readable> {
     if (query === 'unsupported') throw new Error('Stream is not supported by this driver.');
-    const readable = new EventEmitter();
+    // Its events are emitted by hand below: what the driver's socket would make it emit.
+    const readable = new Readable({ read: () => undefined });
     this.streams.push(readable);
     return query === 'no connection' ? Promise.reject(new Error('connect ECONNREFUSED')) : Promise.resolve(readable);
   }
