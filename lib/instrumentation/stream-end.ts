@@ -3,6 +3,9 @@ export interface ReadableLike {
   once(event: string, listener: (...args: unknown[]) => void): unknown;
   listenerCount?(event: string): number;
   pipe(destination: unknown): unknown;
+  readonly readableEnded?: boolean;
+  readonly destroyed?: boolean;
+  readonly errored?: unknown;
 }
 
 /** Whether a query function gave back a stream to be read rather than its result. */
@@ -13,11 +16,13 @@ export function isReadableStream(value: unknown): value is ReadableLike {
 }
 
 /**
- * Calls `done` once: at the stream's end, its first error (mysql2 emits one without destroying
+ * Calls `done` once: at the stream's end (at once if it is over already), its first error (mysql2 emits one without destroying
  * its stream, and ends it after) or its close before either (a reader that stopped early). An
  * error nobody else listens to is thrown on, as Node would throw it with no listener at all.
  */
 export function onStreamOver(stream: ReadableLike, done: (error: unknown) => void): void {
+  // Read to the end or destroyed before it was handed over: it will emit nothing more.
+  if (stream.readableEnded === true || stream.destroyed === true) return done(stream.errored ?? undefined);
   let over = false;
   const finish = (error: unknown) => {
     if (over) return;

@@ -140,11 +140,19 @@ describe('AnalyticsService events', () => {
     failing.destroy(failure);
     expect(await seen).toBe(failure);
 
+    // A stream the query function read itself before handing it over is over already.
+    const readFirst = Readable.from([{ id: 2 }]);
+    await analytics.timeDbQuery('SELECT * FROM read_first', async () => {
+      for await (const row of readFirst) expect(row).toEqual({ id: 2 });
+      return readFirst;
+    });
+
     const events = await delivered();
     expect(events.map((e) => [e.event, e.properties.query_success ?? e.properties.error_source])).toEqual([
       ['Database Query', true],
       ['Database Query', false],
       ['Backend Error', 'database'],
+      ['Database Query', true],
     ]);
     expect(events[1]!.properties.error_code).toBe('42P01');
     expect(events[0]!.properties.request_id).toBe('req-rows');
