@@ -5,11 +5,10 @@ import type { AddressInfo } from 'node:net';
 import axios from 'axios';
 import { fetch as undiciFetch, ProxyAgent, request as undiciRequest } from 'undici';
 import { createAnalytics } from '../../lib/create-analytics.js';
-import type { AnalyticsEvent } from '../../lib/events/analytics-event.interface.js';
 import { OutboundHttpInstrumentation } from '../../lib/instrumentation/outbound-http.js';
 import { FakeJitsuServer } from '../fake-jitsu/fake-jitsu-server.js';
 import { forwardProxy } from '../support/forward-proxy.js';
-import { wireAnalytics, type WireAnalytics } from './wire-analytics.js';
+import { calls, errorsOf, outboundTracking } from './outbound-tracking.js';
 
 /** The third-party API the application calls: status from the path, optional delay. */
 let api: http.Server;
@@ -40,19 +39,7 @@ afterAll(async () => {
   await fake.stop();
 });
 
-const running: WireAnalytics[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((wa) => wa.analytics.shutdown()));
-});
-
-function tracked(services?: Record<string, string>): WireAnalytics {
-  const wa = wireAnalytics({ outboundHttp: { enabled: true, services } });
-  running.push(wa);
-  return wa;
-}
-
-const calls = async (wa: WireAnalytics): Promise<AnalyticsEvent[]> => (await wa.events()).filter((e) => e.event === 'External API Call');
-const errorsOf = async (wa: WireAnalytics): Promise<AnalyticsEvent[]> => (await wa.events()).filter((e) => e.event === 'Backend Error');
+const { tracked, running } = outboundTracking();
 const base = () => `http://127.0.0.1:${apiPort}`;
 
 function httpGet(url: string, headers: Record<string, string> = {}): Promise<number> {
@@ -317,8 +304,7 @@ describe('outbound HTTP tracking', () => {
   });
 
   it('is off by default', async () => {
-    const wa = wireAnalytics();
-    running.push(wa);
+    const wa = running();
     expect(wa.analytics.core.features.attached(OutboundHttpInstrumentation)).toBeUndefined();
     await (await fetch(`${base()}/a`)).text();
     expect(await calls(wa)).toEqual([]);

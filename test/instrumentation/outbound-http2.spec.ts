@@ -5,27 +5,14 @@ import http2, { type Http2Server } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
-import type { AnalyticsEvent } from '../../lib/events/analytics-event.interface.js';
 import { MARKER_HEADER, MARKER_VALUE } from '../../lib/transports/jitsu/request-marker.js';
 import { Agent, fetch as undiciFetch, request as undiciRequest } from 'undici';
 import { h2Get, nodePublishesHttp2 } from '../support/http2-channels.js';
 import { localhostTls } from '../support/localhost-tls.js';
-import { wireAnalytics, type WireAnalytics } from './wire-analytics.js';
+import { calls, errorsOf, outboundTracking } from './outbound-tracking.js';
 
 const SLOW_MS = 60;
-const running: WireAnalytics[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((wa) => wa.analytics.shutdown()));
-});
-
-function tracked(services?: Record<string, string>): WireAnalytics {
-  const wa = wireAnalytics({ outboundHttp: { enabled: true, services } });
-  running.push(wa);
-  return wa;
-}
-
-const calls = async (wa: WireAnalytics): Promise<AnalyticsEvent[]> => (await wa.events()).filter((e) => e.event === 'External API Call');
-const errorsOf = async (wa: WireAnalytics): Promise<AnalyticsEvent[]> => (await wa.events()).filter((e) => e.event === 'Backend Error');
+const { tracked, running } = outboundTracking();
 
 /**
  * A client stream as Node hands it to the `http2.client.stream.*` channels: the headers it sends,
