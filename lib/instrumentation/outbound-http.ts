@@ -152,10 +152,10 @@ export class OutboundHttpInstrumentation {
 
   /**
    * The call is read from the stream's `sentHeaders`: the message's headers are the caller's own
-   * on the first releases that publish it (22.17, 24.2: no `:authority`), and a stream Node creates for a server's push, which is no
-   * call the app made, has none. Whatever has not ended the call by the stream's `close` (no
-   * answer, or a gRPC call reset before its status) ends it as failed; `close` comes after the
-   * error channel has given its code.
+   * on the first releases that publish it (22.17, 24.2: no `:authority`), and a stream Node
+   * creates for a server's push, which is no call the app made, has none. Whatever has not ended
+   * the call by the stream's `close` (no answer, or a gRPC call reset before its status) ends it
+   * as failed; `close` comes after the error channel has given its code.
    */
   private beginHttp2(message: Http2Message | null): void {
     if (this.undiciStreamNext) {

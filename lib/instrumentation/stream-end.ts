@@ -16,9 +16,10 @@ export function isReadableStream(value: unknown): value is ReadableLike {
 }
 
 /**
- * Calls `done` once: at the stream's end (at once if it is over already), its first error (mysql2 emits one without destroying
- * its stream, and ends it after) or its close before either (a reader that stopped early). An
- * error nobody else listens to is thrown on, as Node would throw it with no listener at all.
+ * Calls `done` once: at the stream's end (at once if it is over already), its first error (mysql2
+ * emits one without destroying its stream, and ends it after) or its close before either (a
+ * reader that stopped early). An error nobody else listens to is thrown on, as Node would throw
+ * it with no listener at all.
  */
 export function onStreamOver(stream: ReadableLike, done: (error: unknown) => void): void {
   // Read to the end or destroyed before it was handed over: it will emit nothing more.
