@@ -5,14 +5,14 @@ import http2, { type Http2Server } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
-import { MARKER_HEADER, MARKER_VALUE } from '../../lib/transports/jitsu/request-marker.js';
 import { Agent, fetch as undiciFetch, request as undiciRequest } from 'undici';
+import { MARKER_HEADER, MARKER_VALUE } from '../../lib/transports/jitsu/request-marker.js';
 import { h2Get, nodePublishesHttp2 } from '../support/http2-channels.js';
 import { localhostTls } from '../support/localhost-tls.js';
 import { calls, errorsOf, outboundTracking } from './outbound-tracking.js';
 
 const SLOW_MS = 60;
-const { tracked, running } = outboundTracking();
+const { tracked } = outboundTracking();
 
 /**
  * A client stream as Node hands it to the `http2.client.stream.*` channels: the headers it sends,
