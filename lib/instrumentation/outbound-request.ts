@@ -38,12 +38,8 @@ export function undiciTarget(request: UndiciRequestLike, services: ServiceNameMa
   } catch {
     return undefined;
   }
-  const target = absoluteTarget(request.path) ?? { host: unbracket(origin.hostname), port: origin.port || undefined, path: request.path };
-  return {
-    service: serviceName(services, target.host, target.port),
-    endpoint: withoutPathCredentials(target.host, pathOnly(target.path)),
-    method: typeof request.method === 'string' ? request.method : 'GET',
-  };
+  const place = absoluteTarget(request.path) ?? { host: unbracket(origin.hostname), port: origin.port || undefined, path: request.path };
+  return targetAt(place, request.method, services);
 }
 
 export function clientRequestTarget(request: ClientRequestLike, services: ServiceNameMap): OutboundTarget | undefined {
@@ -52,12 +48,8 @@ export function clientRequestTarget(request: ClientRequestLike, services: Servic
   if (isJitsuTransportRequest({ headers: { [MARKER_HEADER]: header(MARKER_HEADER) } })) return undefined;
   const host = typeof request.host === 'string' ? request.host : undefined;
   if (!host) return undefined;
-  const target = absoluteTarget(request.path) ?? { host: unbracket(host), port: portOf(header('host')), path: request.path };
-  return {
-    service: serviceName(services, target.host, target.port),
-    endpoint: withoutPathCredentials(target.host, pathOnly(target.path)),
-    method: typeof request.method === 'string' ? request.method : 'GET',
-  };
+  const place = absoluteTarget(request.path) ?? { host: unbracket(host), port: portOf(header('host')), path: request.path };
+  return targetAt(place, request.method, services);
 }
 
 /** The request headers Node publishes on `http2.client.stream.created`: pseudo-headers included. */
@@ -75,11 +67,21 @@ export function http2Target(headers: Http2HeadersLike, services: ServiceNameMap)
   } catch {
     return undefined;
   }
-  const host = unbracket(url.hostname);
+  return targetAt({ host: unbracket(url.hostname), port: url.port || undefined, path: headers[':path'] }, method, services);
+}
+
+/** Where a call goes, as read from one client or another. */
+interface CallPlace {
+  host: string;
+  port: string | undefined;
+  path: unknown;
+}
+
+function targetAt(place: CallPlace, method: unknown, services: ServiceNameMap): OutboundTarget {
   return {
-    service: serviceName(services, host, url.port || undefined),
-    endpoint: withoutPathCredentials(host, pathOnly(headers[':path'])),
-    method,
+    service: serviceName(services, place.host, place.port),
+    endpoint: withoutPathCredentials(place.host, pathOnly(place.path)),
+    method: typeof method === 'string' ? method : 'GET',
   };
 }
 
@@ -88,7 +90,7 @@ export function http2Target(headers: Http2HeadersLike, services: ServiceNameMap)
  * axios and other `node:http` clients send calls through an `HTTP(S)_PROXY` so, and undici's
  * ProxyAgent without a tunnel. The call is to that target; the connection's host is the proxy.
  */
-function absoluteTarget(path: unknown): { host: string; port: string | undefined; path: string } | undefined {
+function absoluteTarget(path: unknown): CallPlace | undefined {
   if (typeof path !== 'string' || !/^https?:\/\//i.test(path)) return undefined;
   try {
     const url = new URL(path);
