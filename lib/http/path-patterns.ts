@@ -27,7 +27,7 @@ export function compilePathPatterns(patterns: unknown, optionName: string): { ma
       // A global or sticky RegExp keeps lastIndex between test() calls; a stateless copy cannot.
       regexps.push(new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '')));
     } else if (typeof pattern === 'string' && pattern.startsWith('/')) {
-      const compiled = patternToRegExp(pattern);
+      const compiled = pathPatternRegExp(pattern);
       if (compiled instanceof RegExp) regexps.push(compiled);
       else problems.push(`${optionName}[${i}]: got ${describeValue(pattern)}, ${compiled}`);
     } else {
@@ -53,8 +53,8 @@ export function normalisePath(path: string): string {
   return out;
 }
 
-/** The RegExp, or why the pattern is refused. */
-function patternToRegExp(pattern: string): RegExp | string {
+/** The RegExp a normalised path is tested with, or why the pattern is refused. */
+export function pathPatternRegExp(pattern: string): RegExp | string {
   const path = normalisePath(pattern);
   const rest = path.endsWith('*');
   const body = rest ? path.slice(0, -1) : path;

@@ -1,4 +1,5 @@
 import { OptionReader } from '../options/option-reader.js';
+import { compileOutboundIgnore, type OutboundIgnore } from './outbound-ignore.js';
 import { type ServiceNameMap, serviceNameMap } from './service-names.js';
 
 /** `outboundHttp`: `External API Call` events for requests the application makes. */
@@ -14,17 +15,27 @@ export interface OutboundHttpOptions {
    * subdomain. Hosts not listed are reported as the host name itself. Default {}.
    */
   services?: Record<string, string>;
+  /**
+   * Calls never recorded, neither as `External API Call` nor as `Backend Error`: telemetry
+   * exporters, cloud metadata endpoints, the app's own health pings. A string is a host as in
+   * `services` (`'169.254.169.254'`, `'*.ingest.sentry.io'`, `'localhost:4318'`), optionally
+   * followed by a path pattern as in `api.exclude` (`'localhost:4318/v1/*'`); a RegExp is tested
+   * against `host[:port]/path` without the query string (`metadata.google.internal/computeMetadata/v1/`).
+   * Default [] (nothing ignored).
+   */
+  ignore?: ReadonlyArray<string | RegExp>;
 }
 
 export interface ResolvedOutboundHttpOptions {
   enabled: boolean;
   services: ServiceNameMap;
+  ignore: OutboundIgnore;
 }
 
 /** Throws `AnalyticsConfigError` naming every bad field. */
 export function resolveOutboundHttpOptions(raw: unknown): ResolvedOutboundHttpOptions {
   const read = new OptionReader('outboundHttp');
-  const o = read.object(raw, ['enabled', 'services']);
+  const o = read.object(raw, ['enabled', 'services', 'ignore']);
   const enabled = read.bool('enabled', o.enabled, false);
   const services: Record<string, string> = {};
   if (o.services !== undefined && o.services !== null) {
@@ -39,6 +50,8 @@ export function resolveOutboundHttpOptions(raw: unknown): ResolvedOutboundHttpOp
       }
     }
   }
+  const ignore = compileOutboundIgnore(o.ignore, 'outboundHttp.ignore');
+  read.problems.push(...ignore.problems);
   read.throwIfAny();
-  return { enabled, services: serviceNameMap(services) };
+  return { enabled, services: serviceNameMap(services), ignore: ignore.matches };
 }

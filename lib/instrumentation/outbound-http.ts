@@ -86,7 +86,7 @@ export class OutboundHttpInstrumentation {
       }
     };
     this.handlers = {
-      undiciCreate: guard((m) => this.begin((m as Message | null)?.request, (r) => undiciTarget(r as UndiciRequestLike, this.options.services))),
+      undiciCreate: guard((m) => this.begin((m as Message | null)?.request, (r) => undiciTarget(r as UndiciRequestLike, this.options))),
       undiciHeaders: guard((m) => this.respond(m)),
       undiciError: guard((m) => this.fail(m)),
       undiciSendHeaders: guard((m) => this.undiciSendsHttp2(m)),
@@ -130,7 +130,7 @@ export class OutboundHttpInstrumentation {
    * call, as failed (after the error channel, when there is one, has given its code).
    */
   private beginHttp(message: unknown): void {
-    const request = this.begin((message as Message | null)?.request, (r) => clientRequestTarget(r as ClientRequestLike, this.options.services));
+    const request = this.begin((message as Message | null)?.request, (r) => clientRequestTarget(r as ClientRequestLike, this.options));
     const emitter = request as { once?: (event: string, listener: () => void) => unknown; res?: { statusCode?: unknown } } | undefined;
     if (typeof emitter?.once !== 'function') return;
     emitter.once('close', () => {
@@ -165,7 +165,7 @@ export class OutboundHttpInstrumentation {
     const stream = message?.stream;
     const headers = stream?.sentHeaders;
     if (!stream || typeof headers !== 'object' || headers === null) return;
-    if (!this.begin(stream, () => http2Target(headers as Http2HeadersLike, this.options.services))) return;
+    if (!this.begin(stream, () => http2Target(headers as Http2HeadersLike, this.options))) return;
     stream.once('close', () => {
       this.finish(stream, { success: false, errorCode: this.pending.get(stream)?.failure ?? http2FailureCode(undefined, stream.rstCode) });
     });

@@ -1,6 +1,13 @@
 import { withoutPathCredentials } from '../privacy/credential-paths.js';
 import { isJitsuTransportRequest, MARKER_HEADER } from '../transports/jitsu/request-marker.js';
+import type { OutboundIgnore } from './outbound-ignore.js';
 import { type ServiceNameMap, serviceName } from './service-names.js';
+
+/** How calls are named (`outboundHttp.services`) and which are never recorded (`outboundHttp.ignore`). */
+export interface OutboundRules {
+  services: ServiceNameMap;
+  ignore: OutboundIgnore;
+}
 
 /** What an External API Call says about the request, read when it starts. */
 export interface OutboundTarget {
@@ -26,11 +33,11 @@ export interface ClientRequestLike {
 }
 
 /**
- * undefined for the Jitsu transport's own requests, which must never be tracked, for proxy tunnels
- * and for unreadable ones. Credentials in the path are redacted here, where the host is known:
+ * undefined for the Jitsu transport's own requests, which must never be tracked, for proxy tunnels,
+ * ignored calls and unreadable ones. Credentials in the path are redacted here, where the host is known:
  * the event's service may be a configured name that says nothing of it.
  */
-export function undiciTarget(request: UndiciRequestLike, services: ServiceNameMap): OutboundTarget | undefined {
+export function undiciTarget(request: UndiciRequestLike, rules: OutboundRules): OutboundTarget | undefined {
   if (isTunnel(request.method) || isJitsuTransportRequest(request)) return undefined;
   let origin: URL;
   try {
@@ -39,24 +46,24 @@ export function undiciTarget(request: UndiciRequestLike, services: ServiceNameMa
     return undefined;
   }
   const place = absoluteTarget(request.path) ?? { host: unbracket(origin.hostname), port: origin.port || undefined, path: request.path };
-  return targetAt(place, request.method, services);
+  return targetAt(place, request.method, rules);
 }
 
-export function clientRequestTarget(request: ClientRequestLike, services: ServiceNameMap): OutboundTarget | undefined {
+export function clientRequestTarget(request: ClientRequestLike, rules: OutboundRules): OutboundTarget | undefined {
   if (isTunnel(request.method)) return undefined;
   const header = (name: string) => (typeof request.getHeader === 'function' ? request.getHeader(name) : undefined);
   if (isJitsuTransportRequest({ headers: { [MARKER_HEADER]: header(MARKER_HEADER) } })) return undefined;
   const host = typeof request.host === 'string' ? request.host : undefined;
   if (!host) return undefined;
   const place = absoluteTarget(request.path) ?? { host: unbracket(host), port: portOf(header('host')), path: request.path };
-  return targetAt(place, request.method, services);
+  return targetAt(place, request.method, rules);
 }
 
 /** The request headers Node publishes on `http2.client.stream.created`: pseudo-headers included. */
 export type Http2HeadersLike = Readonly<Record<string, unknown>>;
 
 /** A `node:http2` client stream's request (gRPC clients' calls included), read from its pseudo-headers. */
-export function http2Target(headers: Http2HeadersLike, services: ServiceNameMap): OutboundTarget | undefined {
+export function http2Target(headers: Http2HeadersLike, rules: OutboundRules): OutboundTarget | undefined {
   const method = typeof headers[':method'] === 'string' ? headers[':method'] : 'GET';
   if (isTunnel(method) || isJitsuTransportRequest({ headers })) return undefined;
   const authority = headers[':authority'] ?? headers.host;
@@ -67,7 +74,7 @@ export function http2Target(headers: Http2HeadersLike, services: ServiceNameMap)
   } catch {
     return undefined;
   }
-  return targetAt({ host: unbracket(url.hostname), port: url.port || undefined, path: headers[':path'] }, method, services);
+  return targetAt({ host: unbracket(url.hostname), port: url.port || undefined, path: headers[':path'] }, method, rules);
 }
 
 /** Where a call goes, as read from one client or another. */
@@ -77,10 +84,12 @@ interface CallPlace {
   path: unknown;
 }
 
-function targetAt(place: CallPlace, method: unknown, services: ServiceNameMap): OutboundTarget {
+function targetAt(place: CallPlace, method: unknown, rules: OutboundRules): OutboundTarget | undefined {
+  const path = pathOnly(place.path);
+  if (rules.ignore(place.host, place.port, path)) return undefined;
   return {
-    service: serviceName(services, place.host, place.port),
-    endpoint: withoutPathCredentials(place.host, pathOnly(place.path)),
+    service: serviceName(rules.services, place.host, place.port),
+    endpoint: withoutPathCredentials(place.host, path),
     method: typeof method === 'string' ? method : 'GET',
   };
 }

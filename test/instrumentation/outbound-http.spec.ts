@@ -1,6 +1,5 @@
 import { channel } from 'node:diagnostics_channel';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import axios from 'axios';
 import { fetch as undiciFetch, ProxyAgent, request as undiciRequest } from 'undici';
@@ -8,6 +7,7 @@ import { createAnalytics } from '../../lib/create-analytics.js';
 import { OutboundHttpInstrumentation } from '../../lib/instrumentation/outbound-http.js';
 import { FakeJitsuServer } from '../fake-jitsu/fake-jitsu-server.js';
 import { forwardProxy } from '../support/forward-proxy.js';
+import { freePort } from '../support/server-process.js';
 import { calls, errorsOf, outboundTracking } from './outbound-tracking.js';
 
 /** The third-party API the application calls: status from the path, optional delay. */
@@ -31,7 +31,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
   apiPort = (api.address() as AddressInfo).port;
-  closedPort = await unusedPort();
+  closedPort = await freePort();
   fake = await FakeJitsuServer.start();
 });
 afterAll(async () => {
@@ -310,14 +310,3 @@ describe('outbound HTTP tracking', () => {
     expect(await calls(wa)).toEqual([]);
   });
 });
-
-function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

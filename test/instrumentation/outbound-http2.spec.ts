@@ -12,7 +12,7 @@ import { localhostTls } from '../support/localhost-tls.js';
 import { calls, errorsOf, outboundTracking } from './outbound-tracking.js';
 
 const SLOW_MS = 60;
-const { tracked } = outboundTracking();
+const { running, tracked } = outboundTracking();
 
 /**
  * A client stream as Node hands it to the `http2.client.stream.*` channels: the headers it sends,
@@ -115,6 +115,20 @@ describe('outbound HTTP/2 tracking, as Node publishes it', () => {
     const own = created({ ':authority': 'jitsu.example.com', ':path': '/api/s/s2s/batch', [MARKER_HEADER]: MARKER_VALUE });
     respond(own, { ':status': 200 });
     expect((await calls(wa)).map((e) => e.properties.endpoint)).toEqual(['/once']);
+  });
+
+  it('leaves out the calls outboundHttp.ignore names, answered or not', async () => {
+    const wa = running({ outboundHttp: { enabled: true, ignore: ['collector.internal:4318/v1/*', '*.orders.internal'] } });
+    const exported = created({ ':authority': 'collector.internal:4318', ':path': '/v1/traces' });
+    respond(exported, { ':status': 200 });
+    exported.emit('close');
+    const failed = created({ ...grpcRequest, ':authority': 'eu.orders.internal:50051' });
+    failed.rstCode = 8;
+    failed.emit('close');
+    const kept = created({ ':authority': 'collector.internal:4318', ':path': '/health' });
+    respond(kept, { ':status': 200 });
+    expect((await calls(wa)).map((e) => e.properties.endpoint)).toEqual(['/health']);
+    expect(await errorsOf(wa)).toEqual([]);
   });
 
   it('attributes a call to the request being served when its stream was created', async () => {

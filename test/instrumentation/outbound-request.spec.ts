@@ -1,4 +1,5 @@
-import { clientRequestTarget, http2Target, pathOnly, undiciTarget } from '../../lib/instrumentation/outbound-request.js';
+import { compileOutboundIgnore } from '../../lib/instrumentation/outbound-ignore.js';
+import { clientRequestTarget, http2Target, type OutboundRules, pathOnly, undiciTarget } from '../../lib/instrumentation/outbound-request.js';
 import { serviceName, serviceNameMap } from '../../lib/instrumentation/service-names.js';
 import { MARKER_HEADER, MARKER_VALUE } from '../../lib/transports/jitsu/request-marker.js';
 
@@ -9,6 +10,7 @@ const services = serviceNameMap({
   localhost: 'local',
   '*.internal:8443': 'mesh',
 });
+const rules: OutboundRules = { services, ignore: compileOutboundIgnore([], 'outboundHttp.ignore').matches };
 
 describe('service names', () => {
   it.each([
@@ -50,12 +52,12 @@ describe('outbound request targets', () => {
   });
 
   it('reads an undici request, naming the service from origin host and port', () => {
-    expect(undiciTarget({ origin: 'http://localhost:4000', path: '/items?page=2', method: 'PUT', headers: [] }, services)).toEqual({
+    expect(undiciTarget({ origin: 'http://localhost:4000', path: '/items?page=2', method: 'PUT', headers: [] }, rules)).toEqual({
       service: 'inventory',
       endpoint: '/items',
       method: 'PUT',
     });
-    expect(undiciTarget({ origin: new URL('https://[::1]:9000'), path: '/x', method: 'GET' }, services)?.service).toBe('::1');
+    expect(undiciTarget({ origin: new URL('https://[::1]:9000'), path: '/x', method: 'GET' }, rules)?.service).toBe('::1');
   });
 
   it('skips requests carrying the Jitsu transport marker, in every header shape undici publishes', () => {
@@ -64,63 +66,87 @@ describe('outbound request targets', () => {
       [MARKER_HEADER, Buffer.from(MARKER_VALUE)],
       `content-type: application/json\r\n${MARKER_HEADER}: ${MARKER_VALUE}\r\n`,
     ]) {
-      expect(undiciTarget({ origin: 'http://jitsu:8080', path: '/api/s/s2s/batch', method: 'POST', headers }, services)).toBeUndefined();
+      expect(undiciTarget({ origin: 'http://jitsu:8080', path: '/api/s/s2s/batch', method: 'POST', headers }, rules)).toBeUndefined();
     }
   });
 
   it('returns undefined for an unreadable undici origin instead of throwing', () => {
-    expect(undiciTarget({ origin: 'not a url', path: '/' }, services)).toBeUndefined();
+    expect(undiciTarget({ origin: 'not a url', path: '/' }, rules)).toBeUndefined();
   });
 
   it('never keeps the credential of a webhook or bot URL in the endpoint, from undici or from http', () => {
     const secret = 'Xq8vNz4tLp2Rk7Ws9Yb3Hc1M';
-    expect(undiciTarget({ origin: 'https://hooks.slack.com', path: `/services/T0/B0/${secret}`, method: 'POST' }, services)?.endpoint).toBe('/services/T0/B0/[REDACTED]');
+    expect(undiciTarget({ origin: 'https://hooks.slack.com', path: `/services/T0/B0/${secret}`, method: 'POST' }, rules)?.endpoint).toBe('/services/T0/B0/[REDACTED]');
     const request = { host: 'api.telegram.org', path: `/bot61234:${secret}/sendMessage?chat_id=1`, method: 'POST', getHeader: () => undefined };
-    expect(clientRequestTarget(request, services)?.endpoint).toBe('/bot[REDACTED]/sendMessage');
+    expect(clientRequestTarget(request, rules)?.endpoint).toBe('/bot[REDACTED]/sendMessage');
   });
 
   it("skips a proxy tunnel's CONNECT, from undici or from http: the request sent through it is the call", () => {
-    expect(undiciTarget({ origin: 'http://proxy.corp:3128', path: 'api.stripe.com:443', method: 'CONNECT', headers: [] }, services)).toBeUndefined();
+    expect(undiciTarget({ origin: 'http://proxy.corp:3128', path: 'api.stripe.com:443', method: 'CONNECT', headers: [] }, rules)).toBeUndefined();
     const connect = { host: 'proxy.corp', path: 'api.stripe.com:443', method: 'CONNECT', getHeader: () => undefined };
-    expect(clientRequestTarget(connect, services)).toBeUndefined();
-    expect(clientRequestTarget({ ...connect, method: 'GET', path: '/v1/charges' }, services)?.endpoint).toBe('/v1/charges');
+    expect(clientRequestTarget(connect, rules)).toBeUndefined();
+    expect(clientRequestTarget({ ...connect, method: 'GET', path: '/v1/charges' }, rules)?.endpoint).toBe('/v1/charges');
   });
 
   it('reads the target of a request sent to a forward proxy in absolute form, from undici or from http', () => {
     const secret = 'Xq8vNz4tLp2Rk7Ws9Yb3Hc1M';
-    expect(undiciTarget({ origin: 'http://proxy.corp:3128', path: 'http://localhost:4000/stock?sku=1', method: 'GET' }, services)).toEqual({
+    expect(undiciTarget({ origin: 'http://proxy.corp:3128', path: 'http://localhost:4000/stock?sku=1', method: 'GET' }, rules)).toEqual({
       service: 'inventory',
       endpoint: '/stock',
       method: 'GET',
     });
     const request = { host: 'proxy.corp', path: `https://hooks.slack.com/services/T0/B0/${secret}?x=1`, method: 'POST', getHeader: () => 'hooks.slack.com' };
-    expect(clientRequestTarget(request, services)).toEqual({ service: 'hooks.slack.com', endpoint: '/services/T0/B0/[REDACTED]', method: 'POST' });
-    expect(clientRequestTarget({ ...request, path: 'HTTP://[::1]:4000/' }, services)).toEqual({ service: '::1', endpoint: '/', method: 'POST' });
+    expect(clientRequestTarget(request, rules)).toEqual({ service: 'hooks.slack.com', endpoint: '/services/T0/B0/[REDACTED]', method: 'POST' });
+    expect(clientRequestTarget({ ...request, path: 'HTTP://[::1]:4000/' }, rules)).toEqual({ service: '::1', endpoint: '/', method: 'POST' });
     // Not a URL after all: read as a path, on the connection's host.
-    expect(clientRequestTarget({ ...request, path: 'http://exa mple.com/x' }, services)?.service).toBe('proxy.corp');
+    expect(clientRequestTarget({ ...request, path: 'http://exa mple.com/x' }, rules)?.service).toBe('proxy.corp');
   });
 
   it('reads a ClientRequest, with the port from its Host header', () => {
     const headers: Record<string, string> = { host: 'localhost:4000' };
     const request = { host: 'localhost', path: '/stock?sku=1', method: 'DELETE', getHeader: (name: string) => headers[name] };
-    expect(clientRequestTarget(request, services)).toEqual({ service: 'inventory', endpoint: '/stock', method: 'DELETE' });
+    expect(clientRequestTarget(request, rules)).toEqual({ service: 'inventory', endpoint: '/stock', method: 'DELETE' });
     headers[MARKER_HEADER] = MARKER_VALUE;
-    expect(clientRequestTarget(request, services)).toBeUndefined();
+    expect(clientRequestTarget(request, rules)).toBeUndefined();
   });
 
   it('reads an HTTP/2 stream from its pseudo-headers, the port from its authority', () => {
     const headers = { ':method': 'POST', ':authority': 'localhost:4000', ':path': '/stock?sku=1', ':scheme': 'http' };
-    expect(http2Target(headers, services)).toEqual({ service: 'inventory', endpoint: '/stock', method: 'POST' });
-    expect(http2Target({ ':path': `/services/T0/B0/${'x'.repeat(24)}`, ':authority': 'hooks.slack.com' }, services)).toEqual({
+    expect(http2Target(headers, rules)).toEqual({ service: 'inventory', endpoint: '/stock', method: 'POST' });
+    expect(http2Target({ ':path': `/services/T0/B0/${'x'.repeat(24)}`, ':authority': 'hooks.slack.com' }, rules)).toEqual({
       service: 'hooks.slack.com',
       endpoint: '/services/T0/B0/[REDACTED]',
       method: 'GET',
     });
-    expect(http2Target({ ':authority': '[::1]:50051', ':path': '/pkg.Svc/Call' }, services)?.service).toBe('::1');
-    expect(http2Target({ host: 'api.stripe.com', ':path': '/v1' }, services)?.service).toBe('stripe');
-    expect(http2Target({ ...headers, [MARKER_HEADER]: MARKER_VALUE }, services)).toBeUndefined();
-    expect(http2Target({ ...headers, ':method': 'CONNECT' }, services)).toBeUndefined();
-    expect(http2Target({ ':path': '/no-authority' }, services)).toBeUndefined();
-    expect(http2Target({ ':authority': 'exa mple.com', ':path': '/' }, services)).toBeUndefined();
+    expect(http2Target({ ':authority': '[::1]:50051', ':path': '/pkg.Svc/Call' }, rules)?.service).toBe('::1');
+    expect(http2Target({ host: 'api.stripe.com', ':path': '/v1' }, rules)?.service).toBe('stripe');
+    expect(http2Target({ ...headers, [MARKER_HEADER]: MARKER_VALUE }, rules)).toBeUndefined();
+    expect(http2Target({ ...headers, ':method': 'CONNECT' }, rules)).toBeUndefined();
+    expect(http2Target({ ':path': '/no-authority' }, rules)).toBeUndefined();
+    expect(http2Target({ ':authority': 'exa mple.com', ':path': '/' }, rules)).toBeUndefined();
+  });
+});
+
+describe('ignored calls', () => {
+  const ignoring: OutboundRules = { services, ignore: compileOutboundIgnore(['api.stripe.com/v1/health', 'localhost:4000', '[::1]'], 'outboundHttp.ignore').matches };
+
+  it('gives no target for a call outboundHttp.ignore names, from any client, and one for the calls beside it', () => {
+    expect(undiciTarget({ origin: 'https://api.stripe.com', path: '/v1/health?x=1', method: 'GET' }, ignoring)).toBeUndefined();
+    expect(undiciTarget({ origin: 'https://api.stripe.com', path: '/v1/charges', method: 'GET' }, ignoring)?.service).toBe('stripe');
+    const headers: Record<string, string> = { host: 'localhost:4000' };
+    const request = { host: 'localhost', path: '/stock', method: 'GET', getHeader: (name: string) => headers[name] };
+    expect(clientRequestTarget(request, ignoring)).toBeUndefined();
+    headers.host = 'localhost:4001';
+    expect(clientRequestTarget(request, ignoring)?.service).toBe('local');
+    expect(http2Target({ ':authority': 'localhost:4000', ':path': '/pkg.Svc/Call' }, ignoring)).toBeUndefined();
+    expect(http2Target({ ':authority': '[::1]:50051', ':path': '/pkg.Svc/Call' }, ignoring)).toBeUndefined();
+    expect(http2Target({ ':authority': 'api.stripe.com', ':path': '/v1/health' }, ignoring)).toBeUndefined();
+  });
+
+  it('reads a call sent to a proxy in absolute form by its target, for ignoring as for naming', () => {
+    expect(undiciTarget({ origin: 'http://proxy.corp:3128', path: 'https://api.stripe.com/v1/health', method: 'GET' }, ignoring)).toBeUndefined();
+    const viaProxy = { host: 'proxy.corp', path: 'http://localhost:4000/stock', method: 'GET', getHeader: () => 'localhost:4000' };
+    expect(clientRequestTarget(viaProxy, ignoring)).toBeUndefined();
+    expect(clientRequestTarget({ ...viaProxy, path: 'http://localhost:4001/stock' }, ignoring)?.service).toBe('local');
   });
 });
