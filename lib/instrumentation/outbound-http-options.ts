@@ -1,4 +1,5 @@
 import { OptionReader } from '../options/option-reader.js';
+import { compileOutboundEndpoints, type OutboundEndpoint } from './outbound-endpoints.js';
 import { compileOutboundIgnore, type OutboundIgnore } from './outbound-ignore.js';
 import { type ServiceNameMap, serviceNameMap } from './service-names.js';
 
@@ -24,18 +25,26 @@ export interface OutboundHttpOptions {
    * Default [] (nothing ignored).
    */
   ignore?: ReadonlyArray<string | RegExp>;
+  /**
+   * Endpoint templates: a call whose path matches one is recorded with the template as its
+   * `endpoint` instead of its concrete path, so ids do not make a row each:
+   * `['api.github.com/repos/:owner/:repo/issues/:number', '/v1/customers/:id']` (a pattern
+   * without host applies to every host; the first match wins). Default [] (concrete paths).
+   */
+  endpoints?: readonly string[];
 }
 
 export interface ResolvedOutboundHttpOptions {
   enabled: boolean;
   services: ServiceNameMap;
   ignore: OutboundIgnore;
+  endpoint: OutboundEndpoint;
 }
 
 /** Throws `AnalyticsConfigError` naming every bad field. */
 export function resolveOutboundHttpOptions(raw: unknown): ResolvedOutboundHttpOptions {
   const read = new OptionReader('outboundHttp');
-  const o = read.object(raw, ['enabled', 'services', 'ignore']);
+  const o = read.object(raw, ['enabled', 'services', 'ignore', 'endpoints']);
   const enabled = read.bool('enabled', o.enabled, false);
   const services: Record<string, string> = {};
   if (o.services !== undefined && o.services !== null) {
@@ -51,7 +60,8 @@ export function resolveOutboundHttpOptions(raw: unknown): ResolvedOutboundHttpOp
     }
   }
   const ignore = compileOutboundIgnore(o.ignore, 'outboundHttp.ignore');
-  read.problems.push(...ignore.problems);
+  const endpoints = compileOutboundEndpoints(o.endpoints, 'outboundHttp.endpoints');
+  read.problems.push(...ignore.problems, ...endpoints.problems);
   read.throwIfAny();
-  return { enabled, services: serviceNameMap(services), ignore: ignore.matches };
+  return { enabled, services: serviceNameMap(services), ignore: ignore.matches, endpoint: endpoints.template };
 }

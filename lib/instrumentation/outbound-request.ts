@@ -1,12 +1,14 @@
 import { withoutPathCredentials } from '../privacy/credential-paths.js';
 import { isJitsuTransportRequest, MARKER_HEADER } from '../transports/jitsu/request-marker.js';
+import type { OutboundEndpoint } from './outbound-endpoints.js';
 import type { OutboundIgnore } from './outbound-ignore.js';
 import { type ServiceNameMap, serviceName } from './service-names.js';
 
-/** How calls are named (`outboundHttp.services`) and which are never recorded (`outboundHttp.ignore`). */
+/** How calls are named (`outboundHttp.services`, `endpoints`) and which are never recorded (`ignore`). */
 export interface OutboundRules {
   services: ServiceNameMap;
   ignore: OutboundIgnore;
+  endpoint: OutboundEndpoint;
 }
 
 /** What an External API Call says about the request, read when it starts. */
@@ -89,7 +91,7 @@ function targetAt(place: CallPlace, method: unknown, rules: OutboundRules): Outb
   if (rules.ignore(place.host, place.port, path)) return undefined;
   return {
     service: serviceName(rules.services, place.host, place.port),
-    endpoint: withoutPathCredentials(place.host, path),
+    endpoint: rules.endpoint(place.host, place.port, path) ?? withoutPathCredentials(place.host, path),
     method: typeof method === 'string' ? method : 'GET',
   };
 }

@@ -1,16 +1,17 @@
-import { compileOutboundIgnore } from '../../lib/instrumentation/outbound-ignore.js';
-import { clientRequestTarget, http2Target, type OutboundRules, pathOnly, undiciTarget } from '../../lib/instrumentation/outbound-request.js';
+import { resolveOutboundHttpOptions } from '../../lib/instrumentation/outbound-http-options.js';
+import { clientRequestTarget, http2Target, pathOnly, undiciTarget } from '../../lib/instrumentation/outbound-request.js';
 import { serviceName, serviceNameMap } from '../../lib/instrumentation/service-names.js';
 import { MARKER_HEADER, MARKER_VALUE } from '../../lib/transports/jitsu/request-marker.js';
 
-const services = serviceNameMap({
+const SERVICES = {
   'api.stripe.com': 'stripe',
   '*.sendgrid.net': 'sendgrid',
   'localhost:4000': 'inventory',
   localhost: 'local',
   '*.internal:8443': 'mesh',
-});
-const rules: OutboundRules = { services, ignore: compileOutboundIgnore([], 'outboundHttp.ignore').matches };
+};
+const rules = resolveOutboundHttpOptions({ services: SERVICES });
+const { services } = rules;
 
 describe('service names', () => {
   it.each([
@@ -128,7 +129,7 @@ describe('outbound request targets', () => {
 });
 
 describe('ignored calls', () => {
-  const ignoring: OutboundRules = { services, ignore: compileOutboundIgnore(['api.stripe.com/v1/health', 'localhost:4000', '[::1]'], 'outboundHttp.ignore').matches };
+  const ignoring = resolveOutboundHttpOptions({ services: SERVICES, ignore: ['api.stripe.com/v1/health', 'localhost:4000', '[::1]'] });
 
   it('gives no target for a call outboundHttp.ignore names, from any client, and one for the calls beside it', () => {
     expect(undiciTarget({ origin: 'https://api.stripe.com', path: '/v1/health?x=1', method: 'GET' }, ignoring)).toBeUndefined();
@@ -148,5 +149,41 @@ describe('ignored calls', () => {
     const viaProxy = { host: 'proxy.corp', path: 'http://localhost:4000/stock', method: 'GET', getHeader: () => 'localhost:4000' };
     expect(clientRequestTarget(viaProxy, ignoring)).toBeUndefined();
     expect(clientRequestTarget({ ...viaProxy, path: 'http://localhost:4001/stock' }, ignoring)?.service).toBe('local');
+  });
+});
+
+describe('endpoint templates', () => {
+  const templated = resolveOutboundHttpOptions({
+    services: SERVICES,
+    endpoints: ['api.github.com/repos/:owner/:repo/issues/:number', 'localhost:4000/stock/:sku', '/v1/customers/:id', '/v1/customers/:id/*'],
+  });
+
+  it('records a call that matches a template under the template, from any client, and the others under their path', () => {
+    expect(undiciTarget({ origin: 'https://api.github.com', path: '/repos/acme/app/issues/123?page=2', method: 'GET' }, templated)).toEqual({
+      service: 'api.github.com',
+      endpoint: '/repos/:owner/:repo/issues/:number',
+      method: 'GET',
+    });
+    expect(undiciTarget({ origin: 'https://api.github.com', path: '/repos/acme/app/pulls/7', method: 'GET' }, templated)?.endpoint).toBe('/repos/acme/app/pulls/7');
+    const headers: Record<string, string> = { host: 'localhost:4000' };
+    const request = { host: 'localhost', path: '/stock/SKU-991', method: 'GET', getHeader: (name: string) => headers[name] };
+    expect(clientRequestTarget(request, templated)).toEqual({ service: 'inventory', endpoint: '/stock/:sku', method: 'GET' });
+    headers.host = 'localhost:4001';
+    expect(clientRequestTarget(request, templated)?.endpoint).toBe('/stock/SKU-991');
+    expect(http2Target({ ':authority': 'api.stripe.com', ':path': '/v1/customers/cus_Nff8x/' }, templated)?.endpoint).toBe('/v1/customers/:id');
+    // The first match wins: the longer template comes second and takes what the first leaves.
+    expect(http2Target({ ':authority': 'api.stripe.com', ':path': '/v1/customers/cus_Nff8x/sources/src_1' }, templated)?.endpoint).toBe('/v1/customers/:id/*');
+  });
+
+  it('refuses a pattern that names no path to record the calls as', () => {
+    expect(() => resolveOutboundHttpOptions({ endpoints: ['api.github.com', '/repos/:owner/*/x', 7] })).toThrow(
+      [
+        'Invalid nestjs-jitsu-analytics configuration:',
+        `  - outboundHttp.endpoints[0]: got "api.github.com", expected a path to record the calls as (e.g. 'api.github.com/repos/:owner/:repo')`,
+        `  - outboundHttp.endpoints[1]: got "/repos/:owner/*/x", expected '*' only at the end of the pattern (e.g. '/internal/*')`,
+        `  - outboundHttp.endpoints[2]: got number 7, expected a host with an optional port and path, or a path ('api.example.com', '*.sentry.io', 'localhost:4318/v1/*', '/health')`,
+      ].join('\n'),
+    );
+    expect(() => resolveOutboundHttpOptions({ endpoints: '/v1/customers/:id' })).toThrow(/outboundHttp\.endpoints: got "\/v1\/customers\/:id", expected an array of path patterns/);
   });
 });

@@ -36,6 +36,8 @@ describe('outboundHttp.ignore patterns', () => {
     ['[FD00:EC2::254]', 'fd00:ec2::254', undefined, '/latest/api/token', true],
     ['[::1]:9000/internal/*', '::1', '9000', '/internal/x', true],
     ['[::1]:9000/internal/*', '::1', '9000', '/public', false],
+    ['/health', 'api.example.com', '8080', '/health/', true],
+    ['/health', 'localhost', undefined, '/v1/health', false],
   ])('%s: %s port %s %s → %s', (pattern, host, port, path, expected) => {
     expect(ignored([pattern])(host, port, path)).toBe(expected);
   });
@@ -55,7 +57,7 @@ describe('outboundHttp.ignore patterns', () => {
     expect(resolveOutboundHttpOptions({ enabled: true }).ignore('localhost', undefined, '/')).toBe(false);
   });
 
-  it('refuses what is not a host pattern, naming each one', () => {
+  it('refuses what is not a call pattern, naming each one', () => {
     let error: unknown;
     try {
       resolveOutboundHttpOptions({ enabled: true, ignore: ['https://api.example.com/health', 'localhost', 42, 'api.example.com/v1/*/x', '', '::1'] });
@@ -64,17 +66,17 @@ describe('outboundHttp.ignore patterns', () => {
     }
     expect(error).toBeInstanceOf(AnalyticsConfigError);
     expect((error as AnalyticsConfigError).problems).toEqual([
-      expect.stringMatching(/^outboundHttp\.ignore\[0\]: got "https:\/\/api\.example\.com\/health", expected a host with an optional port and path/),
+      expect.stringMatching(/^outboundHttp\.ignore\[0\]: got "https:\/\/api\.example\.com\/health", expected a host with an optional port and path, or a path \(.*\) or a RegExp$/),
       expect.stringMatching(/^outboundHttp\.ignore\[2\]: got number 42, expected a host/),
       expect.stringMatching(/^outboundHttp\.ignore\[3\]: got "api\.example\.com\/v1\/\*\/x", expected '\*' only at the end/),
       expect.stringMatching(/^outboundHttp\.ignore\[4\]: got "", expected a host/),
       expect.stringMatching(/^outboundHttp\.ignore\[5\]: got "::1", expected a host/),
     ]);
-    expect(() => resolveOutboundHttpOptions({ ignore: 'localhost' })).toThrow(/outboundHttp\.ignore: got "localhost", expected an array of hosts/);
+    expect(() => resolveOutboundHttpOptions({ ignore: 'localhost' })).toThrow(/outboundHttp\.ignore: got "localhost", expected an array of call patterns/);
   });
 });
 
-describe('outboundHttp.ignore on real calls', () => {
+describe('outboundHttp.ignore and endpoints on real calls', () => {
   let api: http.Server;
   let apiPort: number;
   beforeAll(async () => {
@@ -118,5 +120,14 @@ describe('outboundHttp.ignore on real calls', () => {
     // The same calls, seen by an instance that ignores nothing.
     expect((await calls(unfiltered)).map((e) => e.properties.success)).toEqual([false, false]);
     expect(await errorsOf(unfiltered)).toHaveLength(2);
+  });
+
+  it('records a call under the endpoint template it matches, through fetch and node:http', async () => {
+    const wa = running({ outboundHttp: { enabled: true, endpoints: [`127.0.0.1:${apiPort}/users/:id/orders`, '/files/*'] } });
+    await (await fetch(`${base()}/users/8812/orders?page=2`)).text();
+    expect(await httpGet(`${base()}/files/2026/11/report-8812.pdf`)).toBe(200);
+    expect(await httpGet(`${base()}/users/8812`)).toBe(200);
+    expect((await calls(wa)).map((e) => e.properties.endpoint)).toEqual(['/users/:id/orders', '/files/*', '/users/8812']);
+    expect(await wa.payload()).not.toContain('report-8812');
   });
 });
