@@ -1,7 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { ResolvedOptions } from './analytics-options.resolver.js';
 import { AttachedFeatures } from './attached-features.js';
-import { DeliveryScope } from './context/delivery-scope.js';
+import { UnrecordedCalls } from './context/unrecorded-calls.js';
 import { RequestContext, type RequestFacts } from './context/request-context.js';
 import type { AnalyticsEvent } from './events/analytics-event.interface.js';
 import type { EventDraft } from './events/event-draft.interface.js';
@@ -35,7 +35,7 @@ import type { AnalyticsTransport } from './transports/transport.interface.js';
 export class AnalyticsCore {
   readonly reporter: AnalyticsReporter;
   readonly requestContext = new RequestContext();
-  readonly deliveryScope = new DeliveryScope();
+  readonly unrecordedCalls = new UnrecordedCalls();
   /** What was started for this instance; stopped at shutdown, before the final flush. */
   readonly features = new AttachedFeatures();
   /**
@@ -92,7 +92,7 @@ export class AnalyticsCore {
     // With a spool, what waits is bounded by the disk, not by the in-memory queue bounds.
     this.queueLimits = spool ? { maxQueueSize: Number.POSITIVE_INFINITY, maxQueueBytes: spool.maxBytes } : options;
     if (options.enabled && transport) {
-      this.pipeline = new DeliveryPipeline(this.deliveryScope.around(transport), options, this.reporter, spool && openSpool(spool, options, this.reporter));
+      this.pipeline = new DeliveryPipeline(this.unrecordedCalls.around(transport), options, this.reporter, spool && openSpool(spool, options, this.reporter));
       this.intake = new EventIntake((draft, at, facts) => this.build(draft, at, facts));
     }
   }

@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import { Observable, type Subscription } from 'rxjs';
 
 /**
  * How a call whose work outlives the method's return ended: with a value, with an error, or
@@ -28,27 +28,30 @@ function once(finish: Finish): Finish {
  * Times each subscription from subscribe to complete or error. A consumer that unsubscribes first
  * (`firstValueFrom`, `take(1)`, a client leaving an SSE stream) ends it too: a success when it got
  * a value, else a call that did not succeed (nothing came back) but is not an error of the work.
+ * `around`, when given, runs the subscription to the source (where a lazy source starts its work).
  */
-export function timedObservable(source: Observable<unknown>, begin: () => Finish): Observable<unknown> {
+export function timedObservable(source: Observable<unknown>, begin: () => Finish, around?: (subscribe: () => Subscription) => Subscription): Observable<unknown> {
   return new Observable<unknown>((subscriber) => {
     const finish = once(begin());
     let last: unknown;
     let emitted = false;
-    const subscription = source.subscribe({
-      next(value) {
-        last = value;
-        emitted = true;
-        subscriber.next(value);
-      },
-      error(error: unknown) {
-        finish({ error, failed: true });
-        subscriber.error(error);
-      },
-      complete() {
-        finish({ value: last, failed: false });
-        subscriber.complete();
-      },
-    });
+    const subscribe = () =>
+      source.subscribe({
+        next(value) {
+          last = value;
+          emitted = true;
+          subscriber.next(value);
+        },
+        error(error: unknown) {
+          finish({ error, failed: true });
+          subscriber.error(error);
+        },
+        complete() {
+          finish({ value: last, failed: false });
+          subscriber.complete();
+        },
+      });
+    const subscription = around ? around(subscribe) : subscribe();
     return () => {
       finish({ value: last, failed: !emitted, stopped: true });
       subscription.unsubscribe();

@@ -35,9 +35,10 @@ export function wrapMethod(original: Method, spec: TrackedMethodSpec): Method {
       if (core === undefined || !core.enabled) return original.apply(this, args);
       const started = performance.now();
       const finish: Finish = (outcome) => settle(core, spec, this, args, started, outcome);
+      const within = spec.ownsOutboundCalls ? core.unrecordedCalls : undefined;
       let result: unknown;
       try {
-        result = original.apply(this, args);
+        result = within ? within.run(() => original.apply(this, args)) : original.apply(this, args);
       } catch (error) {
         finish({ error, failed: true });
         throw error;
@@ -45,10 +46,14 @@ export function wrapMethod(original: Method, spec: TrackedMethodSpec): Method {
       const kind = resultKind(result);
       if (kind === 'promise') return timedPromise(result as Promise<unknown>, finish) ?? settleNow(result, finish);
       if (kind === 'observable') {
-        return timedObservable(result as Observable<unknown>, () => {
-          const subscribed = performance.now();
-          return (outcome) => settle(core, spec, this, args, subscribed, outcome);
-        });
+        return timedObservable(
+          result as Observable<unknown>,
+          () => {
+            const subscribed = performance.now();
+            return (outcome) => settle(core, spec, this, args, subscribed, outcome);
+          },
+          within && ((subscribe) => within.run(subscribe)),
+        );
       }
       if (kind === 'sync' || kind === 'async') return timedGenerator(result as Iterator<unknown>, kind, finish);
       return settleNow(result, finish);

@@ -21,7 +21,8 @@ const OPTIONS = ['method', 'statusCode', ...COMMON_OPTIONS] as const;
  * One `External API Call` event per call (`external_api_events`): `service`, `endpoint` (without
  * its query string), `http_method`, `status_code`, `duration_ms`, `success`. Without a `success`
  * extractor, a call that returned a status >= 400 counts as failed. A throw also adds a
- * `Backend Error` with `error_source: 'external_api'`.
+ * `Backend Error` with `error_source: 'external_api'`. The HTTP calls the method makes (those of
+ * an Observable it returns, while subscribed) are this call: `outboundHttp` does not record them.
  *
  * ```ts
  * @TrackExternalApi('stripe', '/v1/charges', { method: 'POST' })
@@ -42,6 +43,7 @@ export function TrackExternalApi(service: string, endpoint: string, options?: Tr
       decorator: 'TrackExternalApi',
       site: site.label,
       errorSource: 'external_api',
+      ownsOutboundCalls: true,
       record(core, reader, durationMs, failed) {
         const statusCode = reader.field('statusCode', status);
         const success = succeeded(readers, reader, failed, !(typeof statusCode === 'number' && statusCode >= 400));

@@ -15,6 +15,11 @@ export interface TrackedMethodSpec {
   /** `error_source` of the `Backend Error` added when the method throws. */
   readonly errorSource: BackendErrorFields['source'];
   /**
+   * The outbound HTTP calls the method makes are its own event: `outboundHttp` does not record
+   * them again (`@TrackExternalApi`).
+   */
+  readonly ownsOutboundCalls?: boolean;
+  /**
    * Records the method's event, its fields read through `reader` (an extractor that fails costs
    * its field only). `failed` is true when the method threw or rejected.
    */

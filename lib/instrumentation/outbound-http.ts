@@ -102,7 +102,7 @@ export class OutboundHttpInstrumentation {
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.core.deliveryScope.watch();
+    this.core.unrecordedCalls.watch();
     for (const key of Object.keys(OUTBOUND_CHANNELS) as Array<keyof typeof OUTBOUND_CHANNELS>) {
       subscribe(OUTBOUND_CHANNELS[key], this.handlers[key]);
     }
@@ -117,7 +117,7 @@ export class OutboundHttpInstrumentation {
   }
 
   private begin(request: unknown, target: (request: object) => OutboundTarget | undefined): object | undefined {
-    if (typeof request !== 'object' || request === null || this.core.deliveryScope.active) return undefined;
+    if (typeof request !== 'object' || request === null || this.core.unrecordedCalls.active) return undefined;
     const t = target(request);
     if (!t) return undefined;
     this.pending.set(request, { ...t, startedAt: performance.now(), facts: this.core.requestContext.get() });
