@@ -1,8 +1,8 @@
 import type { LoggerService } from '@nestjs/common';
 import type { ResolvedOptions } from './analytics-options.resolver.js';
 import { AttachedFeatures } from './attached-features.js';
-import { UnrecordedCalls } from './context/unrecorded-calls.js';
 import { RequestContext, type RequestFacts } from './context/request-context.js';
+import { UnrecordedCalls } from './context/unrecorded-calls.js';
 import type { AnalyticsEvent } from './events/analytics-event.interface.js';
 import type { EventDraft } from './events/event-draft.interface.js';
 import { eventKindSpec } from './events/event-catalog.js';

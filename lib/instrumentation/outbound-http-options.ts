@@ -19,8 +19,9 @@ export interface OutboundHttpOptions {
   /**
    * Calls never recorded, neither as `External API Call` nor as `Backend Error`: telemetry
    * exporters, cloud metadata endpoints, the app's own health pings. A string is a host as in
-   * `services` (`'169.254.169.254'`, `'*.ingest.sentry.io'`, `'localhost:4318'`), optionally
-   * followed by a path pattern as in `api.exclude` (`'localhost:4318/v1/*'`); a RegExp is tested
+   * `services` (`'169.254.169.254'`, `'*.ingest.sentry.io'`, `'localhost:4318'`, or `'[fd00:ec2::254]'`),
+   * optionally followed by a path pattern as in `api.exclude` (`'localhost:4318/v1/*'`), or a path
+   * pattern alone for every host (`'/health'`); a RegExp is tested
    * against `host[:port]/path` without the query string (`metadata.google.internal/computeMetadata/v1/`).
    * Default [] (nothing ignored).
    */
