@@ -147,7 +147,7 @@ function recordBackendError(core: AnalyticsCore, spec: TrackedMethodSpec, error:
       if (core.operationErrors.has(error)) return;
       core.operationErrors.add(error);
     }
-    core.recordKind(backendErrorEvent({ source: spec.errorSource, error, statusCode: errorStatus(error) }));
+    core.recordKind(backendErrorEvent({ source: spec.errorSource, error, statusCode: errorStatus(error) }, spec.errorProperties));
   } catch (problem) {
     core.reporter.dropped('invalid_event', ['(unassigned)'], scrubString(`@${spec.decorator}() on ${spec.site}: could not describe the error: ${describeThrown(problem)}`));
   }

@@ -1,4 +1,4 @@
-import { externalApiEvent } from '../events/event-builders.js';
+import { externalApiEvent, externalEndpoint } from '../events/event-builders.js';
 import { DecoratorArguments } from './decorator-arguments.js';
 import { responseStatus } from './default-extractors.js';
 import { COMMON_OPTIONS, commonReaders, extraProperties, recordKind, succeeded } from './record-helpers.js';
@@ -21,7 +21,7 @@ const OPTIONS = ['method', 'statusCode', ...COMMON_OPTIONS] as const;
  * One `External API Call` event per call (`external_api_events`): `service`, `endpoint` (without
  * its query string), `http_method`, `status_code`, `duration_ms`, `success`. Without a `success`
  * extractor, a call that returned a status >= 400 counts as failed. A throw also adds a
- * `Backend Error` with `error_source: 'external_api'`. The HTTP calls the method makes (those of
+ * `Backend Error` with `error_source: 'external_api'`, `service` and `endpoint`. The HTTP calls the method makes (those of
  * an Observable it returns, while subscribed) are this call: `outboundHttp` does not record them.
  *
  * ```ts
@@ -44,6 +44,7 @@ export function TrackExternalApi(service: string, endpoint: string, options?: Tr
       site: site.label,
       errorSource: 'external_api',
       ownsOutboundCalls: true,
+      errorProperties: { service: serviceName, endpoint: externalEndpoint(serviceName, endpointName) },
       record(core, reader, durationMs, failed) {
         const statusCode = reader.field('statusCode', status);
         const success = succeeded(readers, reader, failed, !(typeof statusCode === 'number' && statusCode >= 400));

@@ -20,6 +20,11 @@ export interface TrackedMethodSpec {
    */
   readonly ownsOutboundCalls?: boolean;
   /**
+   * Fields its `Backend Error` carries besides the error's (`@TrackExternalApi`: `service` and
+   * `endpoint`, as the failures `outboundHttp` records have them).
+   */
+  readonly errorProperties?: Readonly<Record<string, string>>;
+  /**
    * Records the method's event, its fields read through `reader` (an extractor that fails costs
    * its field only). `failed` is true when the method threw or rejected.
    */

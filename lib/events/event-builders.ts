@@ -129,11 +129,16 @@ export function fileEvent(operation: string, fileType: unknown, fileSize: unknow
 }
 
 /** A webhook or bot URL's credential is redacted here, not by each caller, so no way of recording a call can skip it. */
+/** An External API Call's `endpoint` as sent: no query string, a webhook's or bot's secret replaced. */
+export function externalEndpoint(service: string, endpoint: string): string {
+  return endpointWithoutCredentials(service, stripQuery(endpoint));
+}
+
 export function externalApiEvent(service: string, endpoint: string, durationMs: number, success: boolean, extra?: Extra): KindEvent {
   const { method, statusCode, ...rest } = extra ?? {};
   return kindEvent('external_api', rest, {
     service: String(service),
-    endpoint: endpointWithoutCredentials(String(service), stripQuery(String(endpoint))),
+    endpoint: externalEndpoint(String(service), String(endpoint)),
     http_method: optionalString(method ?? rest.http_method)?.toUpperCase(),
     status_code: optionalInt(statusCode ?? rest.status_code),
     duration_ms: roundMs(durationMs),

@@ -67,17 +67,21 @@ describe('@TrackExternalApi', () => {
         return { status: 200 };
       }
 
-      @TrackExternalApi('slack', `/services/T0AAAAAAA/B0BBBBBBB/${secret}`)
-      notifyByPath(): void {}
+      @TrackExternalApi('slack', `/services/T0AAAAAAA/B0BBBBBBB/${secret}?token=t-1`)
+      notifyByPath(): void {
+        throw new Error('socket hang up');
+      }
     }
     const notifier = h.bind(new Notifier());
     notifier.notify();
-    notifier.notifyByPath();
+    expect(() => notifier.notifyByPath()).toThrow('socket hang up');
     const events = await h.events();
-    expect(events.map((e) => e.properties.endpoint)).toEqual([
-      'https://hooks.slack.com/services/T0AAAAAAA/B0BBBBBBB/[REDACTED]',
-      '/services/T0AAAAAAA/B0BBBBBBB/[REDACTED]',
+    expect(events.map((e) => [e.event, e.properties.endpoint])).toEqual([
+      ['External API Call', 'https://hooks.slack.com/services/T0AAAAAAA/B0BBBBBBB/[REDACTED]'],
+      ['External API Call', '/services/T0AAAAAAA/B0BBBBBBB/[REDACTED]'],
+      ['Backend Error', '/services/T0AAAAAAA/B0BBBBBBB/[REDACTED]'],
     ]);
+    expect(JSON.stringify(events)).not.toContain('t-1');
     expect(JSON.stringify(events)).not.toContain(secret);
   });
 
@@ -98,7 +102,7 @@ describe('@TrackExternalApi', () => {
       duration_ms: expect.any(Number),
       success: false,
     });
-    expect(events[1]!.properties).toMatchObject({ error_source: 'external_api', error_name: 'AxiosError', status_code: 502 });
+    expect(events[1]!.properties).toMatchObject({ error_source: 'external_api', error_name: 'AxiosError', status_code: 502, service: 'stripe', endpoint: '/v1/customers' });
   });
 
   it('lets the success extractor decide, with fixed and extracted values', async () => {

@@ -76,10 +76,10 @@ describe('outboundHttp beside @TrackExternalApi', () => {
       ['payments', false],
       ['payments', false],
     ]);
-    // The decorator's, for what the method threw; none of outboundHttp's (`ExternalApiError`).
-    expect((await errorsOf(wa)).map((e) => [e.properties.error_source, e.properties.error_name])).toEqual([
-      ['external_api', 'TypeError'],
-      ['external_api', 'AxiosError'],
+    // The decorator's, for what the method threw, named as the call is; none of outboundHttp's (`ExternalApiError`).
+    expect((await errorsOf(wa)).map((e) => [e.properties.error_source, e.properties.error_name, e.properties.service, e.properties.endpoint])).toEqual([
+      ['external_api', 'TypeError', 'payments', '/v1/charges'],
+      ['external_api', 'AxiosError', 'payments', '/v1/refunds'],
     ]);
   });
 });
