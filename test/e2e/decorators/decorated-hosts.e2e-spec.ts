@@ -56,6 +56,6 @@ describe('each decorator on a Nest provider and on a controller handler', () => 
     if (mode !== 'sync' && 'duration_ms' in event!.properties) expect(event!.properties.duration_ms as number).toBeGreaterThanOrEqual(1);
 
     const errors = (await nest.eventsIn('backend_error_events')).filter((e) => e.properties.error_source === c.errorSource);
-    expect(errors.map((e) => ownProperties(e))).toEqual(ok ? [] : [{ event_category: 'backend', environment: 'e2e', ...backendError(c.errorSource) }]);
+    expect(errors.map((e) => ownProperties(e))).toEqual(ok ? [] : [{ event_category: 'backend', environment: 'e2e', ...backendError(c.errorSource), ...c.errorProperties }]);
   });
 });

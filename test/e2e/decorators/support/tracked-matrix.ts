@@ -22,6 +22,8 @@ export interface MatrixCase {
   readonly event: string;
   readonly table: string;
   readonly errorSource: string;
+  /** What its Backend Error carries besides the error's fields. */
+  readonly errorProperties?: Record<string, unknown>;
   /** The first argument (the request body of a controller handler). */
   readonly input: Record<string, unknown>;
   /** What the method returns on success. */
@@ -106,6 +108,7 @@ export const MATRIX: readonly MatrixCase[] = [
     event: 'External API Call',
     table: 'external_api_events',
     errorSource: 'external_api',
+    errorProperties: { service: 'stripe', endpoint: '/v1/charges' },
     input: { customer: 'cus_1' },
     result: { status: 201 },
     expected: (ok) => ({
