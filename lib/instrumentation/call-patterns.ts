@@ -30,7 +30,9 @@ export function parseCallPattern(text: unknown): CallPattern | string {
     return `expected a host with an optional port and path, or a path (${CALL_PATTERN_EXAMPLES})`;
   }
   const [, wildcard, name, ipv6, port, path] = parts;
-  const host = wildcard ? `.${name}` : (name ?? ipv6);
+  const address = ipv6 === undefined ? undefined : canonicalIpv6(ipv6);
+  if (address === null) return `expected a valid IPv6 address in brackets (e.g. '[fd00::1]:8080')`;
+  const host = wildcard ? `.${name}` : (name ?? address);
   const pattern: CallPattern = { host: host?.toLowerCase(), suffix: wildcard !== undefined, port };
   if (path !== undefined) {
     const compiled = pathPatternRegExp(path);
@@ -39,6 +41,15 @@ export function parseCallPattern(text: unknown): CallPattern | string {
     pattern.template = normalisePath(path);
   }
   return pattern;
+}
+
+/** As a URL's `hostname` gives it (`FD00:0::1` → `fd00::1`, so the two compare equal), without brackets; null when it is none. */
+function canonicalIpv6(address: string): string | null {
+  try {
+    return new URL(`http://[${address}]`).hostname.slice(1, -1);
+  } catch {
+    return null;
+  }
 }
 
 /** `host` lower-cased, an IPv6 address without brackets; `port` when the URL names one; `path` without query. */

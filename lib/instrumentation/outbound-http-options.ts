@@ -1,7 +1,7 @@
 import { OptionReader } from '../options/option-reader.js';
 import { compileOutboundEndpoints, type OutboundEndpoint } from './outbound-endpoints.js';
 import { compileOutboundIgnore, type OutboundIgnore } from './outbound-ignore.js';
-import { type ServiceNameMap, serviceNameMap } from './service-names.js';
+import { isServiceKey, type ServiceNameMap, serviceNameMap } from './service-names.js';
 
 /** `outboundHttp`: `External API Call` events for requests the application makes. */
 export interface OutboundHttpOptions {
@@ -13,7 +13,8 @@ export interface OutboundHttpOptions {
   /**
    * Service names by host: `{ 'api.stripe.com': 'stripe', '*.sendgrid.net': 'sendgrid',
    * 'localhost:4000': 'inventory' }`. A key with a port matches that port only; `*.` matches any
-   * subdomain. Hosts not listed are reported as the host name itself. Default {}.
+   * subdomain; an IPv6 address goes in brackets (`'[fd00::1]:8080'`). Hosts not listed are reported
+   * as the host name itself. Default {}.
    */
   services?: Record<string, string>;
   /**
@@ -54,9 +55,8 @@ export function resolveOutboundHttpOptions(raw: unknown): ResolvedOutboundHttpOp
     } else {
       for (const [host, name] of Object.entries(o.services)) {
         if (typeof name !== 'string' || name.trim() === '') read.problem(`services[${JSON.stringify(host)}]`, name, 'a non-empty service name');
-        else if (!/^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i.test(host)) {
-          read.problem('services', host, `host keys such as 'api.stripe.com', '*.stripe.com' or 'localhost:4000'`);
-        } else services[host] = name;
+        else if (!isServiceKey(host)) read.problem('services', host, `host keys such as 'api.stripe.com', '*.stripe.com', 'localhost:4000' or '[fd00::1]:8080'`);
+        else services[host] = name;
       }
     }
   }

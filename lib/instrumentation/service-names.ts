@@ -1,10 +1,14 @@
+import { parseCallPattern } from './call-patterns.js';
+
 /**
  * The `service` of an External API Call: a configured name for the host, else the host itself.
  * Lookups run on every outbound request, so the map is split once into exact and suffix tables.
  */
 export interface ServiceNameMap {
-  /** `host` and `host:port` keys, lower-cased. */
-  readonly exact: ReadonlyMap<string, string>;
+  /** By lower-cased host (an IPv6 address without brackets). */
+  readonly hosts: ReadonlyMap<string, string>;
+  /** By `host port`, for keys that name a port. */
+  readonly hostPorts: ReadonlyMap<string, string>;
   /** From `*.stripe.com` keys: suffix `.stripe.com`, longest first. */
   readonly suffixes: ReadonlyArray<SuffixRule>;
 }
@@ -15,30 +19,37 @@ interface SuffixRule {
   readonly name: string;
 }
 
+/** A key `services` takes: `api.stripe.com`, `*.stripe.com`, `localhost:4000`, `[fd00::1]:8080`. */
+export function isServiceKey(key: string): boolean {
+  const pattern = parseCallPattern(key);
+  return typeof pattern !== 'string' && pattern.host !== undefined && pattern.path === undefined;
+}
+
+/** `services` must hold keys `isServiceKey` accepts; others are left out. */
 export function serviceNameMap(services: Readonly<Record<string, string>>): ServiceNameMap {
-  const exact = new Map<string, string>();
+  const hosts = new Map<string, string>();
+  const hostPorts = new Map<string, string>();
   const suffixes: SuffixRule[] = [];
-  for (const [host, name] of Object.entries(services)) {
-    const key = host.toLowerCase();
-    if (!key.startsWith('*.')) {
-      exact.set(key, name);
-      continue;
-    }
-    const [suffix, port] = key.slice(1).split(':');
-    suffixes.push(port === undefined ? { suffix, name } : { suffix, port, name });
+  for (const [key, name] of Object.entries(services)) {
+    const pattern = parseCallPattern(key);
+    if (typeof pattern === 'string' || pattern.host === undefined || pattern.path !== undefined) continue;
+    const { host, port } = pattern;
+    if (pattern.suffix) suffixes.push(port === undefined ? { suffix: host, name } : { suffix: host, port, name });
+    else if (port === undefined) hosts.set(host, name);
+    else hostPorts.set(`${host} ${port}`, name);
   }
   suffixes.sort((a, b) => b.suffix.length - a.suffix.length);
-  return { exact, suffixes };
+  return { hosts, hostPorts, suffixes };
 }
 
 /** `hostname` without port; `port` when the URL names one. A `host:port` key wins over a `host` key. */
 export function serviceName(map: ServiceNameMap, hostname: string, port?: string): string {
   const host = hostname.toLowerCase();
   if (port) {
-    const withPort = map.exact.get(`${host}:${port}`);
+    const withPort = map.hostPorts.get(`${host} ${port}`);
     if (withPort !== undefined) return withPort;
   }
-  const named = map.exact.get(host);
+  const named = map.hosts.get(host);
   if (named !== undefined) return named;
   for (const rule of map.suffixes) {
     if (host.endsWith(rule.suffix) && (rule.port === undefined || rule.port === port)) return rule.name;

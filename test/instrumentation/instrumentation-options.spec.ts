@@ -61,6 +61,11 @@ describe('outboundHttp options', () => {
       'outboundHttp.services["api.stripe.com"]: got "", expected a non-empty service name',
     ]);
     expect(problemsOf(() => resolveOutboundHttpOptions({ services: { 'https://api.stripe.com/v1': 'stripe' } }))[0]).toMatch(/^outboundHttp\.services: got "https:\/\/api\.stripe\.com\/v1"/);
+    expect(problemsOf(() => resolveOutboundHttpOptions({ services: { 'api.stripe.com/v1': 'stripe', '[zz::1]': 'x', '::1': 'y', '[fd00::1]:8080': 'mesh' } }))).toEqual([
+      `outboundHttp.services: got "api.stripe.com/v1", expected host keys such as 'api.stripe.com', '*.stripe.com', 'localhost:4000' or '[fd00::1]:8080'`,
+      `outboundHttp.services: got "[zz::1]", expected host keys such as 'api.stripe.com', '*.stripe.com', 'localhost:4000' or '[fd00::1]:8080'`,
+      `outboundHttp.services: got "::1", expected host keys such as 'api.stripe.com', '*.stripe.com', 'localhost:4000' or '[fd00::1]:8080'`,
+    ]);
   });
 });
 

@@ -34,6 +34,7 @@ describe('outboundHttp.ignore patterns', () => {
     ['api.example.com/users/:id/ping', 'api.example.com', undefined, '/users/42/ping', true],
     ['api.example.com/users/:id/ping', 'api.example.com', undefined, '/users/42/orders', false],
     ['[FD00:EC2::254]', 'fd00:ec2::254', undefined, '/latest/api/token', true],
+    ['[fd00:0ec2:0::254]', 'fd00:ec2::254', undefined, '/latest/api/token', true],
     ['[::1]:9000/internal/*', '::1', '9000', '/internal/x', true],
     ['[::1]:9000/internal/*', '::1', '9000', '/public', false],
     ['/health', 'api.example.com', '8080', '/health/', true],
@@ -60,7 +61,7 @@ describe('outboundHttp.ignore patterns', () => {
   it('refuses what is not a call pattern, naming each one', () => {
     let error: unknown;
     try {
-      resolveOutboundHttpOptions({ enabled: true, ignore: ['https://api.example.com/health', 'localhost', 42, 'api.example.com/v1/*/x', '', '::1'] });
+      resolveOutboundHttpOptions({ enabled: true, ignore: ['https://api.example.com/health', 'localhost', 42, 'api.example.com/v1/*/x', '', '::1', '[fd00::zz]', '[1:2:3:4:5:6:7:8:9]:80'] });
     } catch (e) {
       error = e;
     }
@@ -71,6 +72,8 @@ describe('outboundHttp.ignore patterns', () => {
       expect.stringMatching(/^outboundHttp\.ignore\[3\]: got "api\.example\.com\/v1\/\*\/x", expected '\*' only at the end/),
       expect.stringMatching(/^outboundHttp\.ignore\[4\]: got "", expected a host/),
       expect.stringMatching(/^outboundHttp\.ignore\[5\]: got "::1", expected a host/),
+      `outboundHttp.ignore[6]: got "[fd00::zz]", expected a host with an optional port and path, or a path ('api.example.com', '*.sentry.io', 'localhost:4318/v1/*', '/health') or a RegExp`,
+      `outboundHttp.ignore[7]: got "[1:2:3:4:5:6:7:8:9]:80", expected a valid IPv6 address in brackets (e.g. '[fd00::1]:8080') or a RegExp`,
     ]);
     expect(() => resolveOutboundHttpOptions({ ignore: 'localhost' })).toThrow(/outboundHttp\.ignore: got "localhost", expected an array of call patterns/);
   });

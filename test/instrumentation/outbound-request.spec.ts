@@ -42,6 +42,16 @@ describe('service name maps', () => {
     expect(serviceName(map, 'eu.sendgrid.net')).toBe('sendgrid');
     expect(serviceName(map, 'localhost', '4000')).toBe('inventory');
   });
+
+  it('name an IPv6 host written in brackets, however the address is spelt, its port apart from the address', () => {
+    const map = serviceNameMap({ '[FD00:0:0::1]:8080': 'mesh', '[fd00::2]': 'cache', '[::1]:4000': 'local' });
+    expect(serviceName(map, 'fd00::1', '8080')).toBe('mesh');
+    expect(serviceName(map, 'fd00::1', '8081')).toBe('fd00::1');
+    expect(serviceName(map, 'fd00::2', '6379')).toBe('cache');
+    // `::1:4000` is an address of its own, not `[::1]:4000`.
+    expect(serviceName(map, '::1:4000')).toBe('::1:4000');
+    expect(serviceName(map, '::1', '4000')).toBe('local');
+  });
 });
 
 describe('outbound request targets', () => {
