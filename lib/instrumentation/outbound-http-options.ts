@@ -1,7 +1,7 @@
 import { OptionReader } from '../options/option-reader.js';
 import { compileOutboundEndpoints, type OutboundEndpoint } from './outbound-endpoints.js';
 import { compileOutboundIgnore, type OutboundIgnore } from './outbound-ignore.js';
-import { isServiceKey, type ServiceNameMap, serviceNameMap } from './service-names.js';
+import { type ServiceNameMap, serviceNameMap } from './service-names.js';
 
 /** `outboundHttp`: `External API Call` events for requests the application makes. */
 export interface OutboundHttpOptions {
@@ -55,14 +55,16 @@ export function resolveOutboundHttpOptions(raw: unknown): ResolvedOutboundHttpOp
     } else {
       for (const [host, name] of Object.entries(o.services)) {
         if (typeof name !== 'string' || name.trim() === '') read.problem(`services[${JSON.stringify(host)}]`, name, 'a non-empty service name');
-        else if (!isServiceKey(host)) read.problem('services', host, `host keys such as 'api.stripe.com', '*.stripe.com', 'localhost:4000' or '[fd00::1]:8080'`);
         else services[host] = name;
       }
     }
   }
+  const serviceNames = serviceNameMap(services, (host) =>
+    read.problem('services', host, `host keys such as 'api.stripe.com', '*.stripe.com', 'localhost:4000' or '[fd00::1]:8080'`),
+  );
   const ignore = compileOutboundIgnore(o.ignore, 'outboundHttp.ignore');
   const endpoints = compileOutboundEndpoints(o.endpoints, 'outboundHttp.endpoints');
   read.problems.push(...ignore.problems, ...endpoints.problems);
   read.throwIfAny();
-  return { enabled, services: serviceNameMap(services), ignore: ignore.matches, endpoint: endpoints.template };
+  return { enabled, services: serviceNames, ignore: ignore.matches, endpoint: endpoints.template };
 }

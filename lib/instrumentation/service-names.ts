@@ -1,4 +1,4 @@
-import { parseCallPattern } from './call-patterns.js';
+import { type CallPattern, callMatches, parseCallPattern } from './call-patterns.js';
 
 /**
  * The `service` of an External API Call: a configured name for the host, else the host itself.
@@ -9,36 +9,36 @@ export interface ServiceNameMap {
   readonly hosts: ReadonlyMap<string, string>;
   /** By `host port`, for keys that name a port. */
   readonly hostPorts: ReadonlyMap<string, string>;
-  /** From `*.stripe.com` keys: suffix `.stripe.com`, longest first. */
+  /** From `*.stripe.com` keys, the longest suffix first. */
   readonly suffixes: ReadonlyArray<SuffixRule>;
 }
 
 interface SuffixRule {
-  readonly suffix: string;
-  readonly port?: string;
+  /** A `*.suffix` key, with its port if it names one. */
+  readonly pattern: CallPattern;
   readonly name: string;
 }
 
-/** A key `services` takes: `api.stripe.com`, `*.stripe.com`, `localhost:4000`, `[fd00::1]:8080`. */
-export function isServiceKey(key: string): boolean {
-  const pattern = parseCallPattern(key);
-  return typeof pattern !== 'string' && pattern.host !== undefined && pattern.path === undefined;
-}
-
-/** `services` must hold keys `isServiceKey` accepts; others are left out. */
-export function serviceNameMap(services: Readonly<Record<string, string>>): ServiceNameMap {
+/**
+ * `services` as lookup tables. A key that is not a host (`api.stripe.com`, `*.stripe.com`,
+ * `localhost:4000`, `[fd00::1]:8080`) is left out and handed to `refused`.
+ */
+export function serviceNameMap(services: Readonly<Record<string, string>>, refused: (key: string) => void = () => undefined): ServiceNameMap {
   const hosts = new Map<string, string>();
   const hostPorts = new Map<string, string>();
   const suffixes: SuffixRule[] = [];
   for (const [key, name] of Object.entries(services)) {
     const pattern = parseCallPattern(key);
-    if (typeof pattern === 'string' || pattern.host === undefined || pattern.path !== undefined) continue;
+    if (typeof pattern === 'string' || pattern.host === undefined || pattern.path !== undefined) {
+      refused(key);
+      continue;
+    }
     const { host, port } = pattern;
-    if (pattern.suffix) suffixes.push(port === undefined ? { suffix: host, name } : { suffix: host, port, name });
+    if (pattern.suffix) suffixes.push({ pattern, name });
     else if (port === undefined) hosts.set(host, name);
     else hostPorts.set(`${host} ${port}`, name);
   }
-  suffixes.sort((a, b) => b.suffix.length - a.suffix.length);
+  suffixes.sort((a, b) => b.pattern.host!.length - a.pattern.host!.length);
   return { hosts, hostPorts, suffixes };
 }
 
@@ -52,7 +52,7 @@ export function serviceName(map: ServiceNameMap, hostname: string, port?: string
   const named = map.hosts.get(host);
   if (named !== undefined) return named;
   for (const rule of map.suffixes) {
-    if (host.endsWith(rule.suffix) && (rule.port === undefined || rule.port === port)) return rule.name;
+    if (callMatches(rule.pattern, host, port, '/')) return rule.name;
   }
   return host;
 }
