@@ -22,12 +22,17 @@ function fakeDataSource(runner = new FakeRunner()) {
 
 type Heard = [query: string, durationMs: number, error: unknown];
 
+/** A runner of a DataSource whose streamed statements are heard into `heard`. */
+function listenedRunner() {
+  const { dataSource, asDataSource } = fakeDataSource();
+  const heard: Heard[] = [];
+  onQueryStreamed(asDataSource, (...args) => heard.push(args));
+  return { runner: dataSource.createQueryRunner(), heard };
+}
+
 describe('onQueryStreamed', () => {
   it("times a runner's stream until it ends, and hands back what stream() returns, untouched", async () => {
-    const { dataSource, asDataSource } = fakeDataSource();
-    const heard: Heard[] = [];
-    onQueryStreamed(asDataSource, (...args) => heard.push(args));
-    const runner = dataSource.createQueryRunner();
+    const { runner, heard } = listenedRunner();
     const stream = await runner.stream('SELECT 1');
     expect(stream).toBe(runner.streams[0]);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -55,10 +60,7 @@ describe('onQueryStreamed', () => {
   });
 
   it("records an error once, and throws it on as Node would when nobody else listens", async () => {
-    const { dataSource, asDataSource } = fakeDataSource();
-    const heard: Heard[] = [];
-    onQueryStreamed(asDataSource, (...args) => heard.push(args));
-    const runner = dataSource.createQueryRunner();
+    const { runner, heard } = listenedRunner();
     const handled = await runner.stream('SELECT a');
     const seen: unknown[] = [];
     handled.on('error', (error) => seen.push(error));
@@ -77,10 +79,7 @@ describe('onQueryStreamed', () => {
   });
 
   it('records a stream its reader closes before the end as done, and nothing for a stream that never started', async () => {
-    const { dataSource, asDataSource } = fakeDataSource();
-    const heard: Heard[] = [];
-    onQueryStreamed(asDataSource, (...args) => heard.push(args));
-    const runner = dataSource.createQueryRunner();
+    const { runner, heard } = listenedRunner();
     (await runner.stream('SELECT early')).emit('close');
     expect(() => runner.stream('unsupported')).toThrow('Stream is not supported by this driver.');
     await expect(runner.stream('no connection')).rejects.toThrow('ECONNREFUSED');
