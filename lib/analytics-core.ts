@@ -20,6 +20,7 @@ import type { AnalyticsStats } from './pipeline/analytics-stats.interface.js';
 import { DeliveryPipeline } from './pipeline/delivery-pipeline.js';
 import { safeLogger } from './pipeline/safe-logger.js';
 import { EventIntake, isSnapshot } from './pipeline/event-intake.js';
+import { ExitReport } from './pipeline/exit-report.js';
 import { createKeyMatcher } from './privacy/sensitive-keys.js';
 import { knownSecretSpellings, withKnownSecrets } from './privacy/known-secrets.js';
 import { createStringScrubber } from './privacy/scrub-string.js';
@@ -47,6 +48,8 @@ export class AnalyticsCore {
   private readonly pipeline?: DeliveryPipeline;
   /** Events recorded but not built yet (see EventIntake); present when the pipeline is. */
   private readonly intake?: EventIntake;
+  /** Announces what an exit without shutdown loses; present when the pipeline is. */
+  private readonly exitReport?: ExitReport;
   private readonly ids = new MessageIdGenerator();
   private readonly sanitizer: Sanitizer;
   /** Writes the JSON of events with flat properties directly (see FlatEventWriter). */
@@ -92,8 +95,10 @@ export class AnalyticsCore {
     // With a spool, what waits is bounded by the disk, not by the in-memory queue bounds.
     this.queueLimits = spool ? { maxQueueSize: Number.POSITIVE_INFINITY, maxQueueBytes: spool.maxBytes } : options;
     if (options.enabled && transport) {
-      this.pipeline = new DeliveryPipeline(this.unrecordedCalls.around(transport), options, this.reporter, spool && openSpool(spool, options, this.reporter));
+      const store = spool && openSpool(spool, options, this.reporter);
+      this.pipeline = new DeliveryPipeline(this.unrecordedCalls.around(transport), options, this.reporter, store, () => this.exitReport?.idle());
       this.intake = new EventIntake((draft, at, facts) => this.build(draft, at, facts));
+      this.exitReport = new ExitReport(this.intake, this.pipeline, this.logger);
     }
   }
 
@@ -137,6 +142,7 @@ export class AnalyticsCore {
       if (intake.length >= pipeline.roomForEvents()) {
         return this.reporter.dropped('queue_full', [this.ids.next()], 'queue bound reached');
       }
+      this.exitReport!.watch();
       const at = Date.now();
       const facts = requestFacts ?? this.requestContext.get();
       const deferrable = !this.options.beforeSend && !pipeline.durable && !pipeline.closed;
@@ -230,6 +236,7 @@ export class AnalyticsCore {
     this.intake?.drain();
     const droppedBefore = this.reporter.snapshot().dropped.shutdown ?? 0;
     const { spooled } = await this.pipeline.shutdown(timeoutMs);
+    this.exitReport?.stop();
     if (this.shutdownReported) return;
     this.shutdownReported = true;
     // What was really given up: a send past the deadline may still land within its grace.

@@ -36,7 +36,7 @@ export interface ApiCallFields {
 }
 
 export interface BackendErrorFields {
-  source: 'api' | 'database' | 'auth' | 'payment' | 'email' | 'file' | 'external_api' | 'custom' | (string & {});
+  source: 'api' | 'database' | 'auth' | 'payment' | 'email' | 'file' | 'external_api' | 'process' | 'custom' | (string & {});
   error: unknown;
   statusCode?: number;
   method?: string;

@@ -56,4 +56,11 @@ export interface ErrorTrackingOptions {
    * by a global exception filter that then answers exactly as Nest would. Default true.
    */
   enabled?: boolean | string;
+  /**
+   * One `Backend Error` (`error_source: 'process'`) for an error that reaches no handler: an
+   * uncaught exception, or a rejection Node raises as one (its default for an unhandled
+   * rejection). Observed without handling it: the process still crashes as it would without the
+   * library. Default true, whatever `enabled` is.
+   */
+  uncaught?: boolean | string;
 }

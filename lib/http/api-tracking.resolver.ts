@@ -19,7 +19,7 @@ export interface ResolvedApiTracking {
 }
 
 const API_KEYS = ['enabled', 'identify', 'trustProxy', 'exclude', 'sampleRate', 'contexts'];
-const ERRORS_KEYS = ['enabled'];
+const ERRORS_KEYS = ['enabled', 'uncaught'];
 const CONTEXT_TYPES: readonly NonHttpContextType[] = ['rpc', 'ws', 'graphql'];
 
 /**
@@ -32,7 +32,7 @@ export function resolveApiTracking(raw: { api?: unknown; errors?: unknown }, ipP
   const apiRead = read.nested('api');
   const errorsRead = read.nested('errors');
   const api = apiRead.object(raw.api, API_KEYS);
-  const errors = errorsRead.object(raw.errors, ERRORS_KEYS);
+  const errors = readErrorTracking(errorsRead, raw.errors);
   const exclude = compilePathPatterns(api.exclude, 'api.exclude');
   read.problems.push(...exclude.problems);
   if (api.identify !== undefined && typeof api.identify !== 'function') {
@@ -40,7 +40,7 @@ export function resolveApiTracking(raw: { api?: unknown; errors?: unknown }, ipP
   }
   const resolved: ResolvedApiTracking = {
     apiEnabled: apiRead.bool('enabled', api.enabled, true),
-    errorsEnabled: errorsRead.bool('enabled', errors.enabled, true),
+    errorsEnabled: errors.enabled,
     identify: typeof api.identify === 'function' ? (api.identify as IdentifyRequest) : identifyFromUser,
     trustProxy: apiRead.bool('trustProxy', api.trustProxy, false),
     isExcluded: exclude.matches,
@@ -50,6 +50,25 @@ export function resolveApiTracking(raw: { api?: unknown; errors?: unknown }, ipP
   };
   read.throwIfAny();
   return resolved;
+}
+
+/** `errors` after validation. */
+export interface ResolvedErrorTracking {
+  enabled: boolean;
+  uncaught: boolean;
+}
+
+/** Reads `errors` for the instrumentation, which records the uncaught errors; throws `AnalyticsConfigError`. */
+export function resolveErrorTracking(raw: unknown): ResolvedErrorTracking {
+  const read = new OptionReader('errors');
+  const resolved = readErrorTracking(read, raw);
+  read.throwIfAny();
+  return resolved;
+}
+
+function readErrorTracking(read: OptionReader, raw: unknown): ResolvedErrorTracking {
+  const errors = read.object(raw, ERRORS_KEYS);
+  return { enabled: read.bool('enabled', errors.enabled, true), uncaught: read.bool('uncaught', errors.uncaught, true) };
 }
 
 function contexts(read: OptionReader, value: unknown): Record<NonHttpContextType, ContextTracking> {

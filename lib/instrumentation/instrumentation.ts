@@ -1,25 +1,28 @@
 import type { AnalyticsCore } from '../analytics-core.js';
 import { AnalyticsConfigError } from '../analytics-config.error.js';
 import type { JitsuAnalyticsOptions } from '../analytics.options.js';
+import { resolveErrorTracking, type ResolvedErrorTracking } from '../http/api-tracking.resolver.js';
 import { resolveDatabaseOptions, type ResolvedDatabaseOptions } from './database-options.js';
 import { OutboundHttpInstrumentation } from './outbound-http.js';
 import { resolveOutboundHttpOptions, type ResolvedOutboundHttpOptions } from './outbound-http-options.js';
 import { SystemSampler } from './system-sampler.js';
 import { resolveSystemOptions, type ResolvedSystemOptions } from './system-options.js';
+import { UncaughtErrorRecorder } from './uncaught-errors.js';
 
 export interface InstrumentationOptions {
   system: ResolvedSystemOptions;
   outboundHttp: ResolvedOutboundHttpOptions;
   database: ResolvedDatabaseOptions;
+  errors: ResolvedErrorTracking;
 }
 
-/** The core's automatic sources: the sampler and the outbound subscription, started and stopped together. */
+/** The core's automatic sources: the sampler, the outbound subscription and the uncaught-error monitor, started and stopped together. */
 export interface Instrumentation {
   start(): void;
   stop(): void;
 }
 
-/** Validates the `system`, `outboundHttp` and `database` groups; one `AnalyticsConfigError` lists every problem. */
+/** Validates the `system`, `outboundHttp`, `database` and `errors` groups; one `AnalyticsConfigError` lists every problem. */
 export function resolveInstrumentationOptions(raw: JitsuAnalyticsOptions): InstrumentationOptions {
   const problems: string[] = [];
   const attempt = <T>(resolve: () => T): T | undefined => {
@@ -34,8 +37,9 @@ export function resolveInstrumentationOptions(raw: JitsuAnalyticsOptions): Instr
   const system = attempt(() => resolveSystemOptions(raw.system));
   const outboundHttp = attempt(() => resolveOutboundHttpOptions(raw.outboundHttp));
   const database = attempt(() => resolveDatabaseOptions(raw.database));
-  if (!system || !outboundHttp || !database) throw new AnalyticsConfigError(problems);
-  return { system, outboundHttp, database };
+  const errors = attempt(() => resolveErrorTracking(raw.errors));
+  if (!system || !outboundHttp || !database || !errors) throw new AnalyticsConfigError(problems);
+  return { system, outboundHttp, database, errors };
 }
 
 /**
@@ -44,11 +48,12 @@ export function resolveInstrumentationOptions(raw: JitsuAnalyticsOptions): Instr
  * starts them at bootstrap, once every module has registered its gauges. A disabled core gets none.
  */
 export function prepareInstrumentation(core: AnalyticsCore, options: InstrumentationOptions): Instrumentation {
-  const parts: Array<SystemSampler | OutboundHttpInstrumentation> = [];
+  const parts: Array<SystemSampler | OutboundHttpInstrumentation | UncaughtErrorRecorder> = [];
   if (core.enabled && options.system.enabled) parts.push(core.features.attach(SystemSampler, new SystemSampler(core, options.system)));
   if (core.enabled && options.outboundHttp.enabled) {
     parts.push(core.features.attach(OutboundHttpInstrumentation, new OutboundHttpInstrumentation(core, options.outboundHttp)));
   }
+  if (core.enabled && options.errors.uncaught) parts.push(core.features.attach(UncaughtErrorRecorder, new UncaughtErrorRecorder(core)));
   return {
     start: () => parts.forEach((part) => part.start()),
     stop: () =>

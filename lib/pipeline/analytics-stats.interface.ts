@@ -7,6 +7,8 @@ export type DropReason =
   | 'retries_exhausted'
   | 'closed'
   | 'shutdown'
+  /** Still queued or in flight when the process exited without a shutdown (`process.exit()`, a crash, a script that ended). */
+  | 'exit'
   | 'invalid_event'
   | 'filtered'
   | 'before_send_failed'

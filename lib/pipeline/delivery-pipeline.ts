@@ -39,6 +39,8 @@ export class DeliveryPipeline {
     private readonly options: PipelineOptions,
     private readonly reporter: AnalyticsReporter,
     private readonly queue: PendingStore = new EventQueue(),
+    /** Called when the last held event (queued or in flight) has its outcome. */
+    private readonly onIdle: () => void = () => undefined,
   ) {
     // The spool exists to outlast outages: its batches are retried until delivered or finally
     // refused, however long that takes (the disk bound, `spool_full`, limits what waits).
@@ -100,6 +102,24 @@ export class DeliveryPipeline {
   shutdown(timeoutMs: number): Promise<ShutdownReport> {
     this.closing ??= this.close(timeoutMs);
     return this.closing;
+  }
+
+  /**
+   * The process is exiting without a shutdown: no send can start or finish any more. A memory
+   * queue's events, queued and in flight, are counted as dropped (`exit`); a durable store keeps
+   * them for the next start. Synchronous, as `exit` listeners must be. Returns how many events
+   * were not delivered.
+   */
+  abandonAtExit(detail: string): number {
+    if (this.state === 'closed') return 0;
+    this.state = 'closed';
+    this.abandoned = true;
+    this.clearTimer();
+    const inFlight = this.inFlight.list().flatMap((batch) => batch.events);
+    if (this.queue.durable) return this.queue.length + inFlight.length;
+    const lost = [...inFlight, ...this.queue.drainAll()];
+    this.reporter.dropped('exit', lost.map((p) => p.item.messageId), detail);
+    return lost.length;
   }
 
   /**
@@ -276,6 +296,7 @@ export class DeliveryPipeline {
     this.bound.release(rest);
     this.settled.notify();
     if (this.state !== 'closed') this.drain();
+    if (this.queue.length === 0 && this.inFlight.size === 0) this.onIdle();
   }
 
   private clearTimer(): void {

@@ -1,20 +1,22 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-const STDERR_KEPT = 8_000;
+const OUTPUT_KEPT = 8_000;
 
 /**
  * An app run by Node in a child process, for an app Jest cannot load. It prints `ready <url>`
- * once it listens; its stderr is kept for failure messages.
+ * once it listens; the end of its stdout and stderr is kept.
  */
 export class ListeningAppProcess {
   private stderr = '';
+  private stdout = '';
   private readonly child: ChildProcess;
   private readonly exited: Promise<number | null>;
 
   private constructor(entry: string, env: Record<string, string>) {
     this.child = spawn(process.execPath, [entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-STDERR_KEPT)));
+    this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-OUTPUT_KEPT)));
+    this.child.stdout!.on('data', (chunk: Buffer) => (this.stdout = (this.stdout + chunk.toString()).slice(-OUTPUT_KEPT)));
     // 'close' rather than 'exit': the app's last output has been read by then.
     this.exited = new Promise((resolve) => this.child.once('close', resolve));
   }
@@ -41,6 +43,16 @@ export class ListeningAppProcess {
 
   get errorOutput(): string {
     return this.stderr;
+  }
+
+  /** The end of what it printed on stdout (Nest's logger writes all but errors there). */
+  get output(): string {
+    return this.stdout;
+  }
+
+  /** Resolves with the exit code once the app has ended on its own. */
+  whenExited(): Promise<number | null> {
+    return this.exited;
   }
 
   /** SIGTERM; resolves with the exit code once the app has shut down. */
