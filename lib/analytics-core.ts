@@ -106,6 +106,11 @@ export class AnalyticsCore {
     return this.pipeline !== undefined;
   }
 
+  /** Queued events are kept in a spool on disk. */
+  get spooled(): boolean {
+    return this.pipeline?.durable === true;
+  }
+
   /**
    * Records an event of one of the nine kinds, with its table from the configured names. `facts`
    * are the request's, for a caller that holds them outside its context (the end of a response).

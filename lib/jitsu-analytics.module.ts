@@ -21,6 +21,7 @@ import { apiTrackingProviders, applyApiTrackingMiddleware } from './http/api-tra
 import { AnalyticsInstrumentation } from './instrumentation/analytics-instrumentation.provider.js';
 import { ANALYTICS_CORE, CORE_BINDER, LOG_CONTEXT } from './jitsu-analytics.constants.js';
 import { ConfigurableModuleClass, JITSU_ANALYTICS_OPTIONS } from './jitsu-analytics.module-definition.js';
+import { missingShutdownHooksHint } from './shutdown-hooks-hint.js';
 import { describeDestination, resolveTransport } from './transports/resolve-transport.js';
 
 /**
@@ -75,6 +76,8 @@ export class JitsuAnalyticsModule extends ConfigurableModuleClass implements Nes
 
   onApplicationBootstrap(): void {
     this.core.logger?.log(describeDestination(this.core.options));
+    const hint = missingShutdownHooksHint({ options: this.core.options, spooled: this.core.spooled, sigtermListeners: process.listenerCount('SIGTERM') });
+    if (hint) this.core.logger?.warn(hint);
     const instances = analyticsInstances(this.modules, JitsuAnalyticsModule, ANALYTICS_CORE);
     // Said once, by the first instance.
     if (instances.length > 1 && instances[0] === this.core) {

@@ -1,0 +1,26 @@
+import type { ResolvedOptions } from './analytics-options.resolver.js';
+
+export interface ShutdownFacts {
+  options: ResolvedOptions;
+  /** Queued events are kept on disk (a spool): a process stopped at once loses none. */
+  spooled: boolean;
+  /** `process.listenerCount('SIGTERM')` once the app has bootstrapped. */
+  sigtermListeners: number;
+}
+
+/**
+ * Nest handles no signal unless `app.enableShutdownHooks()` is called. Without a `SIGTERM`
+ * listener, the signal that `docker stop`, a Kubernetes rollout or systemd sends ends the process
+ * at once, running no code at all: every event still queued is lost, and nothing can even say so.
+ * So it is said at bootstrap instead, for destinations that deliver out of the process and
+ * without a spool; undefined when there is nothing to say.
+ */
+export function missingShutdownHooksHint({ options, spooled, sigtermListeners }: ShutdownFacts): string | undefined {
+  if (!options.enabled || spooled || sigtermListeners > 0) return undefined;
+  const destination = options.destination;
+  if (!('send' in destination) && (destination.type === 'memory' || destination.type === 'console')) return undefined;
+  return (
+    'no SIGTERM listener: stopping this process with SIGTERM (docker stop, a Kubernetes rollout, systemd) ends it at once, ' +
+    'losing the events still queued. Call app.enableShutdownHooks() before app.listen(), or set spool to keep them'
+  );
+}
