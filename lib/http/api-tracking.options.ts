@@ -58,9 +58,10 @@ export interface ErrorTrackingOptions {
   enabled?: boolean | string;
   /**
    * One `Backend Error` (`error_source: 'process'`) for an error that reaches no handler: an
-   * uncaught exception, or a rejection Node raises as one (its default for an unhandled
-   * rejection). Observed without handling it: the process still crashes as it would without the
-   * library. Default true, whatever `enabled` is.
+   * uncaught exception, or an unhandled rejection (one Node raises as an uncaught exception, its
+   * default, or one the app's own `unhandledRejection` listener takes). Observed without handling
+   * it: the process still crashes, or goes on, as it would without the library. Default true,
+   * whatever `enabled` is.
    */
   uncaught?: boolean | string;
 }

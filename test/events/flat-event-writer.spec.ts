@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { createAnalytics } from '../../lib/create-analytics.js';
 import type { JitsuAnalyticsOptions } from '../../lib/analytics.options.js';
+import type { AnalyticsService } from '../../lib/analytics.service.js';
 import type { RequestFacts } from '../../lib/context/request-context.js';
 import type { EventDraft } from '../../lib/events/event-draft.interface.js';
 import { FlatEventWriter, type EnvelopeParts } from '../../lib/events/flat-event-writer.js';
@@ -27,8 +28,14 @@ function wireCore(options: Omit<JitsuAnalyticsOptions, 'destination'>) {
     await analytics.flush();
     return texts;
   };
+  running.push(analytics);
   return { core: analytics.core, wire };
 }
+
+const running: AnalyticsService[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((analytics) => analytics.shutdown()));
+});
 
 const proto = JSON.parse('{"__proto__": "own key"}') as Record<string, unknown>;
 const facts: RequestFacts = { requestId: 'req-"1"', userId: 'user-9' };

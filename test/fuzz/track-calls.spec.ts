@@ -7,6 +7,8 @@ import { FUZZ_RUNS, fuzzParameters } from './support/fuzz-parameters.js';
 import { shapeProblems, type ExpectedEvent } from './support/event-shape.js';
 import { hostileEventName, hostileProperties, hostileTrackOptions, hostileValue, materialize } from './support/hostile-values.js';
 
+type FuzzAnalytics = ReturnType<typeof fuzzAnalytics>;
+
 /**
  * Every public recording method, fed hostile arguments: it never throws (nor rejects), every
  * event that reaches the destination is valid JSON of the documented shape, and every event
@@ -95,7 +97,11 @@ const CASES: MethodCase[] = [
 ];
 
 describe.each(CASES)('$method with hostile arguments', ({ args, offers, call }) => {
-  const harness = fuzzAnalytics({ serviceName: 'fuzz', environment: 'test' });
+  // Made when the block runs, not when it is declared: one instance at a time, not one per case at once.
+  let harness: FuzzAnalytics;
+  beforeAll(() => {
+    harness = fuzzAnalytics({ serviceName: 'fuzz', environment: 'test' });
+  });
   afterAll(() => harness.analytics.shutdown());
 
   it(`never throws; every event is delivered with the documented shape or counted as dropped (${FUZZ_RUNS} runs)`, async () => {

@@ -78,10 +78,18 @@ describe('uncaught errors (errors.uncaught)', () => {
 
   it('stops listening at shutdown, and a disabled instance never listens', async () => {
     const before = monitors();
+    // This file's own unhandledRejection listener (test/support/no-unhandled-errors.ts) is an app's listener to it.
+    expect(process.listenerCount('unhandledRejection')).toBeGreaterThan(0);
+    const rejectionListeners = process.listenerCount('unhandledRejection');
+    const listenerWatchers = process.listenerCount('newListener');
     wa = wireAnalytics();
     expect(monitors()).toBe(before + 1);
+    expect(process.listenerCount('unhandledRejection')).toBe(rejectionListeners + 1);
+    expect(process.listenerCount('newListener')).toBe(listenerWatchers + 1);
     await wa.analytics.shutdown();
     expect(monitors()).toBe(before);
+    expect(process.listenerCount('unhandledRejection')).toBe(rejectionListeners);
+    expect(process.listenerCount('newListener')).toBe(listenerWatchers);
 
     const disabled = createAnalytics({ enabled: false, destination: { type: 'memory' } }, { logger: false });
     expect(monitors()).toBe(before);

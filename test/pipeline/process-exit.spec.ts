@@ -63,6 +63,30 @@ describe('a process that exits without shutting analytics down', () => {
     expect(announced(lines)).toEqual([expect.objectContaining({ dropped: 'exit', count: 4, detail: expect.stringContaining('(code 1)') })]);
   });
 
+  it('a rejection the app takes with its own unhandledRejection listener is recorded too, and the process goes on', async () => {
+    const { code, lines } = await run('app-takes-rejections');
+    expect(code).toBe(0);
+    expect(built(lines).map((l) => l.properties)).toEqual([
+      ...[1, 2, 3].map((n) => expect.objectContaining({ n })),
+      expect.objectContaining({ error_source: 'process', error_origin: 'unhandled_rejection', error_message: 'export failed; password=[REDACTED]' }),
+    ]);
+    expect(announced(lines)).toEqual([
+      { appSaw: 'export failed; password=hunter2' },
+      { alive: true },
+      expect.objectContaining({ dropped: 'exit', count: 4 }),
+    ]);
+  });
+
+  it('once the app removes its listener, the next rejection crashes the process as without the library (two instances alike)', async () => {
+    const { code, lines, stderr } = await run('app-listener-removed');
+    expect(code).toBe(1);
+    expect(stderr).toContain('Error: export failed; password=hunter2\n    at ');
+    expect(lines[3]).toEqual({ rejectionListeners: 0, other: 0 });
+    expect(built(lines).filter((l) => l.built === 'Backend Error').map((l) => l.properties)).toEqual([
+      expect.objectContaining({ error_source: 'process', error_origin: 'unhandled_rejection' }),
+    ]);
+  });
+
   it('after shutdown() nothing is announced at exit: shutdown reported the loss and removed the listener', async () => {
     const { code, lines } = await run('shut-down');
     expect(code).toBe(0);
