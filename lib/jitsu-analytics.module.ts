@@ -21,7 +21,7 @@ import { apiTrackingProviders, applyApiTrackingMiddleware } from './http/api-tra
 import { AnalyticsInstrumentation } from './instrumentation/analytics-instrumentation.provider.js';
 import { ANALYTICS_CORE, CORE_BINDER, LOG_CONTEXT } from './jitsu-analytics.constants.js';
 import { ConfigurableModuleClass, JITSU_ANALYTICS_OPTIONS } from './jitsu-analytics.module-definition.js';
-import { missingShutdownHooksHint } from './shutdown-hooks-hint.js';
+import { missingShutdownHooksHint, SHUTDOWN_HOOKS_CHECK_DELAY_MS } from './shutdown-hooks-hint.js';
 import { describeDestination, resolveTransport } from './transports/resolve-transport.js';
 
 /**
@@ -61,6 +61,8 @@ import { describeDestination, resolveTransport } from './transports/resolve-tran
   exports: [AnalyticsService, ANALYTICS_CORE, CORE_BINDER],
 })
 export class JitsuAnalyticsModule extends ConfigurableModuleClass implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
+  private shutdownHooksCheck?: NodeJS.Timeout;
+
   constructor(
     @Inject(ANALYTICS_CORE) private readonly core: AnalyticsCore,
     private readonly modules: ModulesContainer,
@@ -76,8 +78,10 @@ export class JitsuAnalyticsModule extends ConfigurableModuleClass implements Nes
 
   onApplicationBootstrap(): void {
     this.core.logger?.log(describeDestination(this.core.options));
-    const hint = missingShutdownHooksHint({ options: this.core.options, spooled: this.core.spooled, sigtermListeners: process.listenerCount('SIGTERM') });
-    if (hint) this.core.logger?.warn(hint);
+    this.shutdownHooksCheck = setTimeout(() => {
+      const hint = missingShutdownHooksHint({ options: this.core.options, spooled: this.core.spooled, sigtermListeners: process.listenerCount('SIGTERM') });
+      if (hint) this.core.logger?.warn(hint);
+    }, SHUTDOWN_HOOKS_CHECK_DELAY_MS).unref();
     const instances = analyticsInstances(this.modules, JitsuAnalyticsModule, ANALYTICS_CORE);
     // Said once, by the first instance.
     if (instances.length > 1 && instances[0] === this.core) {
@@ -90,6 +94,7 @@ export class JitsuAnalyticsModule extends ConfigurableModuleClass implements Nes
 
   /** After the HTTP server has closed, so the last requests' events are part of the final flush. */
   async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.shutdownHooksCheck);
     await this.core.shutdown();
   }
 }

@@ -9,11 +9,18 @@ export interface ShutdownFacts {
 }
 
 /**
+ * How long after bootstrap the app is checked for a `SIGTERM` listener. Not at bootstrap itself:
+ * a short-lived app (a CLI command, a job, an app a test boots) is never stopped by a signal and
+ * would only get noise, and an app may install its own handler after `listen()`.
+ */
+export const SHUTDOWN_HOOKS_CHECK_DELAY_MS = 30_000;
+
+/**
  * Nest handles no signal unless `app.enableShutdownHooks()` is called. Without a `SIGTERM`
  * listener, the signal that `docker stop`, a Kubernetes rollout or systemd sends ends the process
  * at once, running no code at all: every event still queued is lost, and nothing can even say so.
- * So it is said at bootstrap instead, for destinations that deliver out of the process and
- * without a spool; undefined when there is nothing to say.
+ * So it is said beforehand, for destinations that deliver out of the process and without a
+ * spool; undefined when there is nothing to say.
  */
 export function missingShutdownHooksHint({ options, spooled, sigtermListeners }: ShutdownFacts): string | undefined {
   if (!options.enabled || spooled || sigtermListeners > 0) return undefined;
