@@ -4,7 +4,7 @@ export interface ShutdownFacts {
   options: ResolvedOptions;
   /** Queued events are kept on disk (a spool): a process stopped at once loses none. */
   spooled: boolean;
-  /** `process.listenerCount('SIGTERM')` once the app has bootstrapped. */
+  /** `process.listenerCount('SIGTERM')` when checked. */
   sigtermListeners: number;
 }
 
