@@ -79,7 +79,12 @@ export class JitsuAnalyticsModule extends ConfigurableModuleClass implements Nes
   onApplicationBootstrap(): void {
     this.core.logger?.log(describeDestination(this.core.options));
     this.shutdownHooksCheck = setTimeout(() => {
-      const hint = missingShutdownHooksHint({ options: this.core.options, spooled: this.core.spooled, sigtermListeners: process.listenerCount('SIGTERM') });
+      const hint = missingShutdownHooksHint({
+        options: this.core.options,
+        spooled: this.core.spooled,
+        sigtermListeners: process.listenerCount('SIGTERM'),
+        env: process.env,
+      });
       if (hint) this.core.logger?.warn(hint);
     }, SHUTDOWN_HOOKS_CHECK_DELAY_MS).unref();
     const instances = analyticsInstances(this.modules, JitsuAnalyticsModule, ANALYTICS_CORE);

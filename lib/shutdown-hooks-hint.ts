@@ -6,6 +6,8 @@ export interface ShutdownFacts {
   spooled: boolean;
   /** `process.listenerCount('SIGTERM')` when checked. */
   sigtermListeners: number;
+  /** The process's environment. */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -20,10 +22,11 @@ export const SHUTDOWN_HOOKS_CHECK_DELAY_MS = 30_000;
  * listener, the signal that `docker stop`, a Kubernetes rollout or systemd sends ends the process
  * at once, running no code at all: every event still queued is lost, and nothing can even say so.
  * So it is said beforehand, for destinations that deliver out of the process and without a
- * spool; undefined when there is nothing to say.
+ * spool; undefined when there is nothing to say. Not on AWS Lambda, which freezes the process
+ * between invocations instead of signalling it (the README asks for a flush per invocation there).
  */
-export function missingShutdownHooksHint({ options, spooled, sigtermListeners }: ShutdownFacts): string | undefined {
-  if (!options.enabled || spooled || sigtermListeners > 0) return undefined;
+export function missingShutdownHooksHint({ options, spooled, sigtermListeners, env }: ShutdownFacts): string | undefined {
+  if (!options.enabled || spooled || sigtermListeners > 0 || env.AWS_LAMBDA_FUNCTION_NAME !== undefined) return undefined;
   const destination = options.destination;
   if (!('send' in destination) && (destination.type === 'memory' || destination.type === 'console')) return undefined;
   return (

@@ -60,12 +60,16 @@ describe('the warning about SIGTERM, 30 s after bootstrap', () => {
     expect(await bootWarnings({ ...jitsu, enabled: false }, { hooks: false })).toEqual([]);
   });
 
-  it('applies to the warehouse and to custom transports as to Jitsu', () => {
-    const hint = (options: JitsuAnalyticsOptions, sigtermListeners = 0) => missingShutdownHooksHint({ options: resolveOptions(options), spooled: false, sigtermListeners });
+  it('applies to the warehouse and to custom transports as to Jitsu, and not on AWS Lambda', () => {
+    const hint = (options: JitsuAnalyticsOptions, sigtermListeners = 0, env: Record<string, string> = {}) =>
+      missingShutdownHooksHint({ options: resolveOptions(options), spooled: false, sigtermListeners, env });
     expect(hint({ destination: { type: 'warehouse', url: 'sqlite::memory:' } })).toMatch(HINT);
     expect(hint({ destination: { send: async () => ({}) } })).toMatch(HINT);
     expect(hint({ destination: 'console' })).toBeUndefined();
     expect(hint({ destination: { send: async () => ({}) } }, 1)).toBeUndefined();
+    // Lambda freezes the process between invocations; it does not stop it with SIGTERM.
+    expect(hint(jitsu, 0, { AWS_LAMBDA_FUNCTION_NAME: 'orders-api' })).toBeUndefined();
+    expect(hint(jitsu, 0, { K_SERVICE: 'orders-api' })).toMatch(HINT);
   });
 
   it('keeps no process alive: a job that never closes its app ends with its work, saying what it lost', async () => {
