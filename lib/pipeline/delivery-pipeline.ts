@@ -116,10 +116,9 @@ export class DeliveryPipeline {
     this.abandoned = true;
     this.clearTimer();
     const inFlight = this.inFlight.list().flatMap((batch) => batch.events);
-    if (this.queue.durable) return this.queue.length + inFlight.length;
-    const lost = [...inFlight, ...this.queue.drainAll()];
-    this.reporter.dropped('exit', lost.map((p) => p.item.messageId), detail);
-    return lost.length;
+    const undelivered = this.queue.length + inFlight.length;
+    this.giveUp([...inFlight, ...this.queue.drainAll()], detail, 'exit');
+    return undelivered;
   }
 
   /**
@@ -206,10 +205,10 @@ export class DeliveryPipeline {
     }
   }
 
-  /** Events left undelivered at shutdown: dropped, unless a durable store keeps them for the next start. */
-  private giveUp(events: readonly Pending[], detail: string): void {
+  /** Events left undelivered at shutdown (or exit): dropped, unless a durable store keeps them for the next start. */
+  private giveUp(events: readonly Pending[], detail: string, reason: 'shutdown' | 'exit' = 'shutdown'): void {
     if (this.queue.durable) return;
-    this.reporter.dropped('shutdown', events.map((p) => p.item.messageId), detail);
+    this.reporter.dropped(reason, events.map((p) => p.item.messageId), detail);
   }
 
   private async untilIdle(): Promise<void> {
